@@ -1,0 +1,49 @@
+# examapp: `make run` serves the demo site, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-browser lint translations setup clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(FLASK) translate compile
+
+run: setup
+	mkdir -p instance
+	@test -s instance/config.py || $(BIN)/python -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > instance/config.py
+	@test -s instance/demo-password || $(BIN)/python -c "import secrets, string; a = string.ascii_letters + string.digits; print(''.join(secrets.choice(a) for _ in range(12)))" > instance/demo-password
+	$(FLASK) db upgrade
+	$(FLASK) content load
+	$(FLASK) demo seed --password "$$(cat instance/demo-password)"
+	@echo "Demo accounts: admin, examiner, hr, unitadmin, leader1, cadre1..cadre20, grid1..grid40"
+	@echo "Demo password: $$(cat instance/demo-password)  (also in instance/demo-password)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: setup
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check examapp tests
+
+translations: setup
+	$(BIN)/python scripts/i18n.py
+	$(FLASK) translate compile
+
+clean:
+	rm -rf $(VENV) instance/examapp.sqlite*

@@ -1,0 +1,88 @@
+"""examapp: 学法考试系统. The app factory is the table of contents."""
+
+import logging
+import os
+from importlib import import_module
+
+from flask import Flask
+
+from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
+from . import extensions as ext
+from .config import base_config, check_production
+
+BLUEPRINTS = (
+    "examapp.core.views",
+    "examapp.auth.views",
+    "examapp.org.views",
+    "examapp.study.views",
+    "examapp.bank.views",
+    "examapp.exams.views",
+    "examapp.records.views",
+    "examapp.reports.views",
+    "examapp.api",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask application."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config)
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_request_hooks(app)
+    configure_logging(app)
+    return app
+
+
+def configure(app: Flask, config: dict | None) -> None:
+    app.config.from_mapping(base_config(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    if config:
+        app.config.update(config)
+    check_production(app.config)
+
+
+def init_extensions(app: Flask) -> None:
+    from .i18n import select_locale, select_timezone, translation_directories
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=os.path.join(app.root_path, "..", "migrations"))
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.limiter.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories(app.root_path)
+    ext.babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from .auth import loaders  # noqa: F401  (user and token loaders)
+    from .models import import_all
+
+    import_all()
+
+
+def register_blueprints(app: Flask) -> None:
+    for module_name in BLUEPRINTS:
+        app.register_blueprint(import_module(module_name).bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from .core.hooks import register
+
+    register(app)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.getLogger("examapp").setLevel(logging.INFO)

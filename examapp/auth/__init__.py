@@ -1,0 +1,1 @@
+"""Accounts: log-in, lock-out, password changes and API tokens."""

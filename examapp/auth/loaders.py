@@ -1,0 +1,42 @@
+"""How Flask-Login finds the user: session cookie or bearer token."""
+
+from flask import g, redirect, request, url_for
+from sqlalchemy import select
+
+from ..db import utcnow
+from ..errors import error_response, http_message
+from ..extensions import db, login_manager
+from ..org.models import User
+from .models import ApiToken, hash_token
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user_pk, _, version = user_id.partition(":")
+    if not user_pk.isdigit():
+        return None
+    user = db.session.get(User, int(user_pk))
+    if user is None or str(user.session_version or 0) != (version or "0"):
+        return None
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    token = header[7:].strip()
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked_at is not None or not row.user.can_log_in:
+        return None
+    row.last_used_at = utcnow()
+    g.token_auth = True
+    return row.user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if request.path.startswith("/api/"):
+        return error_response(401, "unauthorized", http_message(401))
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -1,0 +1,88 @@
+"""Log-in with lock-out, password changes and API tokens."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..errors import Invalid
+from ..extensions import db
+from ..org.models import User
+from .models import ApiToken, hash_token
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def authenticate(username: str, password: str, now: datetime) -> User | None:
+    """Return the user when the password is right and the account open; count failures."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        audit.record("login_failed", target=username[:64], detail={"reason": "unknown"}, now=now)
+        return None
+    if user.is_locked(now):
+        audit.record("login_refused_locked", actor=user, target=user.username, now=now)
+        return None
+    if not user.check_password(password) or not user.can_log_in:
+        register_failure(user, now)
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record("login", actor=user, target=user.username, now=now)
+    return user
+
+
+def register_failure(user: User, now: datetime) -> None:
+    user.failed_logins = (user.failed_logins or 0) + 1
+    detail = {"failures": user.failed_logins}
+    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        detail["locked_until"] = user.locked_until.isoformat()
+    audit.record("login_failed", actor=user, target=user.username, detail=detail, now=now)
+
+
+def check_password_strength(password: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(_("The password needs at least %(n)s characters.", n=MIN_PASSWORD_LENGTH))
+    if password.lower() == username.lower() or password.isdigit() and len(set(password)) < 3:
+        raise Invalid(_("This password is too easy to guess."))
+
+
+def change_password(user: User, old: str, new: str, now: datetime) -> None:
+    """Change one's own password after checking the old one."""
+    if not user.check_password(old):
+        raise Invalid(_("The current password is wrong."))
+    check_password_strength(new, user.username)
+    if user.check_password(new):
+        raise Invalid(_("The new password must differ from the current one."))
+    user.set_password(new)
+    user.must_change_password = False
+    audit.record("password_changed", actor=user, target=user.username, now=now)
+
+
+def reset_password(actor: User, user: User, now: datetime) -> str:
+    """Set a random one-time password that must be changed at next log-in."""
+    temporary = generate_password()
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("password_reset", actor=actor, target=user.username, now=now)
+    return temporary
+
+
+def generate_password() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def issue_token(user: User, now: datetime, actor: User | None = None) -> str:
+    """Create a personal API token; only its hash is kept."""
+    token = "exa_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), created_at=now))
+    audit.record("token_issued", actor=actor or user, target=user.username, now=now)
+    return token

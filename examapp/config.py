@@ -1,0 +1,54 @@
+"""Configuration from the environment and the instance folder."""
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET = "dev-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app is configured unsafely for production."""
+
+
+def base_config(instance_path: str) -> dict:
+    """Return the defaults, overridden by environment variables."""
+    db_url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(
+        instance_path, "examapp.sqlite"
+    )
+    env = os.environ.get("EXAMAPP_ENV", "development")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_RATE_PER_ACCOUNT": "10 per 5 minutes",
+        "LOGIN_RATE_PER_ADDRESS": "30 per 5 minutes",
+        "EXAM_GRACE_SECONDS": 30,
+    }
+
+
+def check_production(config: dict) -> None:
+    """Refuse settings that are unsafe in production."""
+    if config.get("ENV_NAME") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET or len(key) < 32:
+        raise ConfigError("SECRET_KEY must be set to a random value of 32+ characters")
+    if config.get("DEBUG"):
+        raise ConfigError("DEBUG must be off in production")

@@ -1,0 +1,1 @@
+"""Site-wide pages and request hooks."""

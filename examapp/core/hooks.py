@@ -1,0 +1,37 @@
+"""Request hooks: forced password change and security headers."""
+
+from flask import g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import error_response
+
+OPEN_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.login", "static", "core.set_language",
+                  "core.health", "api.openapi"}
+
+
+def register(app) -> None:
+    @app.before_request
+    def force_password_change():
+        if not current_user.is_authenticated or not current_user.must_change_password:
+            return None
+        if request.endpoint in OPEN_ENDPOINTS or getattr(g, "token_auth", False):
+            return None
+        if request.path.startswith("/api/"):
+            return error_response(403, "password_change_required",
+                                  _("You must change your password before continuing."))
+        return redirect(url_for("auth.change_password"))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

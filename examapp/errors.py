@@ -1,0 +1,101 @@
+"""Domain exceptions and their mapping to HTML pages and JSON errors."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+class DomainError(Exception):
+    """A rule was broken; carries an HTTP status and a stable code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, details=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class Invalid(DomainError):
+    status, code = 422, "validation_error"
+
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+    422: "validation_error", 429: "too_many_requests", 500: "internal_error",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, details=None):
+    """Render one error as JSON for the API or as a page for browsers."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message}}
+        if details is not None:
+            body["error"]["details"] = details
+        return jsonify(body), status
+    template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
+    return render_template(template, status=status, message=message), status
+
+
+def register(app) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain(exc: DomainError):
+        db.session.rollback()
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(exc: CSRFError):
+        db.session.rollback()
+        return error_response(400, "csrf_failed", _("The form expired or was not sent from this site. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):
+        db.session.rollback()
+        status = exc.code or 500
+        return error_response(status, HTTP_CODES.get(status, "error"), http_message(status))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        return error_response(500, "internal_error", http_message(500))
+
+
+def http_message(status: int) -> str:
+    messages = {
+        400: _("The request could not be understood."),
+        401: _("Please log in first."),
+        403: _("You do not have permission to do this."),
+        404: _("The page or item was not found."),
+        405: _("This method is not allowed here."),
+        409: _("This conflicts with the current state."),
+        413: _("The upload is too large."),
+        415: _("This content type is not supported."),
+        422: _("Some input is invalid."),
+        429: _("Too many requests. Please wait and try again."),
+        500: _("Something went wrong on the server. Please try again later."),
+    }
+    return messages.get(status, _("Something went wrong on the server. Please try again later."))

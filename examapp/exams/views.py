@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("exams", __name__, url_prefix="/exams")

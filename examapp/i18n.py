@@ -1,0 +1,66 @@
+"""Locale selection and message catalogues (one catalogue folder per domain)."""
+
+import os
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request
+
+LOCALES = ("zh_Hans_CN", "en")
+DOMAINS = ("core", "auth", "org", "study", "bank", "exams", "records", "reports", "api")
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def catalogue_dir(domain: str) -> Path:
+    """Return the translations folder of one domain (core lives in examapp/translations)."""
+    if domain == "core":
+        return PACKAGE_ROOT / "translations"
+    return PACKAGE_ROOT / domain / "translations"
+
+
+def source_paths(domain: str) -> list[Path]:
+    """Return the code and templates whose messages belong to a domain."""
+    if domain == "core":
+        top = [p for p in PACKAGE_ROOT.glob("*.py")]
+        templates = [p for p in (PACKAGE_ROOT / "templates").glob("*.html")]
+        for sub in ("_macros", "errors", "core"):
+            templates += list((PACKAGE_ROOT / "templates" / sub).glob("*.html"))
+        return top + list((PACKAGE_ROOT / "core").glob("*.py")) + templates
+    code = list((PACKAGE_ROOT / domain).rglob("*.py"))
+    return code + list((PACKAGE_ROOT / "templates" / domain).rglob("*.html"))
+
+
+def translation_directories(root_path: str) -> str:
+    """Return the ';'-joined catalogue folders Flask-Babel merges."""
+    dirs = [str(catalogue_dir(d)) for d in DOMAINS if catalogue_dir(d).is_dir()]
+    return ";".join(dirs)
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def compile_catalogues() -> int:
+    """Compile every .po file whose .mo is missing or older; return how many."""
+    count = 0
+    for domain in DOMAINS:
+        for po_path in catalogue_dir(domain).glob("*/LC_MESSAGES/messages.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with open(po_path, "rb") as fh:
+                catalog = read_po(fh)
+            tmp = mo_path.with_suffix(".mo.tmp")
+            with open(tmp, "wb") as fh:
+                write_mo(fh, catalog, use_fuzzy=False)
+            os.replace(tmp, mo_path)
+            count += 1
+    return count

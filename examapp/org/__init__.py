@@ -1,0 +1,1 @@
+"""The organisation: units as a tree, people and their roster changes."""

@@ -1,0 +1,139 @@
+"""Bulk people import from .xlsx/.csv: parse, validate every row, then write all or nothing."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..errors import Invalid
+from ..extensions import db
+from ..permissions import can_assign_role, in_scope
+from ..uploads import read_table
+from .models import User
+from .services import create_person, find_unit
+
+HEADER = ("姓名", "账号", "单位", "职务", "职级", "角色", "领导干部", "网格员", "执法人员", "手机号")
+REQUIRED = HEADER[:-1]
+ROLE_NAMES = {
+    "学员": "learner", "单位管理员": "unit_admin", "考务管理员": "examiner", "人事": "hr",
+    "系统管理员": "admin", "learner": "learner", "unit_admin": "unit_admin", "examiner": "examiner",
+    "hr": "hr", "admin": "admin",
+}
+YES = {"是", "y", "yes", "1", "true", "√"}
+NO = {"否", "n", "no", "0", "false", "×", ""}
+ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+PHONE_RE = re.compile(r"^1\d{10}$")
+
+
+@dataclass
+class PersonRow:
+    row: int
+    values: dict
+
+
+@dataclass
+class ImportReport:
+    rows: list[PersonRow] = field(default_factory=list)
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, row: int, message: str) -> None:
+        self.errors.setdefault(row, []).append(message)
+
+    def messages(self) -> list[str]:
+        return [_("Row %(row)s: %(message)s", row=row, message=m)
+                for row, ms in sorted(self.errors.items()) for m in ms]
+
+
+def parse_flag(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    return None
+
+
+def check_header(header: list[str]) -> None:
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise Invalid(_("Row 1: the header lacks the columns %(names)s. Expected: %(expected)s.",
+                        names="、".join(missing), expected="、".join(HEADER)))
+
+
+def validate_row(actor: User | None, row: int, record: dict, report: ImportReport, seen: set) -> dict | None:
+    values, problems = {}, []
+    name, account = record.get("姓名", "").strip(), record.get("账号", "").strip()
+    if not name:
+        problems.append(_("姓名 is empty."))
+    if not ACCOUNT_RE.match(account):
+        problems.append(_("账号 %(value)s must be 2–64 letters, digits, '_', '.' or '-'.", value=account))
+    elif account.lower() in seen:
+        problems.append(_("账号 %(value)s appears twice in the file.", value=account))
+    seen.add(account.lower())
+    unit = find_unit(record.get("单位", ""))
+    if unit is None:
+        problems.append(_("单位 %(value)s is not a known unit (use its full path, e.g. 乌塘镇/某村委会).",
+                          value=record.get("单位", "")))
+    elif actor is not None and not in_scope(actor, unit):
+        problems.append(_("单位 %(value)s is outside your scope.", value=record.get("单位", "")))
+    role = ROLE_NAMES.get(record.get("角色", "").strip().lower() or "学员")
+    if role is None:
+        problems.append(_("角色 %(value)s is not one of 学员, 单位管理员, 考务管理员, 人事, 系统管理员.",
+                          value=record.get("角色", "")))
+    elif actor is not None and not can_assign_role(actor, role):
+        problems.append(_("You may not give the role %(value)s.", value=record.get("角色", "")))
+    flags = {}
+    for column, attr in (("领导干部", "is_leader"), ("网格员", "is_grid_worker"), ("执法人员", "is_enforcement")):
+        flags[attr] = parse_flag(record.get(column, ""))
+        if flags[attr] is None:
+            problems.append(_("%(column)s must be 是/否, Y/N or 1/0, not %(value)s.", column=column,
+                              value=record.get(column, "")))
+    phone = record.get("手机号", "").strip()
+    if phone and not PHONE_RE.match(phone):
+        problems.append(_("手机号 %(value)s is not an 11-digit mobile number.", value=phone))
+    for message in problems:
+        report.error(row, message)
+    if problems:
+        return None
+    values.update(username=account, name=name, unit=unit, role=role, phone=phone,
+                  position=record.get("职务", "").strip(), rank=record.get("职级", "").strip(), **flags)
+    return values
+
+
+def import_people(actor: User | None, data: bytes, filename: str, now: datetime, *,
+                  dry_run: bool = False) -> ImportReport:
+    """Validate every row; write nothing unless all are valid (and not a dry run)."""
+    sheet = read_table(data, filename)
+    check_header(sheet.header)
+    report = ImportReport()
+    seen: set[str] = set()
+    for row, record in sheet.records():
+        values = validate_row(actor, row, record, report, seen)
+        if values is not None:
+            report.rows.append(PersonRow(row, values))
+    if not sheet.rows:
+        raise Invalid(_("The file has a header but no people."))
+    existing = set(db.session.scalars(select(User.username).where(
+        User.username.in_([r.values["username"] for r in report.rows]))))
+    for person in report.rows:
+        if person.values["username"] in existing:
+            report.error(person.row, _("账号 %(value)s already exists.", value=person.values["username"]))
+    if report.ok and not dry_run:
+        write(actor, report, now, filename)
+    return report
+
+
+def write(actor: User | None, report: ImportReport, now: datetime, filename: str) -> None:
+    for person in report.rows:
+        create_person(actor, now, **person.values)
+    report.created = len(report.rows)
+    audit.record("people_imported", actor=actor, target=filename[:200],
+                 detail={"count": report.created}, now=now)

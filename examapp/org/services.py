@@ -1,0 +1,123 @@
+"""Roster work: add, edit, transfer, exempt and change status, each change recorded."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import audit
+from ..errors import Forbidden, Invalid
+from ..extensions import db
+from ..permissions import can_assign_role, can_manage_person, in_scope
+from .models import ROLES, STATUSES, RosterChange, Unit, User
+
+TRACKED_FIELDS = ("name", "role", "unit_id", "scope_unit_id", "position", "rank", "phone", "is_leader",
+                  "is_grid_worker", "is_enforcement", "status", "exempt_reason")
+
+
+def snapshot(user: User) -> dict:
+    return {field: getattr(user, field) for field in TRACKED_FIELDS}
+
+
+def add_unit(name: str, parent: Unit | None, kind: str = "office", sort_order: int = 0) -> Unit:
+    """Create a unit under parent (flushes to get the id its path needs)."""
+    unit = Unit(name=name, kind=kind, sort_order=sort_order, path="", full_name=name)
+    db.session.add(unit)
+    db.session.flush()
+    unit.place_under(parent)
+    return unit
+
+
+def find_unit(reference: str) -> Unit | None:
+    """Find a unit by its full path (乌塘镇/某村委会), or by a name that is unique."""
+    reference = reference.strip().strip("/")
+    unit = db.session.scalar(select(Unit).where(Unit.full_name == reference))
+    if unit is not None:
+        return unit
+    matches = db.session.scalars(select(Unit).where(Unit.name == reference)).all()
+    return matches[0] if len(matches) == 1 else None
+
+
+def record_change(actor: User | None, user: User, kind: str, before: dict, now: datetime,
+                  reason: str = "") -> RosterChange:
+    after = snapshot(user)
+    change = RosterChange(user=user, actor=actor, kind=kind, reason=reason, at=now,
+                          before={k: v for k, v in before.items() if after.get(k) != v},
+                          after={k: v for k, v in after.items() if before.get(k) != v})
+    db.session.add(change)
+    audit.record(f"roster_{kind}", actor=actor, target=user.username,
+                 detail={"before": change.before, "after": change.after, "reason": reason}, now=now)
+    return change
+
+
+def check_assignment(actor: User, role: str, unit: Unit) -> None:
+    if role not in ROLES:
+        raise Invalid(_("Unknown role."))
+    if not can_assign_role(actor, role):
+        raise Forbidden(_("You may not give this role."))
+    if not in_scope(actor, unit):
+        raise Forbidden(_("This unit is outside your scope."))
+
+
+def create_person(actor: User | None, now: datetime, *, username: str, name: str, unit: Unit,
+                  role: str = "learner", password: str | None = None, **fields) -> User:
+    """Add one person (actor None means the system itself, e.g. the CLI)."""
+    if actor is not None:
+        check_assignment(actor, role, unit)
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Invalid(_("The account %(name)s already exists.", name=username))
+    user = User(username=username, name=name, unit=unit, role=role, **fields)
+    if password:
+        user.set_password(password)
+    else:
+        user.must_change_password = True
+    db.session.add(user)
+    db.session.flush()
+    record_change(actor, user, "joined", {}, now)
+    return user
+
+
+def update_person(actor: User, user: User, now: datetime, **changes) -> User:
+    """Edit a person's details; role and unit changes are checked against scope."""
+    if not can_manage_person(actor, user):
+        raise Forbidden(_("This person is outside your scope."))
+    before = snapshot(user)
+    role = changes.get("role", user.role)
+    unit = changes.pop("unit", user.unit)
+    check_assignment(actor, role, unit)
+    for field, value in changes.items():
+        if field not in TRACKED_FIELDS:
+            raise Invalid(_("This field cannot be changed here."))
+        setattr(user, field, value)
+    user.unit = unit
+    db.session.flush()
+    kind = "transferred" if before["unit_id"] != user.unit_id else "edited"
+    if before["role"] != user.role:
+        audit.record("role_changed", actor=actor, target=user.username,
+                     detail={"from": before["role"], "to": user.role}, now=now)
+    return record_change(actor, user, kind, before, now) and user
+
+
+def set_status(actor: User, user: User, status: str, now: datetime, *, reason: str = "",
+               approver: str = "") -> User:
+    """Move a person to active, transferred out, retired or exempt (never delete)."""
+    if not can_manage_person(actor, user):
+        raise Forbidden(_("This person is outside your scope."))
+    if status not in STATUSES:
+        raise Invalid(_("Unknown status."))
+    if status == "exempt" and not (reason.strip() and approver.strip()):
+        raise Invalid(_("An exemption needs a reason and an approver."))
+    before = snapshot(user)
+    user.status = status
+    if status == "exempt":
+        user.exempt_reason, user.exempt_approved_by, user.exempt_at = reason.strip(), approver.strip(), now
+    db.session.flush()
+    record_change(actor, user, status, before, now, reason=reason)
+    return user
+
+
+def people_in_scope(actor: User):
+    """Return a select() of the people an actor may see."""
+    from ..permissions import restrict_to_scope
+
+    return restrict_to_scope(select(User), actor)

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("study", __name__, url_prefix="/study")

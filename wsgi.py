@@ -1,0 +1,3 @@
+from examapp import create_app
+
+app = create_app()
