@@ -55,6 +55,8 @@ class QuestionVersion(db.Model):
     chapter: Mapped[str] = mapped_column(String(200), default="", index=True)
     difficulty: Mapped[int] = mapped_column(Integer, default=3, index=True)
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    # "|tag1|tag2|": lets SQLite and PostgreSQL filter by tag with one LIKE.
+    tag_index: Mapped[str] = mapped_column(Text, default="")
     audience: Mapped[str] = mapped_column(String(20), default="all", index=True)
     subquestions: Mapped[list | None] = mapped_column(JSON, nullable=True)
     # Normalised stem+options digest: finds exact duplicates without loading every version.

@@ -1,0 +1,152 @@
+"""The statute library as the bank sees it: laws, articles and citation parsing.
+
+Uses the study domain (examapp.study) when it is installed; otherwise reads the shipped
+Markdown statutes directly, so the bank's rules and tests work on their own.
+"""
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import Invalid
+
+LAWS_DIR = Path(__file__).resolve().parent.parent / "materials" / "laws"
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+UNITS = {"十": 10, "百": 100, "千": 1000}
+ARTICLE_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千]+)条\s")
+CITE_RE = re.compile(r"(?:《([^》]+)》|([\u4e00-\u9fff]{2,30}?(?:法|条例|规定|办法)))?\s*"
+                     r"第([0-9０-９零〇一二两三四五六七八九十百千]+)条")
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    slug: str
+    number: int
+    chapter: str
+    text: str
+
+
+def cn_number(text: str) -> int:
+    """Turn 一百四十三 or 143 into 143."""
+    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for char in text:
+        if char in DIGITS:
+            current = DIGITS[char]
+        elif char in UNITS:
+            total += (current or 1) * UNITS[char]
+            current = 0
+        else:
+            raise ValueError(text)
+    return total + current
+
+
+@lru_cache(maxsize=1)
+def manifest() -> list[dict]:
+    with open(LAWS_DIR / "MANIFEST.tsv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@lru_cache(maxsize=64)
+def markdown_articles(slug: str) -> dict[int, ArticleInfo]:
+    """Read one shipped statute file into {number: article}."""
+    path = LAWS_DIR / f"{slug}.md"
+    if not path.is_file():
+        return {}
+    articles: dict[int, list] = {}
+    chapter, current = "", None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            chapter, current = line[3:].strip(), None
+        elif (match := ARTICLE_RE.match(line)) is not None:
+            current = cn_number(match.group(1))
+            articles[current] = [chapter, [line]]
+        elif current is not None and line.strip() and not line.startswith("#"):
+            articles[current][1].append(line)
+    return {n: ArticleInfo(slug, n, ch, "\n".join(lines)) for n, (ch, lines) in articles.items()}
+
+
+def study_available() -> bool:
+    try:
+        from ..study import services  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(services, "find_article")
+
+
+def find_article(slug: str, number: int) -> ArticleInfo | None:
+    """Return one article of a law version from the library, or None."""
+    if study_available():
+        from ..study.services import find_article as study_find
+
+        article = study_find(slug, number)
+        if article is None:
+            return None
+        return ArticleInfo(slug, number, article_chapter(article), getattr(article, "text", "") or "")
+    return markdown_articles(slug).get(number)
+
+
+def article_chapter(article) -> str:
+    """Read the chapter title from a study Article, whatever the attribute is called."""
+    for name in ("chapter_title", "chapter"):
+        value = getattr(article, name, None)
+        if isinstance(value, str):
+            return value
+        if value is not None and hasattr(value, "title"):
+            return value.title
+    return ""
+
+
+def law_exists(slug: str) -> bool:
+    if study_available():
+        from ..extensions import db
+        from ..study.models import Law
+
+        return db.session.query(Law.id).filter(Law.slug == slug).first() is not None
+    return any(row["slug"] == slug for row in manifest())
+
+
+def law_slugs() -> list[str]:
+    if study_available():
+        from ..extensions import db
+        from ..study.models import Law
+
+        return sorted(slug for (slug,) in db.session.query(Law.slug))
+    return sorted(row["slug"] for row in manifest())
+
+
+def parse_citations(text: str) -> list[tuple[str, int]]:
+    """Parse 《行政处罚法》第33条、第三十四条 into [(slug, 33), (slug, 34)]; raise Invalid."""
+    if study_available():
+        from ..study import citations
+
+        return citations.parse_citations(text)
+    return fallback_citations(text)
+
+
+def fallback_citations(text: str) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    slug = None
+    for match in CITE_RE.finditer(text):
+        title = match.group(1) or match.group(2)
+        if title:
+            slug = slug_for_title(title)
+            if slug is None:
+                raise Invalid(f"未知的法律：{title}")
+        if slug is None:
+            raise Invalid(f"无法识别法律依据：{text}")
+        found.append((slug, cn_number(match.group(3))))
+    if not found:
+        raise Invalid(f"无法识别法律依据：{text}")
+    return found
+
+
+def slug_for_title(title: str) -> str | None:
+    """Return the newest version's slug for a full or short law title."""
+    title = title.strip().removeprefix("中华人民共和国")
+    rows = [r for r in manifest() if r["title"].removeprefix("中华人民共和国") == title]
+    return max(rows, key=lambda r: r["version_date"])["slug"] if rows else None

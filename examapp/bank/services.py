@@ -1,0 +1,155 @@
+"""Question writes (every edit a new version) and the queries other domains use."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+
+from ..extensions import db
+from . import library
+from .models import Question, QuestionVersion
+from .validation import fingerprint, question_warnings, validate_question  # noqa: F401  (re-exported)
+
+CONTENT_FIELDS = ("type", "stem", "options", "answer", "explanation", "basis", "difficulty", "tags",
+                  "audience", "subquestions")
+
+
+def as_list(value) -> list | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, list | tuple | set):
+        return list(value)
+    return [value]
+
+
+def current_versions() -> Select:
+    """Select (Question, current QuestionVersion) pairs."""
+    return select(Question, QuestionVersion).join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+
+
+def filter_bank(stmt: Select, *, law=None, chapter=None, tag=None, type=None, difficulty=None,
+                audience=None, status=None, search=None) -> Select:
+    """Apply the examiner's filters to a select over questions joined with current versions."""
+    for column, value in ((Question.law_slug, law), (QuestionVersion.chapter, chapter),
+                          (Question.type, type), (QuestionVersion.difficulty, difficulty),
+                          (Question.status, status), (QuestionVersion.audience, audience)):
+        values = as_list(value)
+        if values:
+            stmt = stmt.where(column.in_(values))
+    for one in as_list(tag) or []:
+        stmt = stmt.where(QuestionVersion.tag_index.contains(f"|{one}|"))
+    if search:
+        pattern = f"%{search.strip()}%"
+        stmt = stmt.where(or_(QuestionVersion.stem.ilike(pattern), Question.code.ilike(pattern),
+                              QuestionVersion.explanation.ilike(pattern)))
+    return stmt
+
+
+def eligible_questions(law=None, chapter=None, tag=None, type=None, difficulty=None, audience=None) -> Select:
+    """Select active questions not awaiting review, joined with their current version.
+
+    Each filter takes one value or a list. `audience="grid"` also admits questions for everyone.
+    Rows are Question objects; add QuestionVersion columns or use Question.current_version_id.
+    """
+    stmt = select(Question).join(QuestionVersion, Question.current_version_id == QuestionVersion.id).where(
+        Question.status == "active", Question.needs_review.is_(False))
+    if audience:
+        stmt = stmt.where(QuestionVersion.audience.in_(set(as_list(audience)) | {"all"}))
+    return filter_bank(stmt, law=law, chapter=chapter, tag=tag, type=type, difficulty=difficulty)
+
+
+def chapter_of(basis: list) -> str:
+    """Return the chapter of the first basis article ('' without one)."""
+    if not basis:
+        return ""
+    article = library.find_article(basis[0]["law"], basis[0]["article"])
+    return article.chapter if article else ""
+
+
+def content_of(data: dict) -> dict:
+    """Pick a question dict's content fields with their defaults."""
+    content = {name: data.get(name) for name in CONTENT_FIELDS}
+    content["options"] = content["options"] or []
+    content["basis"] = content["basis"] or []
+    content["tags"] = list(content["tags"] or [])
+    content["explanation"] = content["explanation"] or ""
+    content["audience"] = content["audience"] or "all"
+    if content["type"] != "case":
+        content["subquestions"] = None
+    return content
+
+
+def content_changed(version: QuestionVersion | None, data: dict) -> bool:
+    return version is None or version.content() != content_of(data)
+
+
+def main_law(data: dict) -> str:
+    basis = data.get("basis") or []
+    return data.get("law") or (basis[0]["law"] if basis else "")
+
+
+def add_version(question: Question, data: dict, actor, now: datetime, note: str = "",
+                chapter: str | None = None) -> QuestionVersion:
+    """Append a new immutable version and make it current (flushes)."""
+    content = content_of(data)
+    number = (db.session.scalar(select(func.max(QuestionVersion.number)).where(
+        QuestionVersion.question_id == question.id)) or 0) + 1 if question.id else 1
+    version = QuestionVersion(
+        question=question, number=number, **content, tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
+        chapter=chapter_of(content["basis"]) if chapter is None else chapter,
+        fingerprint=fingerprint(content), note=note[:200], created_at=now,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(version)
+    db.session.flush()
+    question.current_version_id = version.id
+    question.type = content["type"]
+    question.law_slug = main_law(data) or question.law_slug
+    question.updated_at = now
+    db.session.flush()
+    return version
+
+
+def create_question(data: dict, actor, now: datetime, code: str | None = None) -> Question:
+    """Create a question with its first version (flushes)."""
+    question = Question(code=code or data.get("code") or new_code(), type=data["type"],
+                        law_slug=main_law(data), status=data.get("status") or "active",
+                        created_at=now, updated_at=now)
+    db.session.add(question)
+    db.session.flush()
+    add_version(question, data, actor, now, note="created")
+    return question
+
+
+def update_question(question: Question, data: dict, actor, now: datetime, note: str = "") -> QuestionVersion | None:
+    """Store an edit as a new version; return None when nothing changed."""
+    if "status" in data and data["status"] and data["status"] != question.status:
+        question.status = data["status"]
+        question.updated_at = now
+    if not content_changed(question.current, data):
+        return None
+    return add_version(question, data, actor, now, note=note or "edited")
+
+
+def retire_question(question: Question, now: datetime) -> None:
+    question.status = "retired"
+    question.updated_at = now
+
+
+def new_code() -> str:
+    import secrets
+
+    return "q-" + secrets.token_hex(5)
+
+
+def by_codes(codes: Iterable[str]) -> dict[str, Question]:
+    codes = [c for c in codes if c]
+    if not codes:
+        return {}
+    return {q.code: q for q in db.session.scalars(select(Question).where(Question.code.in_(codes)))}
+
+
+def question_dict(question: Question, version: QuestionVersion | None = None) -> dict:
+    """Return a question as the plain dict the formats and forms use."""
+    version = version or question.current
+    return {"code": question.code, "law": question.law_slug, "status": question.status, **version.content()}

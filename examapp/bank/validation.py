@@ -1,0 +1,157 @@
+"""The question rules, in one place: structure, keys, answers and legal basis."""
+
+import hashlib
+import re
+import unicodedata
+
+from flask_babel import gettext as _
+
+from . import library
+from .models import AUDIENCES, STATUSES, SUB_TYPES, TYPES
+
+BLANK = "____"
+KEYS = "ABCDEFGH"
+CHOICE = ("single", "multiple")
+
+
+def validate_question(data: dict) -> list[str]:
+    """Return every problem with one question dict (empty when it is valid)."""
+    problems = check_content(data, TYPES)
+    if data.get("difficulty") not in (1, 2, 3, 4, 5):
+        problems.append(_("Difficulty must be 1 to 5."))
+    if data.get("audience", "all") not in AUDIENCES:
+        problems.append(_("Unknown audience %(value)s.", value=data.get("audience")))
+    if data.get("status", "active") not in STATUSES:
+        problems.append(_("Unknown status %(value)s.", value=data.get("status")))
+    if data.get("type") == "case":
+        problems += check_case(data)
+    return problems
+
+
+def check_content(data: dict, types: tuple) -> list[str]:
+    """Check type, stem, options, answer and basis of a question or sub-question."""
+    kind = data.get("type")
+    if kind not in types:
+        return [_("Unknown question type %(value)s.", value=kind)]
+    problems = []
+    if not str(data.get("stem") or "").strip():
+        problems.append(_("The stem is empty."))
+    if kind in CHOICE:
+        problems += check_choice(data)
+    elif kind == "true_false":
+        problems += check_no_options(data)
+        if not isinstance(data.get("answer"), bool):
+            problems.append(_("A true/false answer must be true or false."))
+    elif kind == "blank":
+        problems += check_no_options(data) + check_blank(data)
+    elif data.get("options"):
+        problems.append(_("A case question has no options of its own."))
+    problems += check_basis(data.get("basis") or [])
+    return problems
+
+
+def check_no_options(data: dict) -> list[str]:
+    if data.get("options"):
+        return [_("This question type has no options.")]
+    return []
+
+
+def check_choice(data: dict) -> list[str]:
+    options = data.get("options") or []
+    problems = []
+    if not 2 <= len(options) <= 8:
+        return [_("A choice question needs 2 to 8 options (it has %(n)s).", n=len(options))]
+    keys = [o.get("key") for o in options]
+    if keys != list(KEYS[: len(keys)]):
+        problems.append(_("Option keys must be A, B, C… in order without gaps."))
+    texts = [normal(o.get("text") or "") for o in options]
+    if any(not t for t in texts):
+        problems.append(_("An option is empty."))
+    elif len(set(texts)) != len(texts):
+        problems.append(_("Two options have the same text."))
+    answer = data.get("answer")
+    if data["type"] == "single":
+        if not isinstance(answer, str) or answer not in keys:
+            problems.append(_("The answer %(answer)s is not among the options %(keys)s.",
+                              answer=show(answer), keys="".join(keys)))
+    elif not isinstance(answer, list) or not all(isinstance(a, str) and a in keys for a in answer):
+        problems.append(_("The answer %(answer)s is not among the options %(keys)s.",
+                          answer=show(answer), keys="".join(keys)))
+    elif len(set(answer)) < 2:
+        problems.append(_("A multiple-choice answer needs at least two options."))
+    return problems
+
+
+def check_blank(data: dict) -> list[str]:
+    answer = data.get("answer")
+    if not isinstance(answer, list) or not answer or not all(
+        isinstance(b, list) and b and all(isinstance(a, str) and a.strip() for a in b) for b in answer
+    ):
+        return [_("A fill-in answer needs one or more blanks, each with accepted answers.")]
+    markers = str(data.get("stem") or "").count(BLANK)
+    if markers != len(answer):
+        return [_("The stem has %(markers)s blank(s) (____) but the answer has %(n)s.",
+                  markers=markers, n=len(answer))]
+    return []
+
+
+def check_case(data: dict) -> list[str]:
+    subs = data.get("subquestions") or []
+    if data.get("answer") not in (None, "", []):
+        return [_("A case question has no answer of its own; its sub-questions do.")]
+    if not 2 <= len(subs) <= 5:
+        return [_("A case question needs 2 to 5 sub-questions (it has %(n)s).", n=len(subs))]
+    problems = []
+    for index, sub in enumerate(subs, start=1):
+        for problem in check_content(sub, SUB_TYPES):
+            problems.append(_("Sub-question %(n)s: %(problem)s", n=index, problem=problem))
+    return problems
+
+
+def check_basis(basis: list) -> list[str]:
+    problems = []
+    for entry in basis:
+        slug, number = entry.get("law"), entry.get("article")
+        if not library.law_exists(slug):
+            problems.append(_("The law %(law)s is not in the library.", law=slug))
+        elif not isinstance(number, int) or library.find_article(slug, number) is None:
+            problems.append(_("Article %(n)s does not exist in %(law)s.", n=number, law=slug))
+    return problems
+
+
+def question_warnings(data: dict) -> list[str]:
+    """Return what is allowed but worth a look (e.g. no legal basis)."""
+    if not data.get("basis"):
+        return [_("No legal basis: listed as lacking a basis.")]
+    return []
+
+
+def show(answer) -> str:
+    if isinstance(answer, list):
+        return "".join(str(a) for a in answer)
+    return "" if answer is None else str(answer)
+
+
+def normal(text: str) -> str:
+    """Normalise text for comparison: width, case, spaces and punctuation removed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def fingerprint(data: dict) -> str:
+    """Digest of the stem and option texts (order-free) that identifies a duplicate."""
+    parts = [normal(data.get("stem") or "")] + sorted(normal(o.get("text") or "") for o in data.get("options") or [])
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def shingles(data: dict) -> frozenset:
+    """Character bigrams of the stem and options, for near-duplicate detection."""
+    text = normal(data.get("stem") or "") + "|" + "|".join(sorted(normal(o.get("text") or "")
+                                                               for o in data.get("options") or []))
+    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
+
+
+def similarity(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
