@@ -12,6 +12,7 @@ from .config import base_config, check_production
 
 BLUEPRINTS = (
     "examapp.core.views",
+    "examapp.core.audit_views",
     "examapp.auth.views",
     "examapp.org.views",
     "examapp.study.views",

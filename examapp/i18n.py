@@ -64,3 +64,41 @@ def compile_catalogues() -> int:
             os.replace(tmp, mo_path)
             count += 1
     return count
+
+
+KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+
+
+def extract_messages(domain: str):
+    """Return a babel Catalog of the messages a domain's code and templates use."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_file
+
+    catalog = Catalog(locale="zh_Hans_CN")
+    options = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols"}
+    for path in source_paths(domain):
+        method = "jinja2" if path.suffix == ".html" else "python"
+        for lineno, message, comments, _ctx in extract_from_file(method, str(path), keywords=KEYWORDS,
+                                                                 options=options):
+            catalog.add(message, None, [(str(path), lineno)], auto_comments=comments)
+    return catalog
+
+
+def untranslated(domain: str) -> list[str]:
+    """Return the msgids a domain uses that its zh_Hans_CN catalogue does not translate."""
+    from babel.messages.pofile import read_po
+
+    po_path = catalogue_dir(domain) / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    translated: dict = {}
+    if po_path.exists():
+        with open(po_path, "rb") as fh:
+            translated = {m.id: m.string for m in read_po(fh) if m.id and not m.fuzzy}
+    missing = []
+    for message in extract_messages(domain):
+        if not message.id:
+            continue
+        string = translated.get(message.id)
+        if not string or (isinstance(string, tuple) and not all(string)):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing

@@ -219,3 +219,44 @@ def annotate(data: bytes, filename: str, errors: dict[int, str], header_title: s
         extra = header_title if index == 0 else errors.get(line_of_row.get(index, -1), "")
         writer.writerow([neutralise(c) for c in cells] + [extra])
     return ("\ufeff" + out.getvalue()).encode("utf-8"), "csv"
+
+
+def stash(data: bytes, filename: str, owner_id: int) -> str:
+    """Keep an upload between its preview and its confirmation; return an opaque token."""
+    import json
+    import os
+    import secrets
+
+    from flask import current_app
+
+    token = secrets.token_urlsafe(16)
+    folder = os.path.join(current_app.instance_path, "uploads")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, token + ".bin"), "wb") as fh:
+        fh.write(data)
+    with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as fh:
+        json.dump({"filename": os.path.basename(filename)[:200], "owner": owner_id}, fh)
+    return token
+
+
+def unstash(token: str, owner_id: int) -> tuple[bytes, str]:
+    """Return a stashed upload of this owner, or raise Invalid."""
+    import json
+    import os
+    import re
+
+    from flask import current_app
+
+    folder = os.path.join(current_app.instance_path, "uploads")
+    if not re.fullmatch(r"[A-Za-z0-9_\-]{10,64}", token or ""):
+        raise Invalid(_("The uploaded file has expired. Upload it again."))
+    try:
+        with open(os.path.join(folder, token + ".json"), encoding="utf-8") as fh:
+            meta = json.load(fh)
+        with open(os.path.join(folder, token + ".bin"), "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise Invalid(_("The uploaded file has expired. Upload it again.")) from exc
+    if meta.get("owner") != owner_id:
+        raise Invalid(_("The uploaded file has expired. Upload it again."))
+    return data, meta["filename"]

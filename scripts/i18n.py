@@ -7,31 +7,13 @@ Prints the messages that still lack a translation.
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from examapp.i18n import DOMAINS, catalogue_dir, source_paths  # noqa: E402
-
-KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
-            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
-OPTIONS = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols"}
-
-
-def extract(domain: str) -> Catalog:
-    catalog = Catalog(locale="zh_Hans_CN")
-    for path in source_paths(domain):
-        method = "jinja2" if path.suffix == ".html" else "python"
-        for lineno, message, comments, _ctx in extract_from_file(
-            method, str(path), keywords=KEYWORDS, options=OPTIONS
-        ):
-            catalog.add(message, None, [(str(path), lineno)], auto_comments=comments)
-    return catalog
-
+from examapp.i18n import DOMAINS, catalogue_dir, extract_messages  # noqa: E402
 
 def update(domain: str) -> list[str]:
-    template = extract(domain)
+    template = extract_messages(domain)
     po_path = catalogue_dir(domain) / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
     po_path.parent.mkdir(parents=True, exist_ok=True)
     if po_path.exists():

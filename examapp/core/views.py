@@ -44,3 +44,8 @@ def inject_user_helpers():
 
     return {"get_locale": get_locale, "perm": permissions, "nav_items": nav_items, "role_label": role_label,
             "status_label": status_label}
+
+
+@bp.app_template_filter("dict_without")
+def dict_without(mapping: dict, *keys: str) -> dict:
+    return {k: v for k, v in mapping.items() if k not in keys}

@@ -1,0 +1,73 @@
+"""People endpoints: the same scoped services as the roster pages."""
+
+from flask import abort, jsonify, request
+from flask_login import current_user
+
+from .. import permissions as perm
+from ..db import utcnow
+from ..errors import Invalid
+from ..extensions import db
+from ..org import services
+from ..org.models import User
+from ..org.queries import people_query
+from . import bp
+from .core import user_json
+from .spec import doc
+
+PERSON_PATCH = {"type": "object", "properties": {
+    "name": {"type": "string"}, "unit": {"type": "string", "description": "unit full path"},
+    "role": {"type": "string"}, "position": {"type": "string"}, "rank": {"type": "string"},
+    "phone": {"type": "string"}, "is_leader": {"type": "boolean"}, "is_grid_worker": {"type": "boolean"},
+    "is_enforcement": {"type": "boolean"}}}
+EDITABLE = ("name", "role", "position", "rank", "phone", "is_leader", "is_grid_worker", "is_enforcement")
+
+
+def load_person(user_id: int, *, manage: bool = False) -> User:
+    person = db.session.get(User, user_id) or abort(404)
+    allowed = perm.can_manage_person if manage else perm.can_view_person
+    if not allowed(current_user, person):
+        abort(403)
+    return person
+
+
+@bp.route("/people")
+@perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN, perm.HR)
+@doc("People in the caller's unit scope", roles="admin, unit admin, HR (scoped)",
+     query={"q": "string", "role": "string", "status": "string", "page": "integer"})
+def people_list():
+    args = request.args
+    stmt = people_query(current_user, q=args.get("q", ""), role=args.get("role", ""),
+                        status=args.get("status", ""))
+    page = db.paginate(stmt, page=args.get("page", 1, type=int), per_page=100, error_out=False)
+    return jsonify({"total": page.total, "page": page.page, "items": [user_json(u) for u in page.items]})
+
+
+@bp.route("/people/<int:user_id>")
+@perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN, perm.HR, perm.LEARNER, perm.EXAMINER)
+@doc("One person (yourself, or someone in your scope)", roles="self; admin, unit admin, HR in scope",
+     responses={403: "outside your scope"})
+def person_get(user_id: int):
+    return jsonify(user_json(load_person(user_id)))
+
+
+@bp.route("/people/<int:user_id>", methods=["PATCH"])
+@perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN)
+@doc("Edit or transfer a person (recorded in the roster history)", roles="admin, unit admin (scoped)",
+     body=PERSON_PATCH, responses={403: "outside your scope", 422: "invalid field"})
+def person_patch(user_id: int):
+    person = load_person(user_id, manage=True)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise Invalid("JSON object expected")
+    unknown = set(payload) - set(EDITABLE) - {"unit"}
+    if unknown:
+        raise Invalid(f"unknown fields: {', '.join(sorted(unknown))}")
+    changes = {k: payload[k] for k in EDITABLE if k in payload}
+    if "unit" in payload:
+        unit = services.find_unit(str(payload["unit"]))
+        if unit is None:
+            raise Invalid(f"unknown unit: {payload['unit']}")
+        changes["unit"] = unit
+    services.update_person(current_user, person, utcnow(), **changes)
+    db.session.commit()
+    return jsonify(user_json(person))

@@ -1,0 +1,41 @@
+"""Read-side helpers for the people pages and API (scoped)."""
+
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..permissions import restrict_to_scope, scope_unit
+from .models import RosterChange, Unit, User
+
+
+def units_in_scope(actor: User) -> list[Unit]:
+    root = scope_unit(actor)
+    stmt = select(Unit).order_by(Unit.path)
+    if root is not None:
+        stmt = stmt.where(Unit.path.startswith(root.path))
+    return list(db.session.scalars(stmt))
+
+
+def people_query(actor: User, *, q: str = "", unit_id: int | None = None, role: str = "",
+                 status: str = "", flag: str = ""):
+    """Return a select() of people in scope, filtered."""
+    stmt = restrict_to_scope(select(User), actor).join(User.unit)
+    if q:
+        like = f"%{q.strip()}%"
+        stmt = stmt.where(or_(User.name.like(like), User.username.like(like)))
+    if unit_id:
+        unit = db.session.get(Unit, unit_id)
+        if unit is not None:
+            stmt = stmt.where(Unit.path.startswith(unit.path))
+    if role:
+        stmt = stmt.where(User.role == role)
+    if status:
+        stmt = stmt.where(User.status == status)
+    if flag in ("is_leader", "is_grid_worker", "is_enforcement"):
+        stmt = stmt.where(getattr(User, flag).is_(True))
+    return stmt.order_by(Unit.path, User.username)
+
+
+def roster_history(user: User) -> list[RosterChange]:
+    stmt = select(RosterChange).where(RosterChange.user_id == user.id).order_by(RosterChange.at.desc(),
+                                                                               RosterChange.id.desc())
+    return list(db.session.scalars(stmt))

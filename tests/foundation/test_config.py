@@ -1,0 +1,41 @@
+"""Production refuses unsafe settings; SQLite runs with WAL, a busy timeout and foreign keys."""
+
+import pytest
+from sqlalchemy import text
+
+from examapp import create_app
+from examapp.config import ConfigError
+from examapp.extensions import db
+from tests.conftest import IS_POSTGRES
+
+
+@pytest.mark.parametrize("settings", [{}, {"SECRET_KEY": "dev-not-secret"}, {"SECRET_KEY": "short"},
+                                      {"SECRET_KEY": "x" * 40, "DEBUG": True}])
+def test_production_refuses_unsafe_settings(monkeypatch, settings):
+    monkeypatch.setenv("EXAMAPP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app(settings)
+
+
+def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch):
+    monkeypatch.setenv("EXAMAPP_ENV", "production")
+    app = create_app({"SECRET_KEY": "k" * 48})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite pragmas")
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app):
+    assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_security_headers_are_sent(client):
+    response = client.get("/login")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_health_check_reports_the_server_time(client):
+    assert client.get("/healthz").get_json()["status"] == "ok"
