@@ -4,6 +4,8 @@ import os
 import tempfile
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import delete
 
 from examapp import create_app
@@ -27,8 +29,25 @@ TEST_CONFIG = {
 }
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Clear flask.g before each request.
+
+    The test keeps one app context pushed (so it can use db.session), and Flask
+    reuses that context for requests; without this, the logged-in user and
+    other per-request state cached on g would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(vars(g._get_current_object())):
+                delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
 def make_app(**overrides):
-    return create_app({**TEST_CONFIG, **overrides})
+    app = create_app({**TEST_CONFIG, **overrides})
+    app.test_client_class = RequestIsolatingClient
+    return app
 
 
 def reference_tables():
