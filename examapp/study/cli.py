@@ -1,0 +1,65 @@
+"""`flask content load`: statutes, case studies and (if the bank has a loader) the question bank."""
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..db import utcnow
+from ..extensions import db
+
+content = AppGroup("content", help="Study content: statutes, case studies, question bank.")
+
+
+def default_bank_dir() -> Path:
+    return Path(current_app.root_path).parent / "question_bank"
+
+
+def load_bank(folder: Path, now) -> tuple[bool, list[str]]:
+    """Call the bank developer's loader if it exists (imported lazily; skipped with a message if not)."""
+    try:
+        from ..bank.loader import load_bank_dir
+    except ImportError:
+        return False, ["question bank: skipped (examapp.bank.loader.load_bank_dir is not available)"]
+    report = load_bank_dir(folder, now)
+    lines = report.lines("question bank") if hasattr(report, "lines") else [f"question bank: {report}"]
+    errors = bool(getattr(report, "errors", None))
+    return errors, lines
+
+
+@content.command("load")
+@click.option("--laws", "laws_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of statute .md files with MANIFEST.tsv (default: the shipped statutes).")
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of case study .yaml files (default: the shipped cases).")
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of question bank .yaml files (default: question_bank/).")
+def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path | None):
+    """Load statutes, case studies and the question bank; a second run changes nothing."""
+    from .cases import CASES_DIR, load_cases_dir
+    from .loader import LAWS_DIR, load_laws_dir
+
+    now, started = utcnow(), time.monotonic()
+    laws = load_laws_dir(laws_dir or LAWS_DIR, now)
+    db.session.commit()
+    cases = load_cases_dir(cases_dir or CASES_DIR, now)
+    db.session.commit()
+    for line in laws.lines("statutes") + cases.lines("case studies"):
+        click.echo(line)
+    bank_errors = False
+    folder = bank_dir or default_bank_dir()
+    if folder.is_dir():
+        bank_errors, lines = load_bank(folder, now)
+        db.session.commit()
+        for line in lines:
+            click.echo(line)
+    if not laws.changed and not cases.changed:
+        click.echo("statutes and case studies: nothing changed")
+    click.echo(f"done in {time.monotonic() - started:.2f}s")
+    if laws.errors or cases.errors or bank_errors:
+        raise SystemExit(1)
+
+
+COMMANDS = (content,)

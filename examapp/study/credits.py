@@ -1,0 +1,179 @@
+"""Study credits: reading time from heartbeats, finished cases, yearly progress and the leader rule."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..org.models import User
+from .models import StudyAttendance, StudyCredit, StudyPresence, StudyRequirement, StudySession
+
+BEAT_SECONDS = 30  # the page sends a heartbeat this often while visible and in use
+MAX_GAP_SECONDS = 60  # longer silence means the tab was hidden, asleep or closed: that gap earns nothing
+
+
+@dataclass
+class Progress:
+    """A person's study this year against the requirement."""
+
+    year: int
+    seconds: int
+    cases: int
+    sessions: int
+    credits: float
+    required: float
+    hours: float
+    hours_required: float
+
+    @property
+    def reached(self) -> bool:
+        return self.credits + 1e-9 >= self.required
+
+    @property
+    def hours_reached(self) -> bool:
+        return self.hours + 1e-9 >= self.hours_required
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.required else min(100, int(self.credits * 100 / self.required))
+
+
+@dataclass
+class LeaderProgress:
+    """Organised sessions a leading cadre attended this year against the rule (≥ 2 by default)."""
+
+    applies: bool
+    attended: int
+    required: int
+
+    @property
+    def reached(self) -> bool:
+        return not self.applies or self.attended >= self.required
+
+
+def local_day(now: datetime) -> date:
+    """The calendar day in the site's time zone (credits are counted per local day)."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return now.astimezone(zone).date()
+
+
+def requirement(year: int) -> StudyRequirement:
+    """The rule for a year: the row an admin set, else the latest earlier one, else the defaults."""
+    rule = db.session.scalar(select(StudyRequirement).where(StudyRequirement.year <= year)
+                             .order_by(StudyRequirement.year.desc()).limit(1))
+    if rule is not None:
+        return rule
+    defaults = {c.name: c.default.arg for c in StudyRequirement.__table__.columns
+                if c.default is not None and not callable(c.default.arg)}
+    return StudyRequirement(**{**defaults, "year": year})
+
+
+def credit_row(user_id: int, law_id: int, day: date) -> StudyCredit:
+    row = db.session.scalar(select(StudyCredit).where(
+        StudyCredit.user_id == user_id, StudyCredit.law_id == law_id, StudyCredit.day == day))
+    if row is None:
+        row = StudyCredit(user_id=user_id, law_id=law_id, day=day, seconds=0, cases=0)
+        db.session.add(row)
+    return row
+
+
+def seconds_today(user_id: int, day: date) -> int:
+    return db.session.scalar(select(func.coalesce(func.sum(StudyCredit.seconds), 0)).where(
+        StudyCredit.user_id == user_id, StudyCredit.day == day)) or 0
+
+
+def record_heartbeat(user: User, law_id: int, *, visible: bool, active: bool, now: datetime) -> int:
+    """Credit the time since the last heartbeat if the page was visible and in use; return seconds credited.
+
+    The first beat only starts the clock; a hidden or idle page earns nothing and restarts it; the gap is
+    capped so a sleeping laptop cannot earn hours; the day's total is capped by the yearly rule.
+    """
+    presence = db.session.get(StudyPresence, user.id)
+    earned = 0
+    if presence is not None and presence.was_active and presence.law_id == law_id:
+        gap = (now - presence.last_at).total_seconds()
+        if 0 < gap <= MAX_GAP_SECONDS and visible and active:
+            earned = int(gap)
+    if presence is None:
+        presence = StudyPresence(user_id=user.id)
+        db.session.add(presence)
+    presence.law_id, presence.last_at, presence.was_active = law_id, now, visible and active
+    if earned:
+        day = local_day(now)
+        cap = requirement(day.year).daily_cap_minutes * 60
+        earned = max(0, min(earned, cap - seconds_today(user.id, day)))
+        if earned:
+            credit_row(user.id, law_id, day).seconds += earned
+    db.session.flush()
+    return earned
+
+
+def add_case_credit(user: User, law_id: int, now: datetime) -> None:
+    """Count one finished case study for the person, on the case's first law, today."""
+    credit_row(user.id, law_id, local_day(now)).cases += 1
+    db.session.flush()
+
+
+def year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def sessions_attended(user: User, year: int) -> int:
+    start, end = year_bounds(year)
+    return db.session.scalar(select(func.count(StudyAttendance.id)).join(StudySession).where(
+        StudyAttendance.user_id == user.id, StudySession.held_on >= start, StudySession.held_on < end)) or 0
+
+
+def yearly_totals(user: User, year: int) -> tuple[int, int]:
+    start, end = year_bounds(year)
+    seconds, cases = db.session.execute(select(
+        func.coalesce(func.sum(StudyCredit.seconds), 0), func.coalesce(func.sum(StudyCredit.cases), 0)).where(
+        StudyCredit.user_id == user.id, StudyCredit.day >= start, StudyCredit.day < end)).one()
+    return int(seconds or 0), int(cases or 0)
+
+
+def yearly_progress(user: User, year: int) -> Progress:
+    """This year's credits (reading time and cases) and hours (reading and sessions) against the rule."""
+    rule = requirement(year)
+    seconds, cases = yearly_totals(user, year)
+    sessions = sessions_attended(user, year)
+    credits = seconds / 60 / max(rule.minutes_per_credit, 1) + cases * rule.case_credits
+    session_hours = session_hours_attended(user, year)
+    return Progress(year=year, seconds=seconds, cases=cases, sessions=sessions, credits=round(credits, 2),
+                    required=rule.credits_required, hours=round(seconds / 3600 + session_hours, 2),
+                    hours_required=rule.hours_required)
+
+
+def session_hours_attended(user: User, year: int) -> float:
+    start, end = year_bounds(year)
+    return float(db.session.scalar(select(func.coalesce(func.sum(StudySession.hours), 0)).join(
+        StudyAttendance).where(StudyAttendance.user_id == user.id, StudySession.held_on >= start,
+                               StudySession.held_on < end)) or 0)
+
+
+def leader_sessions(user: User, year: int) -> LeaderProgress:
+    """How many organised sessions (集中学法, lectures) a leading cadre attended in the year, against the rule."""
+    return LeaderProgress(applies=bool(user.is_leader), attended=sessions_attended(user, year),
+                          required=requirement(year).leader_sessions_required)
+
+
+def credits_by_law(user: User, year: int) -> list[tuple[int, int, int]]:
+    """(law id, seconds, cases) of one person in a year, for personal records."""
+    start, end = year_bounds(year)
+    rows = db.session.execute(select(StudyCredit.law_id, func.sum(StudyCredit.seconds), func.sum(StudyCredit.cases))
+                              .where(StudyCredit.user_id == user.id, StudyCredit.day >= start,
+                                     StudyCredit.day < end).group_by(StudyCredit.law_id)).all()
+    return [(law_id, int(seconds or 0), int(cases or 0)) for law_id, seconds, cases in rows]
+
+
+def sessions_of(user: User, year: int) -> list[StudySession]:
+    """The organised sessions a person attended in a year, newest first."""
+    start, end = year_bounds(year)
+    return list(db.session.scalars(select(StudySession).join(StudyAttendance).where(
+        StudyAttendance.user_id == user.id, StudySession.held_on >= start, StudySession.held_on < end)
+        .order_by(StudySession.held_on.desc())))
+
+

@@ -1,0 +1,175 @@
+"""Load statute files into the library: all or nothing per file, idempotent, old versions kept."""
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import LEVELS, Article, Law
+from .numerals import article_label
+from .parser import LawFormatError, ParsedLaw, parse_law
+from .services import refresh_in_force, short_title
+from .signals import law_version_loaded
+
+LAWS_DIR = Path(__file__).resolve().parent.parent / "materials" / "laws"
+
+
+@dataclass
+class LoadReport:
+    """What a load did: per-file outcome and the errors (each naming file and line)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+    def lines(self, what: str) -> list[str]:
+        out = [f"{what}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"]
+        out += [f"  added {slug}" for slug in self.added] + [f"  updated {slug}" for slug in self.updated]
+        return out + [f"  error {message}" for message in self.errors]
+
+
+@dataclass
+class ManifestRow:
+    slug: str
+    title: str
+    version_date: date
+    level: str
+    articles: int
+    line: int
+
+
+def read_manifest(folder: Path) -> dict[str, ManifestRow]:
+    """Read MANIFEST.tsv if the folder has one (slug -> row)."""
+    path = folder / "MANIFEST.tsv"
+    if not path.exists():
+        return {}
+    rows: dict[str, ManifestRow] = {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for line, row in enumerate(csv.DictReader(fh, delimiter="\t"), start=2):
+            try:
+                rows[row["slug"]] = ManifestRow(row["slug"], row["title"], date.fromisoformat(row["version_date"]),
+                                                row["level"], int(row["articles"]), line)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise LawFormatError(str(path), line, f"bad manifest row ({exc})") from exc
+    return rows
+
+
+def guess_level(title: str) -> str:
+    if title.endswith("宪法"):
+        return "宪法"
+    return "行政法规" if title.endswith(("条例", "规定", "办法")) else "法律"
+
+
+def guess_date(parsed: ParsedLaw, path: str) -> date:
+    """The version date is the date of the last history line that amends or adopts the law."""
+    import re
+
+    for line in reversed(parsed.history):
+        match = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日", line)
+        if match and "施行" not in line[match.end():match.end() + 4]:
+            return date(*map(int, match.groups()))
+    raise LawFormatError(path, 2, "no version date in the history lines")
+
+
+def check_against_manifest(parsed: ParsedLaw, row: ManifestRow | None, path: str) -> None:
+    if row is None:
+        return
+    if row.title != parsed.title:
+        raise LawFormatError(path, 1, f"title {parsed.title} differs from MANIFEST.tsv ({row.title})")
+    if row.articles != len(parsed.articles):
+        raise LawFormatError(path, parsed.articles[-1].line,
+                             f"{len(parsed.articles)} articles, MANIFEST.tsv says {row.articles}")
+    if row.level not in LEVELS:
+        raise LawFormatError(path, 1, f"unknown level {row.level} in MANIFEST.tsv")
+
+
+def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
+    """Load every *.md statute in folder; a broken file is reported and nothing of it is loaded."""
+    folder = Path(folder)
+    report = LoadReport()
+    try:
+        manifest = read_manifest(folder)
+    except LawFormatError as exc:
+        report.errors.append(str(exc))
+        return report
+    for path in sorted(folder.glob("*.md")):
+        if path.name.upper() == "README.MD":
+            continue
+        try:
+            outcome, slug = load_law_file(path, manifest.get(path.stem), now)
+        except LawFormatError as exc:
+            report.errors.append(str(exc))
+            continue
+        getattr(report, outcome).append(slug)
+    return report
+
+
+def load_law_file(path: Path, row: ManifestRow | None, now: datetime) -> tuple[str, str]:
+    """Load one file; return ('added' | 'updated' | 'unchanged', slug)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LawFormatError(str(path), raw[:exc.start].count(b"\n") + 1, "not UTF-8 text") from exc
+    parsed = parse_law(text, str(path))
+    check_against_manifest(parsed, row, str(path))
+    digest = hashlib.sha256(raw).hexdigest()
+    law = db.session.scalar(select(Law).where(Law.slug == path.stem))
+    if law is not None and law.source_sha256 == digest:
+        return "unchanged", law.slug
+    previous = None if law else current_version(parsed.title)
+    outcome = "updated" if law else "added"
+    with db.session.begin_nested():
+        law = law or Law(slug=path.stem)
+        fill_law(law, parsed, row, str(path), digest, now)
+        db.session.add(law)
+        db.session.flush()
+        replace_articles(law, parsed)
+        refresh_in_force()
+    if previous is not None and previous.version_date < law.version_date:
+        law_version_loaded.send(law, old_law=previous, now=now)
+    return outcome, law.slug
+
+
+def current_version(title: str) -> Law | None:
+    return db.session.scalar(select(Law).where(Law.title == title).order_by(Law.version_date.desc()).limit(1))
+
+
+def fill_law(law: Law, parsed: ParsedLaw, row: ManifestRow | None, path: str, digest: str, now: datetime) -> None:
+    law.title = parsed.title
+    law.short_title = short_title(parsed.title)
+    law.version_date = row.version_date if row else guess_date(parsed, path)
+    law.level = row.level if row else guess_level(parsed.title)
+    law.history = "\n".join(parsed.history)
+    law.preamble = "\n".join(parsed.preamble)
+    law.article_count = len(parsed.articles)
+    law.source_sha256 = digest
+    law.source_path = Path(path).name
+    law.loaded_at = now
+
+
+def replace_articles(law: Law, parsed: ParsedLaw) -> None:
+    """Update articles in place by number so ids others may hold stay valid; drop the ones that went."""
+    existing = {(a.number, a.suffix): a for a in law.articles}
+    wanted = set()
+    for ordinal, item in enumerate(parsed.articles, start=1):
+        key = (item.number, item.suffix)
+        wanted.add(key)
+        article = existing.get(key) or Article(law=law, number=item.number, suffix=item.suffix)
+        article.ordinal, article.label = ordinal, article_label(item.number, item.suffix)
+        article.chapter, article.section = item.chapter, item.section
+        article.text, article.source_line = item.text, item.line
+        db.session.add(article)
+    for key, article in existing.items():
+        if key not in wanted:
+            db.session.delete(article)
+    db.session.flush()
