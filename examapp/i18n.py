@@ -5,7 +5,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 LOCALES = ("zh_Hans_CN", "en")
 DOMAINS = ("core", "auth", "org", "study", "bank", "exams", "records", "reports", "api")
@@ -38,7 +38,7 @@ def translation_directories(root_path: str) -> str:
 
 
 def select_locale() -> str:
-    chosen = request.cookies.get("lang")
+    chosen = request.cookies.get("lang") if has_request_context() else None
     if chosen in LOCALES:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

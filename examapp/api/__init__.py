@@ -16,10 +16,10 @@ API_MODULES = ("core", "org", "study", "bank", "exams", "records", "reports")
 @bp.before_request
 def check_csrf_for_session_auth():
     """Bearer-token calls carry no cookie to forge; browser-session calls need the token."""
-    from flask import request
+    from flask import current_app, request
     from flask_login import current_user
 
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in ("GET", "HEAD", "OPTIONS") or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
     current_user._get_current_object()  # runs the loaders, which mark token auth
     if not getattr(g, "token_auth", False):
