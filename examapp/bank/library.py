@@ -6,6 +6,7 @@ Markdown statutes directly, so the bank's rules and tests work on their own.
 
 import csv
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +71,9 @@ def markdown_articles(slug: str) -> dict[int, ArticleInfo]:
     return {n: ArticleInfo(slug, n, ch, "\n".join(lines)) for n, (ch, lines) in articles.items()}
 
 
+_CACHE: dict | None = None
+
+
 def study_available() -> bool:
     try:
         from ..study import services  # noqa: F401
@@ -78,8 +82,35 @@ def study_available() -> bool:
     return hasattr(services, "find_article")
 
 
+@contextmanager
+def cached():
+    """Within this block, read the whole library once instead of one query per article."""
+    global _CACHE
+    outer = _CACHE
+    if outer is None:
+        _CACHE = load_all()
+    try:
+        yield
+    finally:
+        _CACHE = outer
+
+
+def load_all() -> dict:
+    if not study_available():
+        return {"laws": {r["slug"] for r in manifest()}, "articles": {}}
+    from ..extensions import db
+    from ..study.models import Article, Law
+
+    laws = {slug for (slug,) in db.session.query(Law.slug)}
+    rows = db.session.query(Law.slug, Article.number, Article.chapter, Article.text).join(
+        Article, Article.law_id == Law.id).filter(Article.suffix == 0)
+    return {"laws": laws, "articles": {(s, n): ArticleInfo(s, n, c or "", t or "") for s, n, c, t in rows}}
+
+
 def find_article(slug: str, number: int) -> ArticleInfo | None:
     """Return one article of a law version from the library, or None."""
+    if _CACHE is not None and study_available():
+        return _CACHE["articles"].get((slug, number))
     if study_available():
         from ..study.services import find_article as study_find
 
@@ -91,17 +122,14 @@ def find_article(slug: str, number: int) -> ArticleInfo | None:
 
 
 def article_chapter(article) -> str:
-    """Read the chapter title from a study Article, whatever the attribute is called."""
-    for name in ("chapter_title", "chapter"):
-        value = getattr(article, name, None)
-        if isinstance(value, str):
-            return value
-        if value is not None and hasattr(value, "title"):
-            return value.title
-    return ""
+    """Read the chapter title from a study Article."""
+    value = getattr(article, "chapter", "")
+    return value if isinstance(value, str) else getattr(value, "title", "")
 
 
 def law_exists(slug: str) -> bool:
+    if _CACHE is not None:
+        return slug in _CACHE["laws"]
     if study_available():
         from ..extensions import db
         from ..study.models import Law
@@ -143,6 +171,42 @@ def fallback_citations(text: str) -> list[tuple[str, int]]:
     if not found:
         raise Invalid(f"无法识别法律依据：{text}")
     return found
+
+
+SLUG_CITE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*:\d+$")
+
+
+def parse_basis_text(text: str) -> list[tuple[str, int]]:
+    """Parse either "slug:33; slug:34" (exact versions) or Chinese citations."""
+    parts = [p for p in re.split(r"[,，;；、\s]+", text.strip()) if p]
+    if parts and all(SLUG_CITE_RE.match(p) for p in parts):
+        return [(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in parts]
+    return parse_citations(text)
+
+
+def law_title(slug: str) -> str:
+    if study_available():
+        from ..extensions import db
+        from ..study.models import Law
+
+        title = db.session.query(Law.title).filter(Law.slug == slug).scalar()
+        return title or slug
+    return next((r["title"] for r in manifest() if r["slug"] == slug), slug)
+
+
+def basis_text(basis: list[dict]) -> str:
+    """Write a basis readably; a law that is not the newest version keeps its exact slug."""
+    groups: dict[str, list[int]] = {}
+    for entry in basis:
+        groups.setdefault(entry["law"], []).append(entry["article"])
+    parts = []
+    for slug, numbers in groups.items():
+        title = law_title(slug)
+        if title != slug and slug_for_title(title) == slug:
+            parts.append(f"《{title}》" + "、".join(f"第{n}条" for n in numbers))
+        else:
+            parts.append("；".join(f"{slug}:{n}" for n in numbers))
+    return "；".join(parts)
 
 
 def slug_for_title(title: str) -> str | None:

@@ -27,9 +27,10 @@ class Question(TimestampMixin, db.Model):
     type: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True, default="active")
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    # use_alter: questions and versions point at each other.
+    # use_alter: questions and versions point at each other; SET NULL lets a table wipe (tests) go in any order.
     current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id"))
+        ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id",
+                   ondelete="SET NULL"))
 
     current: Mapped["QuestionVersion | None"] = relationship(foreign_keys=[current_version_id], post_update=True)
     versions: Mapped[list["QuestionVersion"]] = relationship(

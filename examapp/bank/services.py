@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from . import library
@@ -91,23 +92,42 @@ def main_law(data: dict) -> str:
 def add_version(question: Question, data: dict, actor, now: datetime, note: str = "",
                 chapter: str | None = None) -> QuestionVersion:
     """Append a new immutable version and make it current (flushes)."""
-    content = content_of(data)
     number = (db.session.scalar(select(func.max(QuestionVersion.number)).where(
         QuestionVersion.question_id == question.id)) or 0) + 1 if question.id else 1
-    version = QuestionVersion(
-        question=question, number=number, **content, tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
-        chapter=chapter_of(content["basis"]) if chapter is None else chapter,
-        fingerprint=fingerprint(content), note=note[:200], created_at=now,
-        created_by_id=getattr(actor, "id", None),
-    )
+    version = new_version(data, actor, now, number, note, chapter, question=question)
     db.session.add(version)
     db.session.flush()
     question.current_version_id = version.id
-    question.type = content["type"]
+    question.type = version.type
     question.law_slug = main_law(data) or question.law_slug
     question.updated_at = now
     db.session.flush()
     return version
+
+
+def new_version(data: dict, actor, now: datetime, number: int, note: str, chapter: str | None = None,
+                **links) -> QuestionVersion:
+    content = content_of(data)
+    return QuestionVersion(
+        number=number, **content, tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
+        chapter=chapter_of(content["basis"]) if chapter is None else chapter,
+        fingerprint=fingerprint(content), note=note[:200], created_at=now,
+        created_by_id=getattr(actor, "id", None), **links)
+
+
+def create_questions(items: list[dict], actor, now: datetime) -> list[Question]:
+    """Create many questions with their first versions in three bulk flushes."""
+    questions = [Question(code=d.get("code") or new_code(), type=d["type"], law_slug=main_law(d),
+                          status=d.get("status") or "active", created_at=now, updated_at=now) for d in items]
+    db.session.add_all(questions)
+    db.session.flush()
+    versions = [new_version(d, actor, now, 1, "created", question_id=q.id) for q, d in zip(questions, items, strict=True)]
+    db.session.add_all(versions)
+    db.session.flush()
+    for question, version in zip(questions, versions, strict=True):
+        question.current_version_id = version.id
+    db.session.flush()
+    return questions
 
 
 def create_question(data: dict, actor, now: datetime, code: str | None = None) -> Question:
@@ -146,7 +166,12 @@ def by_codes(codes: Iterable[str]) -> dict[str, Question]:
     codes = [c for c in codes if c]
     if not codes:
         return {}
-    return {q.code: q for q in db.session.scalars(select(Question).where(Question.code.in_(codes)))}
+    found = {}
+    for start in range(0, len(codes), 500):  # keep the IN list within every database's limits
+        stmt = select(Question).where(Question.code.in_(codes[start:start + 500])).options(
+            selectinload(Question.current))
+        found.update((q.code, q) for q in db.session.scalars(stmt))
+    return found
 
 
 def question_dict(question: Question, version: QuestionVersion | None = None) -> dict:

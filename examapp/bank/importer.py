@@ -1,0 +1,165 @@
+"""Import questions from any supported file: parse → validate → write all or nothing."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from .. import audit
+from ..errors import Invalid
+from ..uploads import MAX_UPLOAD_BYTES, decode_text, read_table, sniff_kind
+from . import library, services
+from .dupes import find_duplicates
+from .formats import ParseResult, Parsed, aiken, gift, native, xlsx_csv
+from .validation import question_warnings, validate_question
+
+TEXT_SUFFIXES = (".gift", ".txt", ".yaml", ".yml", ".json")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    filename: str
+    items: list[Parsed] = field(default_factory=list)
+    errors: dict[int, list[str]] = field(default_factory=dict)
+    warnings: dict[int, list[str]] = field(default_factory=dict)
+    unsupported: list[tuple[int, str]] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def line_word(self) -> str:
+        return _("Row") if self.kind in ("xlsx", "csv") else _("Line")
+
+    @property
+    def lacking_basis(self) -> list[int]:
+        return [p.line for p in self.items if not p.data.get("basis")]
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.setdefault(line, []).append(message)
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.setdefault(line, []).append(message)
+
+    def messages(self, which: str = "errors") -> list[str]:
+        source = self.errors if which == "errors" else self.warnings
+        return [_("%(word)s %(line)s: %(message)s", word=self.line_word, line=line, message=m)
+                for line, ms in sorted(source.items()) for m in ms]
+
+    def summary(self) -> str:
+        if not self.ok:
+            return _("%(n)s problem(s); nothing imported.", n=sum(len(m) for m in self.errors.values()))
+        if self.dry_run:
+            return _("Dry run: %(n)s question(s) would be imported (%(skipped)s skipped as unsupported).",
+                     n=len(self.items), skipped=len(self.unsupported))
+        return _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s skipped.",
+                 created=len(self.created), updated=len(self.updated), unchanged=len(self.unchanged),
+                 skipped=len(self.unsupported))
+
+
+def detect(data: bytes, filename: str) -> str:
+    """Tell the format from the content first, then the extension."""
+    name = filename.lower()
+    if data.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm", ".xls")):
+        return sniff_kind(data, filename)
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".yaml", ".yml")):
+        return "native"
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith((".gift", ".txt")):
+        text, _enc = decode_text(data)
+        return "aiken" if aiken.looks_like_aiken(text) and not gift.find_unescaped(text, "{") else "gift"
+    text, _enc = decode_text(data[:4096])
+    if text.lstrip("\ufeff").startswith("schema:"):
+        return "native"
+    raise Invalid(_("Unknown file type %(name)s: use .xlsx, .csv, .gift, .txt (Aiken), .yaml or .json.",
+                    name=filename))
+
+
+def parse_file(data: bytes, filename: str) -> ParseResult:
+    """Read any supported file into parsed questions; raise Invalid for an unreadable file."""
+    if not data or not data.strip():
+        raise Invalid(_("The file is empty."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise Invalid(_("The file is larger than %(mb)s MB.", mb=MAX_UPLOAD_BYTES // 1024 // 1024))
+    kind = detect(data, filename)
+    if kind in ("xlsx", "csv"):
+        return xlsx_csv.parse(read_table(data, filename))
+    text, _enc = decode_text(data)
+    if "\x00" in text:
+        raise Invalid(_("The file contains NUL characters; it is not a text file."))
+    if kind == "aiken":
+        return aiken.parse(text)
+    if kind == "gift":
+        return gift.parse(text)
+    return native.parse(text, is_json=kind == "json")
+
+
+def check(result: ParseResult, filename: str, skip_unsupported: bool) -> ImportReport:
+    """Validate parsed questions: rules, unsupported types, codes and duplicates."""
+    report = ImportReport(kind=result.kind, filename=filename, items=result.items, unsupported=result.unsupported)
+    for line, message in result.errors:
+        report.error(line, message)
+    for line, kind in result.unsupported:
+        if skip_unsupported:
+            report.warn(line, _("Question type %(type)s is not supported; skipped.", type=kind))
+        else:
+            report.error(line, _("Question type %(type)s is not supported (import the rest with "
+                                 "--skip-unsupported or the checkbox).", type=kind))
+    if not result.items and not result.errors and not result.unsupported:
+        report.error(1, _("The file contains no questions."))
+    seen_codes: dict[str, int] = {}
+    for parsed in result.items:
+        for problem in validate_question(parsed.data):
+            report.error(parsed.line, problem)
+        for warning in question_warnings(parsed.data):
+            report.warn(parsed.line, warning)
+        code = parsed.data.get("code")
+        if code and code in seen_codes:
+            report.error(parsed.line, _("Code %(code)s is used twice (also %(word)s %(line)s).",
+                                        code=code, word=report.line_word, line=seen_codes[code]))
+        elif code:
+            seen_codes[code] = parsed.line
+    for line, exact, message in find_duplicates([(p.line, p.data) for p in result.items],
+                                              lambda n: f"{report.line_word} {n}"):
+        (report.error if exact else report.warn)(line, message)
+    return report
+
+
+def write(report: ImportReport, actor, now: datetime) -> None:
+    """Create or update every question (flushes; the caller commits)."""
+    existing = services.by_codes(p.data.get("code") for p in report.items)
+    fresh = [p.data for p in report.items if (p.data.get("code") or "") not in existing]
+    report.created.extend(q.code for q in services.create_questions(fresh, actor, now))
+    for parsed in report.items:
+        data = parsed.data
+        question = existing.get(data.get("code") or "")
+        if question is None:
+            continue
+        if services.update_question(question, data, actor, now, note="imported") is None:
+            report.unchanged.append(question.code)
+        else:
+            report.updated.append(question.code)
+
+
+def import_questions(data: bytes, filename: str, actor, now: datetime, *, dry_run: bool = False,
+                     skip_unsupported: bool = False) -> ImportReport:
+    """Run one import; nothing is written unless every question passes (and not a dry run)."""
+    with library.cached():
+        report = check(parse_file(data, filename), filename, skip_unsupported)
+        report.dry_run = dry_run
+        if report.ok and not dry_run:
+            write(report, actor, now)
+        audit.record("bank.import", actor=actor, target=filename, now=now, detail={
+            "format": report.kind, "created": len(report.created), "updated": len(report.updated),
+            "unchanged": len(report.unchanged), "skipped": len(report.unsupported),
+            "lacking_basis": len(report.lacking_basis)})
+    return report

@@ -1,0 +1,92 @@
+"""Load the shipped question bank (question_bank/*.yaml): idempotent upsert by code."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import library
+from .dupes import find_duplicates
+from .formats import native
+from .importer import write
+from .validation import validate_question
+
+
+@dataclass
+class LoadReport:
+    """What a bank load did; `errors` name file and line. Nothing is written when there are errors."""
+
+    files: int = 0
+    total: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def lines(self, what: str = "question bank") -> list[str]:
+        out = [f"{what}: {self.total} questions in {self.files} files: {len(self.created)} added, "
+               f"{len(self.updated)} updated (new version), {len(self.unchanged)} unchanged"]
+        out += [f"  added {code}" for code in self.created[:50]]
+        out += [f"  updated {code}" for code in self.updated[:200]]
+        out += [f"  warning {message}" for message in self.warnings[:50]]
+        if len(self.warnings) > 50:
+            out.append(f"  … {len(self.warnings) - 50} more warnings")
+        return out + [f"  error {message}" for message in self.errors]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+@dataclass
+class _Batch:
+    """Parsed questions of all files, shaped like an ImportReport for the shared writer."""
+
+    items: list = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def read_dir(folder: Path, report: LoadReport) -> tuple[_Batch, dict[int, str]]:
+    """Parse every *.yaml file; return the batch and a key -> 'file:line' map for messages."""
+    batch, where = _Batch(), {}
+    for path in sorted(folder.glob("*.y*ml")):
+        report.files += 1
+        result = native.parse(path.read_text(encoding="utf-8-sig"))
+        for line, message in result.errors:
+            report.errors.append(f"{path.name}:{line}: {message}")
+        for parsed in result.items:
+            key = len(where) + 1
+            where[key] = f"{path.name}:{parsed.line}"
+            parsed.line = key
+            batch.items.append(parsed)
+    return batch, where
+
+
+def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
+    """Validate every question of the folder, then create or version them (flushes, no commit)."""
+    report = LoadReport()
+    with library.cached():
+        batch, where = read_dir(Path(path), report)
+        report.total = len(batch.items)
+        codes: dict[str, int] = {}
+        for parsed in batch.items:
+            code = parsed.data.get("code")
+            for problem in validate_question(parsed.data):
+                report.errors.append(f"{where[parsed.line]}: {problem}")
+            if not code:
+                report.errors.append(f"{where[parsed.line]}: no code")
+            elif code in codes:
+                report.errors.append(f"{where[parsed.line]}: code {code} also at {where[codes[code]]}")
+            codes.setdefault(code, parsed.line)
+        pairs = [(p.line, p.data) for p in batch.items]
+        for line, exact, message in find_duplicates(pairs, where.get, against_bank=False):
+            (report.errors if exact else report.warnings).append(f"{where[line]}: {message}")
+        if not report.errors:
+            write(batch, actor, now)
+    report.created, report.updated, report.unchanged = batch.created, batch.updated, batch.unchanged
+    return report

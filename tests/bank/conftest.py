@@ -1,0 +1,26 @@
+"""Bank fixtures: the statute library (loaded once; reference tables survive between tests)."""
+
+import pytest
+from sqlalchemy import select
+
+from examapp.db import utcnow
+from examapp.extensions import db
+from examapp.study.loader import LAWS_DIR, load_laws_dir
+from examapp.study.models import Law
+
+
+@pytest.fixture
+def library(app):
+    """Make sure the shipped statutes are in the library."""
+    if db.session.scalar(select(Law.id).limit(1)) is None:
+        report = load_laws_dir(LAWS_DIR, utcnow())
+        assert not report.errors, report.errors
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def req(library):
+    """A request context, so messages translate as they would in a page."""
+    with library.test_request_context():
+        yield library
