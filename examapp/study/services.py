@@ -103,3 +103,7 @@ def refresh_in_force() -> None:
 def short_title(title: str) -> str:
     """中华人民共和国行政处罚法 -> 行政处罚法 (the name people cite)."""
     return title.removeprefix("中华人民共和国") or title
+
+
+def laws_by_id() -> dict[int, Law]:
+    return {law.id: law for law in db.session.scalars(select(Law))}

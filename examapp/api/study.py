@@ -1,0 +1,79 @@
+"""Statute library, search and the reading heartbeat (study credits)."""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..db import utcnow
+from ..errors import Invalid
+from ..extensions import db
+from ..study import services
+from ..study.credits import local_day, record_heartbeat, seconds_today
+from ..study.search import citation_target, count_matches, search
+from . import bp
+from .spec import doc
+
+
+def law_json(law) -> dict:
+    return {"slug": law.slug, "title": law.title, "short_title": law.short_title,
+            "version_date": law.version_date.isoformat(), "level": law.level, "in_force": law.is_in_force,
+            "article_count": law.article_count}
+
+
+@bp.route("/laws")
+@login_required
+@doc("Every law version in the library: slug, title, version date, level, in force, article count")
+def laws():
+    return jsonify({"laws": [law_json(law) for law in services.all_laws()]})
+
+
+@bp.route("/laws/<slug>/articles/<int:number>")
+@login_required
+@doc("One article: number, chapter, section, text and the previous/next article numbers",
+     responses={404: "No such law or article"})
+def article(slug: str, number: int):
+    found = services.get_article(slug, number)
+    prev, nxt = services.neighbours(found)
+    return jsonify({"law": law_json(found.law), "number": found.number, "label": found.label,
+                    "chapter": found.chapter, "section": found.section, "text": found.text,
+                    "previous": prev.number if prev else None, "next": nxt.number if nxt else None})
+
+
+@bp.route("/search")
+@login_required
+@doc("Search all statutes (two-character queries work); ranked, with <mark>-highlighted snippets; "
+     "a citation such as 行政处罚法第三十三条 is also returned as `citation`",
+     query={"q": "string", "limit": "integer"}, responses={422: "Empty query"})
+def search_laws():
+    query = (request.args.get("q") or "").strip()
+    if not query:
+        raise Invalid(_("Type something to search for."))
+    limit = min(max(request.args.get("limit", 50, type=int) or 50, 1), 200)
+    target = citation_target(query)
+    hits = search(query, limit=limit)
+    return jsonify({
+        "query": query, "total": count_matches(query),
+        "citation": {"slug": target.slug, "number": target.number} if target else None,
+        "results": [{"slug": h.law.slug, "title": h.law.title, "in_force": h.law.is_in_force,
+                     "number": h.article.number, "label": h.article.label, "score": h.score,
+                     "snippet": str(h.snippet)} for h in hits]})
+
+
+@bp.route("/study/heartbeat", methods=["POST"])
+@login_required
+@doc("Reading heartbeat from an article page: credits the time since the last visible, active beat "
+     "(gaps over a minute, hidden or idle pages earn nothing; capped per day)",
+     body={"type": "object", "required": ["slug"], "properties": {
+         "slug": {"type": "string"}, "number": {"type": "integer"}, "visible": {"type": "boolean"},
+         "active": {"type": "boolean"}}},
+     responses={404: "No such law", 422: "Malformed body"})
+def heartbeat():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
+        raise Invalid(_("Send a JSON object with the law's slug."))
+    law = services.get_law(data["slug"])
+    now = utcnow()
+    earned = record_heartbeat(current_user, law.id, visible=data.get("visible") is True,
+                              active=data.get("active", True) is True, now=now)
+    db.session.commit()
+    return jsonify({"credited_seconds": earned, "today_seconds": seconds_today(current_user.id, local_day(now))})
