@@ -1,0 +1,140 @@
+"""Exam endpoints: the learner's exams, starting, saving answers, submitting and reading attempts.
+
+Question ids: a paper item's id is the bank question id. A case question (案例分析) carries
+"subquestions", each with its own id "<question id>-<n>"; save one with PUT .../answers/<id>-<n>,
+or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}}.
+"""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..db import utcnow
+from ..errors import Invalid, NotFound
+from ..exams import attempts as service
+from ..exams.access import can_read_attempt, can_write_attempt
+from ..exams.availability import standing
+from ..exams.models import Attempt, Exam
+from ..exams.present import attempt_json, iso, num, paper_json, result_json, standing_message
+from ..exams.queries import exams_for
+from ..extensions import db
+from . import bp
+from .spec import doc
+
+ANSWER_BODY = {"type": "object", "required": ["answer"], "properties": {
+    "answer": {"description": 'single "B"; multiple ["A","C"]; true_false true/false; blank ["..", ".."] '
+                              '(one string per blank); case {"1": "B", "2": ["A","C"]} or, at a sub-question '
+                              'id "<id>-<n>", that sub-question\'s value; null clears'},
+    "seq": {"type": "integer", "description": "optional client sequence; a lower or equal seq is ignored"},
+    "flagged": {"type": "boolean", "description": "optional: mark for review in the navigator"}}}
+
+
+def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
+    """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either."""
+    attempt = db.session.get(Attempt, attempt_id)
+    allowed = attempt is not None and (can_write_attempt(current_user, attempt) if write
+                                       else can_read_attempt(current_user, attempt))
+    if not allowed:
+        raise NotFound(_("The page or item was not found."))
+    return attempt
+
+
+@bp.route("/exams")
+@login_required
+@doc("Exams open to this account, with attempts left and why one cannot be started", roles="any user")
+def my_exams():
+    now = utcnow()
+    rows = []
+    for exam in exams_for(current_user, now):
+        situation = standing(exam, current_user, now)
+        rows.append({"id": exam.id, "title": exam.title, "year": exam.year, "opens_at": iso(exam.opens_at),
+                     "closes_at": iso(exam.closes_at), "duration_minutes": exam.duration_minutes,
+                     "pass_mark": num(exam.pass_mark), "attempts_used": situation.attempts_used,
+                     "attempts_left": situation.attempts_left, "can_start": situation.can_start,
+                     "in_progress_attempt_id": situation.open_attempt.id if situation.open_attempt else None,
+                     "status": situation.reason, "message": standing_message(situation)})
+    db.session.commit()
+    return jsonify({"exams": rows})
+
+
+@bp.route("/exams/<int:exam_id>/attempts", methods=["POST"])
+@login_required
+@doc("Start an attempt, or return the one in progress (paper without the answer key)", roles="learner in the audience",
+     responses={404: "no such exam", 409: "cannot start now (error.code says why)"})
+def start_attempt(exam_id: int):
+    exam = db.session.get(Exam, exam_id)
+    if exam is None or not exam.is_published:
+        raise NotFound(_("The page or item was not found."))
+    now = utcnow()
+    attempt = service.start_attempt(exam, current_user, now)
+    db.session.commit()
+    return jsonify(paper_json(attempt, now)), 201
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])
+@login_required
+@doc("Save one answer (idempotent)", roles="owner", body=ANSWER_BODY,
+     responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"})
+def save_answer(attempt_id: int, question_id: str):
+    attempt = load_attempt(attempt_id, write=True)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "answer" not in body:
+        raise Invalid(_("Send {\"answer\": ...}."), code="invalid_body")
+    seq, flagged = body.get("seq"), body.get("flagged")
+    if (seq is not None and (not isinstance(seq, int) or isinstance(seq, bool))) or not isinstance(
+            flagged, bool | None):
+        raise Invalid(_("Some input is invalid."))
+    now = utcnow()
+    item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged)
+    db.session.commit()
+    return jsonify({"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
+                    "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
+                    "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)})
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+@doc("Finish and score (idempotent: a repeat returns the same result)", roles="owner",
+     responses={404: "not your attempt"})
+def submit_attempt(attempt_id: int):
+    attempt = load_attempt(attempt_id, write=True)
+    for tries in range(3):
+        try:
+            service.submit(attempt, utcnow())
+            db.session.commit()
+            break
+        except (OperationalError, IntegrityError):
+            # A concurrent submit won (SQLite refuses a stale writer); re-read its result.
+            db.session.rollback()
+            if tries == 2:
+                raise
+            attempt = db.session.get(Attempt, attempt_id)
+    return jsonify(result_json(attempt))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+@doc("An attempt: state and saved answers; once finished, the result and the review as policy allows",
+     roles="owner; HR and administrators with the person in scope", responses={404: "not found or not yours"})
+def read_attempt(attempt_id: int):
+    attempt = load_attempt(attempt_id)
+    now = utcnow()
+    service.settle(attempt, now)
+    db.session.commit()
+    return jsonify(attempt_json(attempt, current_user, now))
+
+
+@bp.route("/attempts/<int:attempt_id>/events", methods=["POST"])
+@login_required
+@doc("Record leaving or returning to the exam page (evidence for the examiner)", roles="owner",
+     body={"type": "object", "properties": {"kind": {"enum": list(service.EVENT_KINDS)},
+                                            "client_at": {"type": "string"}}})
+def attempt_event(attempt_id: int):
+    attempt = load_attempt(attempt_id, write=True)
+    body = request.get_json(silent=True) or {}
+    if body.get("kind") not in service.EVENT_KINDS:
+        raise Invalid(_("Some input is invalid."))
+    service.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""))
+    db.session.commit()
+    return jsonify({"state": attempt.state})

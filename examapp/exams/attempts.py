@@ -1,0 +1,215 @@
+"""The attempt lifecycle: start (draw and freeze), save, submit, overdue finalisation, evidence."""
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict, NotFound
+from ..extensions import db
+from ..org.models import User
+from . import draw as drawing
+from .availability import deadline_for, next_number, open_attempt, standing
+from .bank_source import current_versions, rule_pool
+from .models import IN_PROGRESS, Attempt, AttemptEvent, AttemptItem, Exam
+from .present import refusal_message
+from .scoring import Rules, grade, score_item
+from .signals import attempt_finished
+from .validation import parse_ref, validate_answer
+
+log = logging.getLogger("examapp.exams")
+LEAVE = "leave"
+EVENT_KINDS = ("leave", "return", "resume")
+
+
+def grace_seconds() -> int:
+    return int(current_app.config.get("EXAM_GRACE_SECONDS", 30))
+
+
+def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
+    """Resume the open attempt, or draw a new paper and start one (one open per person, by the DB)."""
+    existing = open_attempt(exam, user)
+    if existing is not None and settle(existing, now).state == IN_PROGRESS:
+        return existing
+    situation = standing(exam, user, now)
+    if not situation.can_start:
+        raise Conflict(refusal_message(situation), code=situation.reason)
+    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=next_number(exam, user),
+                      is_makeup=situation.is_makeup, started_at=now, seed=secrets.randbits(62),
+                      deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes))
+    attempt.variant = drawing.choose_variant(exam.blueprint or [], is_leader=user.is_leader,
+                                             is_enforcement=user.is_enforcement, is_grid=user.is_grid_worker)
+    items, record = build_paper(exam, attempt.variant, attempt.seed)
+    attempt.draw, attempt.max_score = record, sum((i.points for i in items), Decimal(0))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            attempt.items = items
+            db.session.flush()
+    except IntegrityError:
+        # Another request for the same person started first; resume theirs.
+        winner = open_attempt(exam, user)
+        if winner is None:
+            raise Conflict(_("Another attempt was started at the same moment. Reload the page."),
+                           code="start_conflict") from None
+        return winner
+    return attempt
+
+
+def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[AttemptItem], dict]:
+    """Draw from the blueprint and freeze each question: version, option order, key and points."""
+    rules = drawing.variant_rules(exam.blueprint or [], variant)
+    if not rules:
+        raise Conflict(_("This exam has no questions yet."), code="empty_blueprint")
+    try:
+        result = drawing.draw_paper(rules, [rule_pool(r) for r in rules], seed)
+    except drawing.DrawError:
+        raise Conflict(_("The question bank cannot fill this exam's paper now. Please tell the examiner."),
+                       code="bank_short") from None
+    versions = current_versions([p.question_id for p in result.picks])
+    items = []
+    for position, pick in enumerate(result.picks, start=1):
+        version = versions[pick.question_id]
+        rng = drawing.random.Random(f"{seed}:{pick.question_id}")
+        frozen = drawing.freeze_question(version.type, version.stem, version.options, version.answer,
+                                         version.subquestions, rng)
+        items.append(AttemptItem(position=position, section=pick.section, question_id=pick.question_id,
+                                 question_version_id=version.id, type=version.type, points=pick.points,
+                                 **frozen))
+    result.record["variant"] = variant
+    return items, result.record
+
+
+def settle(attempt: Attempt, now: datetime) -> Attempt:
+    """Finish an attempt whose deadline and grace have passed, as of its deadline."""
+    if attempt.state == IN_PROGRESS and not attempt.accepts_answers(now, grace_seconds()):
+        finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue")
+    return attempt
+
+
+def find_item(attempt: Attempt, question_id: int, lock: bool = False) -> AttemptItem:
+    stmt = select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                     AttemptItem.question_id == question_id)
+    item = db.session.scalar(stmt.with_for_update() if lock else stmt)
+    if item is None:
+        raise NotFound(_("This question is not on your paper."))
+    return item
+
+
+def save_answer(attempt: Attempt, ref: str, answer, now: datetime, seq: int | None = None,
+                flagged: bool | None = None) -> tuple[AttemptItem, bool]:
+    """Store one answer (idempotent); return (item, stored) where stored is False for a stale seq."""
+    question_id, sub = parse_ref(ref)
+    # A shared row lock: a submit (UPDATE of this row) waits for us, and we wait for it.
+    db.session.refresh(attempt, with_for_update={"read": True})
+    ensure_open(attempt, now, late_detail={"question": ref})
+    item = find_item(attempt, question_id, lock=True)
+    value = validate_answer(item, sub, answer)
+    if flagged is not None:
+        item.is_flagged = bool(flagged)
+    if seq is not None and seq <= item.answer_seq:
+        return item, False
+    if sub is not None:
+        merged = dict(item.answer or {})
+        merged.pop(str(sub), None) if value is None else merged.update({str(sub): value})
+        value = merged or None
+    item.answer, item.answered_at = value, now
+    item.answer_seq = seq if seq is not None else item.answer_seq + 1
+    db.session.flush()
+    return item, True
+
+
+def ensure_open(attempt: Attempt, now: datetime, late_detail: dict | None = None) -> None:
+    """Refuse (409) writes to a finished attempt or after the deadline plus grace."""
+    if attempt.state != IN_PROGRESS:
+        raise Conflict(_("This attempt is already finished; answers can no longer be changed."),
+                       code="attempt_finished")
+    if not attempt.accepts_answers(now, grace_seconds()):
+        db.session.add(AttemptEvent(attempt_id=attempt.id, kind="late_answer", at=now, detail=late_detail or {}))
+        finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue")
+        db.session.commit()  # keep the finalisation and the evidence although the request fails
+        raise Conflict(_("Time is up: the deadline has passed and this answer was not accepted."),
+                       code="deadline_passed")
+
+
+def submit(attempt: Attempt, now: datetime) -> Attempt:
+    """Finish and score (exactly once); a repeat returns the stored result."""
+    if attempt.state == IN_PROGRESS:
+        if attempt.accepts_answers(now, grace_seconds()):
+            finalise(attempt, now, finished_at=now, reason="submitted")
+        else:
+            finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue")
+    db.session.refresh(attempt)
+    return attempt
+
+
+def finalise(attempt: Attempt, now: datetime, *, finished_at: datetime, reason: str) -> bool:
+    """Claim the transition, score every item from the frozen keys, then tell listeners."""
+    if not attempt.finish(finished_at=finished_at, reason=reason):
+        return False
+    score_attempt(attempt)
+    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            attempt_finished.send(attempt, now=now)
+    except Exception:  # a listener's failure must not lose the learner's result
+        log.exception("attempt_finished listener failed for attempt %s", attempt.id)
+    return True
+
+
+def score_attempt(attempt: Attempt) -> None:
+    """(Re)compute every item's marks and the attempt's result from the frozen keys."""
+    exam = attempt.exam
+    rules = Rules(exam.multiple_rule, Decimal(exam.partial_share))
+    total = Decimal(0)
+    for item in attempt.items:
+        mark = score_item(item.type, item.key, item.answer, Decimal(item.points), rules)
+        item.awarded, item.is_correct = mark.awarded, mark.is_correct
+        total += mark.awarded
+    maximum = sum((Decimal(i.points) for i in attempt.items), Decimal(0))
+    passed, excellent = grade(total, exam.pass_mark, exam.excellent_mark)
+    attempt.record_result(score=total, max_score=maximum, passed=passed, excellent=excellent)
+
+
+def record_event(attempt: Attempt, kind: str, now: datetime, client_at: str = "") -> AttemptEvent | None:
+    """Keep a page-leave/return as evidence; past the exam's leave limit, finish the attempt."""
+    if attempt.state != IN_PROGRESS:
+        return None
+    event = AttemptEvent(attempt_id=attempt.id, kind=kind, at=now, client_at=client_at[:40])
+    db.session.add(event)
+    if kind == LEAVE:
+        db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.state == IN_PROGRESS)
+                           .values(leave_count=Attempt.leave_count + 1).execution_options(synchronize_session=False))
+        db.session.refresh(attempt)
+        limit = attempt.exam.leave_limit
+        if limit is not None and attempt.leave_count > limit:
+            finalise(attempt, now, finished_at=now, reason="left_page")
+    db.session.flush()
+    return event
+
+
+def overdue_ids(now: datetime) -> list[int]:
+    cutoff = now - timedelta(seconds=grace_seconds())
+    return list(db.session.scalars(select(Attempt.id).where(
+        Attempt.state == IN_PROGRESS, Attempt.deadline_at < cutoff).order_by(Attempt.id)))
+
+
+def close_overdue(now: datetime) -> tuple[int, int]:
+    """Finalise every overdue attempt, each in its own transaction; return (closed, failed)."""
+    closed = failed = 0
+    for attempt_id in overdue_ids(now):
+        try:
+            attempt = db.session.get(Attempt, attempt_id)
+            if attempt is not None and finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue"):
+                closed += 1
+            db.session.commit()
+        except Exception:  # one broken attempt must not block the others
+            db.session.rollback()
+            failed += 1
+            log.exception("could not finalise attempt %s", attempt_id)
+    return closed, failed

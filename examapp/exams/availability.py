@@ -1,0 +1,136 @@
+"""Who may take an exam now, and why not: audience, window, eligibility, attempts."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..org.models import Unit, User
+from .models import IN_PROGRESS, Attempt, Exam, ExamOverride
+
+# Reason codes shown to learners (labels live in present.py).
+OK, NOT_PUBLISHED, NOT_AUDIENCE, NOT_OPEN, CLOSED, NOT_ELIGIBLE, NO_ATTEMPTS = (
+    "ok", "not_published", "not_in_audience", "not_open_yet", "closed", "not_eligible", "no_attempts_left")
+
+
+@dataclass
+class Standing:
+    exam: Exam
+    reason: str
+    attempts_used: int = 0
+    attempts_left: int = 0
+    open_attempt: Attempt | None = None
+    window_closes_at: datetime | None = None
+    is_makeup: bool = False
+    extra_minutes: int = 0
+    detail: dict | None = None
+
+    @property
+    def can_start(self) -> bool:
+        return self.reason == OK
+
+
+def in_audience(exam: Exam, user: User) -> bool:
+    """Units (with subtrees) AND, when categories are set, any one of them."""
+    if user.status != "active":
+        return False
+    aud = exam.audience or {}
+    unit_ids = aud.get("unit_ids") or []
+    if unit_ids:
+        units = db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all()
+        if not any(u.contains(user.unit) for u in units):
+            return False
+    categories = [(aud.get("leaders"), user.is_leader), (aud.get("grid_workers"), user.is_grid_worker),
+                  (aud.get("enforcement"), user.is_enforcement)]
+    roles = aud.get("roles") or []
+    if not roles and not any(wanted for wanted, _ in categories):
+        return True
+    return user.role in roles or any(wanted and has for wanted, has in categories)
+
+
+def eligibility_problem(exam: Exam, user: User) -> dict | None:
+    """Return what is missing under the exam's eligibility rule, or None."""
+    if not (exam.eligibility or {}).get("study_credits"):
+        return None
+    try:
+        from ..study.credits import yearly_progress
+    except ImportError:  # the study domain is not installed: nothing to check against
+        return None
+    progress = yearly_progress(user, exam.year)
+    if progress.reached:
+        return None
+    return {"credits": str(progress.credits), "required": str(progress.required)}
+
+
+def overrides(exam: Exam, user: User) -> list[ExamOverride]:
+    return list(db.session.scalars(select(ExamOverride).where(
+        ExamOverride.exam_id == exam.id, ExamOverride.user_id == user.id).order_by(ExamOverride.id)))
+
+
+def finished_attempts(exam: Exam, user: User) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state != IN_PROGRESS)
+        .order_by(Attempt.number)))
+
+
+def open_attempt(exam: Exam, user: User) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state == IN_PROGRESS))
+
+
+def next_number(exam: Exam, user: User) -> int:
+    last = db.session.scalar(select(func.max(Attempt.number)).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id))
+    return (last or 0) + 1
+
+
+def current_window(exam: Exam, grants: list[ExamOverride], now: datetime) -> tuple[str, datetime | None]:
+    """Return ("regular"|"reopen"|"makeup"|"before"|"after", closes_at) for this moment."""
+    if exam.opens_at <= now < exam.closes_at:
+        return "regular", exam.closes_at
+    reopened = [g.until_at for g in grants if g.kind == "reopen" and g.until_at and g.until_at > now]
+    if reopened and now >= exam.opens_at:
+        return "reopen", max(reopened)
+    if exam.makeup_opens_at and exam.makeup_closes_at and exam.makeup_opens_at <= now < exam.makeup_closes_at:
+        return "makeup", exam.makeup_closes_at
+    return ("before", None) if now < exam.opens_at else ("after", None)
+
+
+def standing(exam: Exam, user: User, now: datetime) -> Standing:
+    """Decide whether this person may start (or resume) the exam now."""
+    if not exam.is_published:
+        return Standing(exam, NOT_PUBLISHED)
+    if not in_audience(exam, user):
+        return Standing(exam, NOT_AUDIENCE)
+    grants = overrides(exam, user)
+    done = finished_attempts(exam, user)
+    allowed = exam.max_attempts + sum(1 for g in grants if g.kind == "extra_attempt")
+    extra = sum(g.minutes for g in grants if g.kind == "extra_time")
+    result = Standing(exam, OK, len(done), max(allowed - len(done), 0), open_attempt(exam, user),
+                      extra_minutes=extra)
+    if result.open_attempt is not None:
+        return result
+    window, closes_at = current_window(exam, grants, now)
+    result.window_closes_at = closes_at
+    if window == "makeup":
+        result.is_makeup = True
+        failed = bool(done) and not any(a.passed for a in done)
+        used = sum(1 for a in done if a.is_makeup)
+        result.attempts_left = 1 - used if failed else 0
+    elif window in ("before", "after"):
+        result.reason = NOT_OPEN if window == "before" else CLOSED
+        return result
+    problem = eligibility_problem(exam, user)
+    if problem:
+        result.reason, result.detail = NOT_ELIGIBLE, problem
+    elif result.attempts_left <= 0:
+        result.reason = NO_ATTEMPTS
+    return result
+
+
+def deadline_for(exam: Exam, started_at: datetime, closes_at: datetime, extra_minutes: int) -> datetime:
+    """The earlier of start + duration and the window's close, then any extra time granted."""
+    end = min(started_at + timedelta(minutes=exam.duration_minutes), closes_at) + timedelta(minutes=extra_minutes)
+    # Whole seconds, rounded up: the learner never loses a fraction of a second.
+    return end.replace(microsecond=0) + timedelta(seconds=1) if end.microsecond else end

@@ -1,0 +1,153 @@
+"""What leaves the server: paper, attempt state, result and review (the key only when allowed)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .models import IN_PROGRESS, Attempt, AttemptItem, Exam
+
+REASONS = {
+    "ok": _l("You can start this exam."),
+    "not_published": _l("This exam is not published."),
+    "not_in_audience": _l("This exam is not meant for you."),
+    "not_open_yet": _l("The exam window has not opened yet."),
+    "closed": _l("The exam window has closed."),
+    "not_eligible": _l("You have not yet reached this year's required study credits."),
+    "no_attempts_left": _l("You have used all your attempts."),
+}
+
+
+def refusal_message(situation) -> str:
+    return str(REASONS.get(situation.reason, situation.reason))
+
+
+def num(value) -> int | float | None:
+    """Render an exact Decimal for JSON: an integer when whole, else a number with cents."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def question_json(item: AttemptItem) -> dict:
+    """One paper item as the learner sees it: never the key."""
+    content = item.content or {}
+    data = {"id": item.question_id, "position": item.position, "section": item.section, "type": item.type,
+            "points": num(item.points), "stem": content.get("stem", "")}
+    if item.type in ("single", "multiple"):
+        data["options"] = [{"key": o["key"], "text": o["text"]} for o in content.get("options", [])]
+    if item.type == "blank":
+        data["blanks"] = content.get("blanks", 1)
+    if item.type == "case":
+        data["subquestions"] = [
+            {"id": f"{item.question_id}-{s['n']}", "type": s["type"], "stem": s["stem"],
+             **({"options": s["options"]} if s.get("options") else {})}
+            for s in content.get("subquestions", [])]
+    return data
+
+
+def remaining_seconds(attempt: Attempt, now: datetime) -> int:
+    if attempt.state != IN_PROGRESS:
+        return 0
+    return max(int((attempt.deadline_at - now).total_seconds()), 0)
+
+
+def paper_json(attempt: Attempt, now: datetime) -> dict:
+    """The start/resume response: the paper, saved answers and the server's clock."""
+    return {**state_json(attempt, now), "questions": [question_json(i) for i in attempt.items]}
+
+
+def state_json(attempt: Attempt, now: datetime) -> dict:
+    return {
+        "attempt_id": attempt.id, "exam_id": attempt.exam_id, "number": attempt.number, "state": attempt.state,
+        "started_at": iso(attempt.started_at), "deadline": iso(attempt.deadline_at),
+        "server_time": iso(now), "remaining_seconds": remaining_seconds(attempt, now),
+        "answers": {str(i.question_id): i.answer for i in attempt.items if i.answer is not None},
+        "flagged": [i.question_id for i in attempt.items if i.is_flagged],
+    }
+
+
+def certificate_serial(attempt: Attempt) -> str | None:
+    try:
+        from ..records.services import certificate_serial_for
+    except ImportError:
+        return None
+    return certificate_serial_for(attempt)
+
+
+def result_json(attempt: Attempt) -> dict:
+    return {"attempt_id": attempt.id, "state": attempt.state, "score": num(attempt.score),
+            "max_score": num(attempt.max_score), "passed": attempt.passed, "excellent": attempt.excellent,
+            "finished_at": iso(attempt.finished_at), "finish_reason": attempt.finish_reason,
+            "certificate_serial": certificate_serial(attempt) if attempt.passed else None}
+
+
+def review_level(exam: Exam, attempt: Attempt, viewer, now: datetime) -> str:
+    """Return "none", "answers" (marks without key) or "full" (key, explanation, articles)."""
+    if attempt.state == IN_PROGRESS:
+        return "none"
+    if viewer.id != attempt.user_id:
+        return "full"  # HR and admins in scope see everything once finished
+    if exam.review_policy == "never":
+        return "none"
+    if exam.review_policy == "after_close":
+        closes = max(exam.closes_at, exam.makeup_closes_at or exam.closes_at)
+        if now < closes:
+            return "none"
+    return "full" if exam.review_shows_key else "answers"
+
+
+def article_text(slug: str, number: int) -> str:
+    from ..bank.library import find_article
+
+    try:
+        article = find_article(slug, int(number))
+    except Exception:  # a missing law version must not break the review
+        return ""
+    return article.text if article else ""
+
+
+def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
+    """Each item with the learner's answer and marks; with the key and explanation at level "full"."""
+    if level == "none":
+        return []
+    rows = []
+    for item in attempt.items:
+        row = {**question_json(item), "answer": item.answer, "is_correct": item.is_correct,
+               "awarded": num(item.awarded)}
+        if level == "full":
+            version = versions.get(item.question_version_id)
+            row["key"] = item.key
+            row["explanation"] = version.explanation if version else ""
+            row["basis"] = [{"law": b["law"], "article": b["article"], "text": article_text(b["law"], b["article"])}
+                            for b in (version.basis if version else []) or []]
+        rows.append(row)
+    return rows
+
+
+def attempt_json(attempt: Attempt, viewer, now: datetime) -> dict:
+    """GET /attempts/<id>: state and saved answers; after finishing, result and review per policy."""
+    from .bank_source import versions_by_id
+
+    data = {**state_json(attempt, now), "user_id": attempt.user_id}
+    if attempt.state == IN_PROGRESS:
+        data["questions"] = [question_json(i) for i in attempt.items]
+        return data
+    level = review_level(attempt.exam, attempt, viewer, now)
+    versions = versions_by_id([i.question_version_id for i in attempt.items]) if level == "full" else {}
+    data["result"] = result_json(attempt)
+    data["review_level"] = level
+    data["review"] = review_json(attempt, level, versions)
+    return data
+
+
+def standing_message(situation) -> str:
+    if situation.open_attempt is not None:
+        return _("You have an attempt in progress.")
+    return refusal_message(situation)

@@ -1,0 +1,46 @@
+"""Read-side queries: the learner's exams, an exam's attempts, the counted attempt."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..org.models import User
+from ..permissions import restrict_to_scope
+from .availability import in_audience
+from .models import FINISHED, Attempt, AttemptEvent, Exam
+
+
+def exams_for(user: User, now: datetime) -> list[Exam]:
+    """Published exams of this and last year whose audience includes the person."""
+    exams = db.session.scalars(select(Exam).where(Exam.status == "published", Exam.year >= now.year - 1)
+                               .order_by(Exam.closes_at.desc()))
+    return [e for e in exams if in_audience(e, user)]
+
+
+def counted_attempt(user: User, exam: Exam) -> Attempt | None:
+    """The attempt that counts for the record: the highest score (earliest on a tie) or the latest."""
+    stmt = select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
+                                 Attempt.state == FINISHED)
+    if exam.counted_rule == "latest":
+        stmt = stmt.order_by(Attempt.number.desc())
+    else:
+        stmt = stmt.order_by(Attempt.score.desc(), Attempt.number)
+    return db.session.scalar(stmt.limit(1))
+
+
+def exam_attempts(exam: Exam, viewer: User) -> list[Attempt]:
+    """Attempts at an exam by people in the viewer's scope, newest first."""
+    stmt = select(Attempt).join(User, Attempt.user_id == User.id).where(Attempt.exam_id == exam.id)
+    stmt = restrict_to_scope(stmt, viewer)
+    return list(db.session.scalars(stmt.order_by(Attempt.started_at.desc())))
+
+
+def attempt_events(attempt: Attempt) -> list[AttemptEvent]:
+    return list(db.session.scalars(select(AttemptEvent).where(AttemptEvent.attempt_id == attempt.id)
+                                   .order_by(AttemptEvent.at, AttemptEvent.id)))
+
+
+def my_attempts(user: User, exam: Exam) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id)
+                                   .order_by(Attempt.number)))

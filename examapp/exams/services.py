@@ -1,0 +1,175 @@
+"""Examiner services: exams, blueprint rules, the publish check, overrides (all take `now`)."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from ..audit import record
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..org.models import User
+from .bank_source import rule_pool
+from .draw import RULE_FILTERS, VARIANTS, variants_present
+from .models import IN_PROGRESS, OVERRIDE_KINDS, Attempt, Exam, ExamOverride
+from .queries import counted_attempt  # noqa: F401  (re-exported for reports and records)
+
+EXAM_FIELDS = ("title", "year", "opens_at", "closes_at", "makeup_opens_at", "makeup_closes_at", "duration_minutes",
+               "pass_mark", "excellent_mark", "max_attempts", "counted_rule", "multiple_rule", "partial_share",
+               "review_policy", "review_shows_key", "counts_toward_record", "is_qualification",
+               "certificate_valid_months", "leave_limit", "audience", "eligibility")
+
+# 50 questions, 100 points: the yearly exam's default paper.
+DEFAULT_BLUEPRINT = [
+    {"variant": "default", "section": "单项选择题", "type": "single", "count": 20, "points": "2"},
+    {"variant": "default", "section": "多项选择题", "type": "multiple", "count": 10, "points": "3"},
+    {"variant": "default", "section": "判断题", "type": "true_false", "count": 15, "points": "1"},
+    {"variant": "default", "section": "填空题", "type": "blank", "count": 5, "points": "3"},
+]
+
+
+def create_exam(data: dict, actor: User, now: datetime) -> Exam:
+    """Create a draft exam with the default paper (flushes)."""
+    exam = Exam(created_by_id=actor.id, created_at=now, updated_at=now, blueprint=[dict(r) for r in DEFAULT_BLUEPRINT])
+    update_exam(exam, data, actor, now)
+    db.session.add(exam)
+    db.session.flush()
+    record("exam.create", actor=actor, target=f"exam:{exam.id}", detail={"title": exam.title}, now=now)
+    return exam
+
+
+def update_exam(exam: Exam, data: dict, actor: User, now: datetime) -> Exam:
+    """Apply the settings after checking that they fit together."""
+    for name in EXAM_FIELDS:
+        if name in data:
+            setattr(exam, name, data[name])
+    if exam.closes_at <= exam.opens_at:
+        raise Invalid(_("The window must close after it opens."), code="bad_window")
+    if bool(exam.makeup_opens_at) != bool(exam.makeup_closes_at) or (
+            exam.makeup_opens_at and (exam.makeup_closes_at <= exam.makeup_opens_at
+                                      or exam.makeup_opens_at < exam.closes_at)):
+        raise Invalid(_("The make-up window must open after the main window closes and close after it opens."),
+                      code="bad_makeup_window")
+    if Decimal(exam.excellent_mark) < Decimal(exam.pass_mark):
+        raise Invalid(_("The excellent mark cannot be below the pass mark."), code="bad_marks")
+    exam.updated_at = now
+    return exam
+
+
+def clean_rule(data: dict) -> dict:
+    """Keep a rule's known fields; check count, points and variant."""
+    rule = {name: data.get(name) for name in RULE_FILTERS if data.get(name) not in (None, "")}
+    rule["variant"] = data.get("variant") or "default"
+    rule["section"] = (data.get("section") or "").strip()[:120]
+    try:
+        rule["count"] = int(data["count"])
+        points = Decimal(str(data["points"]))
+    except (KeyError, ValueError, ArithmeticError):
+        raise Invalid(_("Each rule needs a number of questions and points per question."), code="bad_rule") from None
+    if rule["variant"] not in VARIANTS or not 1 <= rule["count"] <= 200 or not Decimal(0) < points <= 100:
+        raise Invalid(_("Each rule needs a number of questions and points per question."), code="bad_rule")
+    rule["points"] = str(points.quantize(Decimal("0.01")).normalize())
+    return rule
+
+
+def add_rule(exam: Exam, data: dict, actor: User, now: datetime) -> None:
+    exam.blueprint = [*(exam.blueprint or []), clean_rule(data)]
+    exam.updated_at = now
+
+
+def remove_rule(exam: Exam, index: int, actor: User, now: datetime) -> None:
+    rules = list(exam.blueprint or [])
+    if not 0 <= index < len(rules):
+        raise Invalid(_("No such rule."))
+    del rules[index]
+    exam.blueprint, exam.updated_at = rules, now
+
+
+@dataclass
+class RuleCheck:
+    index: int
+    rule: dict
+    available: int
+    needed: int
+
+    @property
+    def ok(self) -> bool:
+        return self.available >= self.needed
+
+
+def variant_totals(exam: Exam) -> dict[str, tuple[int, Decimal]]:
+    """Questions and points per paper variant."""
+    totals = {}
+    for variant in variants_present(exam.blueprint or []):
+        rules = [r for r in exam.blueprint if r.get("variant", "default") == variant]
+        totals[variant] = (sum(int(r["count"]) for r in rules),
+                           sum((Decimal(str(r["points"])) * int(r["count"]) for r in rules), Decimal(0)))
+    return totals
+
+
+def check_blueprint(exam: Exam) -> list[RuleCheck]:
+    """Count each rule's pool in the active bank; earlier overlapping rules may take some of it."""
+    checks = []
+    for variant in variants_present(exam.blueprint or []):
+        pools: list[tuple[dict, set[int]]] = []
+        for index, rule in enumerate(exam.blueprint):
+            if rule.get("variant", "default") != variant:
+                continue
+            pool = set(rule_pool(rule))
+            # What earlier rules of the same paper could take from this pool.
+            taken = sum(min(int(r["count"]), len(pool & p)) for r, p in pools)
+            checks.append(RuleCheck(index, rule, len(pool) - taken, int(rule["count"])))
+            pools.append((rule, pool))
+    return checks
+
+
+def publish(exam: Exam, actor: User, now: datetime) -> list[RuleCheck]:
+    """Publish when every rule can be filled from active questions not under review."""
+    checks = check_blueprint(exam)
+    if not checks:
+        raise Conflict(_("Add at least one rule to the paper before publishing."), code="empty_blueprint")
+    if not all(c.ok for c in checks):
+        raise Conflict(_("The question bank cannot fill every rule; see the check below."), code="bank_short")
+    if "default" not in variants_present(exam.blueprint):
+        raise Conflict(_("The paper needs rules for everyone (the default paper)."), code="no_default_paper")
+    exam.status, exam.published_at, exam.updated_at = "published", now, now
+    record("exam.publish", actor=actor, target=f"exam:{exam.id}",
+           detail={"totals": {k: [n, str(p)] for k, (n, p) in variant_totals(exam).items()}}, now=now)
+    return checks
+
+
+def unpublish(exam: Exam, actor: User, now: datetime) -> None:
+    exam.status, exam.updated_at = "draft", now
+    record("exam.unpublish", actor=actor, target=f"exam:{exam.id}", now=now)
+
+
+def grant_override(exam: Exam, person: User, kind: str, reason: str, actor: User, now: datetime, *,
+                   minutes: int = 0, until_at: datetime | None = None) -> ExamOverride:
+    """Grant extra time, an extra attempt or a reopened window, with a reason (audited)."""
+    reason = (reason or "").strip()
+    if kind not in OVERRIDE_KINDS or not reason:
+        raise Invalid(_("Choose a kind and give a reason."), code="bad_override")
+    if (kind == "extra_time" and not 1 <= minutes <= 600) or (kind == "reopen" and (not until_at or until_at <= now)):
+        raise Invalid(_("Give the extra minutes, or a reopen date in the future."), code="bad_override")
+    grant = ExamOverride(exam_id=exam.id, user_id=person.id, kind=kind, minutes=minutes if kind == "extra_time" else 0,
+                         until_at=until_at if kind == "reopen" else None, reason=reason[:1000],
+                         granted_by_id=actor.id, granted_at=now)
+    db.session.add(grant)
+    if kind == "extra_time":
+        # An attempt already running gets the time too.
+        db.session.execute(update(Attempt).where(
+            Attempt.exam_id == exam.id, Attempt.user_id == person.id, Attempt.state == IN_PROGRESS)
+            .values(deadline_at=Attempt.deadline_at + timedelta(minutes=minutes))
+            .execution_options(synchronize_session=False))
+    db.session.flush()
+    record("exam.override", actor=actor, target=f"exam:{exam.id}",
+           detail={"user": person.username, "kind": kind, "minutes": grant.minutes,
+                   "until": until_at.isoformat() if grant.until_at else None, "reason": grant.reason}, now=now)
+    return grant
+
+
+def exam_overrides(exam: Exam) -> list[ExamOverride]:
+    return list(db.session.scalars(select(ExamOverride).where(ExamOverride.exam_id == exam.id)
+                                   .order_by(ExamOverride.granted_at.desc())))
