@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select
 
+from .extensions import login_manager
 from .org.models import Unit, User
 
 LEARNER, UNIT_ADMIN, EXAMINER, HR, ADMIN = "learner", "unit_admin", "examiner", "hr", "admin"
@@ -94,7 +95,7 @@ def roles_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                abort(401)
+                return login_manager.unauthorized()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
