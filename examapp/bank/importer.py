@@ -10,7 +10,7 @@ from ..errors import Invalid
 from ..uploads import MAX_UPLOAD_BYTES, decode_text, read_table, sniff_kind
 from . import library, services
 from .dupes import find_duplicates
-from .formats import ParseResult, Parsed, aiken, gift, native, xlsx_csv
+from .formats import Parsed, ParseResult, aiken, gift, native, xlsx_csv
 from .validation import question_warnings, validate_question
 
 TEXT_SUFFIXES = (".gift", ".txt", ".yaml", ".yml", ".json")

@@ -121,7 +121,8 @@ def create_questions(items: list[dict], actor, now: datetime) -> list[Question]:
                           status=d.get("status") or "active", created_at=now, updated_at=now) for d in items]
     db.session.add_all(questions)
     db.session.flush()
-    versions = [new_version(d, actor, now, 1, "created", question_id=q.id) for q, d in zip(questions, items, strict=True)]
+    versions = [new_version(d, actor, now, 1, "created", question_id=q.id)
+                for q, d in zip(questions, items, strict=True)]
     db.session.add_all(versions)
     db.session.flush()
     for question, version in zip(questions, versions, strict=True):

@@ -4,7 +4,7 @@ import re
 
 from flask_babel import gettext as _
 
-from . import ParseResult, Parsed
+from . import Parsed, ParseResult
 
 OPTION_RE = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 ANSWER_RE = re.compile(r"^ANSWER:\s*([A-Z])\s*$")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ...errors import Invalid
 from .. import library
-from . import ParseResult, Parsed
+from . import Parsed, ParseResult
 from .gift_text import after_marker, find_unescaped, split_unescaped, unescape
 from .xlsx_csv import AUDIENCE_WORDS, difficulty
 

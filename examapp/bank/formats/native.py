@@ -5,7 +5,7 @@ import json
 import yaml
 from flask_babel import gettext as _
 
-from . import ParseResult, Parsed
+from . import Parsed, ParseResult
 
 try:  # libyaml is ten times faster on the whole shipped bank
     from yaml import CSafeLoader as BaseLoader

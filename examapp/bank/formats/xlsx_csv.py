@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ...errors import Invalid
 from ...uploads import FORMULA_PREFIXES, Sheet
 from .. import library
-from . import ParseResult, Parsed
+from . import Parsed, ParseResult
 
 KEYS = "ABCDEFGH"
 OPTION_COLUMNS = tuple(f"选项{k}" for k in KEYS)
@@ -22,7 +22,8 @@ TYPE_LABELS = {"single": "单选", "multiple": "多选", "true_false": "判断",
 SUB_PREFIX = "案例-"
 TRUE_WORDS = {"正确", "对", "√", "✓", "✔", "t", "true", "是", "y", "yes"}
 FALSE_WORDS = {"错误", "错", "×", "✗", "✘", "x", "f", "false", "否", "n", "no"}
-DIFFICULTY_WORDS = {"易": 1, "容易": 1, "简单": 1, "较易": 2, "中": 3, "中等": 3, "一般": 3, "较难": 4, "难": 5, "困难": 5}
+DIFFICULTY_WORDS = {"易": 1, "容易": 1, "简单": 1, "较易": 2, "中": 3, "中等": 3, "一般": 3, "较难": 4,
+                    "难": 5, "困难": 5}
 AUDIENCE_WORDS = {"": "all", "全体": "all", "所有人": "all", "全部": "all", "all": "all", "领导干部": "leaders",
                   "leaders": "leaders", "执法人员": "enforcement", "enforcement": "enforcement",
                   "网格员": "grid", "grid": "grid"}

@@ -1,0 +1,97 @@
+"""`questions stats | export | import` on the command line."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..db import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from .export import to_gift, to_xlsx
+from .importer import import_questions
+from .models import Question, QuestionVersion
+from .services import current_versions, filter_bank
+
+questions = AppGroup("questions", help="The question bank.")
+COMMANDS = (questions,)
+
+
+def counts(column, join_version: bool = False) -> dict:
+    stmt = select(column, func.count(Question.id)).group_by(column)
+    if join_version:
+        stmt = stmt.join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+    return {str(key): n for key, n in db.session.execute(stmt) if key is not None}
+
+
+def bank_stats() -> dict:
+    """Totals by law, type, status and difficulty (a case question counts once)."""
+    return {
+        "total": db.session.scalar(select(func.count(Question.id))) or 0,
+        "by_law": counts(Question.law_slug), "by_type": counts(Question.type),
+        "by_status": counts(Question.status),
+        "by_difficulty": dict(sorted(counts(QuestionVersion.difficulty, join_version=True).items())),
+    }
+
+
+@questions.command("stats")
+def stats_command():
+    """Print the bank's totals as one JSON object."""
+    click.echo(json.dumps(bank_stats(), ensure_ascii=False, sort_keys=True))
+
+
+@questions.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--law", "law", default=None, help="Only this law (slug).")
+def export_command(file: Path, law: str | None):
+    """Export questions to .xlsx (the import template) or, for FILE.gift, to GIFT."""
+    from .. import audit
+
+    pairs = db.session.execute(filter_bank(current_versions(), law=law).order_by(Question.code)).all()
+    skipped: list[str] = []
+    if file.suffix.lower() == ".gift":
+        text, skipped = to_gift(pairs)
+        file.write_text(text, encoding="utf-8")
+        for code in skipped:
+            click.echo(f"skipped {code}: GIFT cannot hold case questions or several blanks", err=True)
+    else:
+        file.write_bytes(to_xlsx(pairs))
+    audit.record("bank.export", target=file.name, detail={"count": len(pairs), "law": law or ""}, now=utcnow())
+    db.session.commit()
+    click.echo(f"exported {len(pairs) - len(skipped)} question(s) to {file}")
+
+
+@questions.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
+def import_command(file: Path, dry_run: bool, skip_unsupported: bool):
+    """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing."""
+    with current_app.test_request_context():  # messages are translated per request
+        try:
+            report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
+                                      skip_unsupported=skip_unsupported)
+        except DomainError as exc:
+            db.session.rollback()
+            click.echo(f"{file.name}: {exc.message}", err=True)
+            sys.exit(1)
+        for message in report.messages("warnings"):
+            click.echo(f"{file.name}: warning: {message}", err=True)
+        for message in report.messages():
+            click.echo(f"{file.name}: {message}", err=True)
+        if report.lacking_basis:
+            click.echo(f"lacking a legal basis: {len(report.lacking_basis)} question(s)")
+        summary = report.summary()
+    if not report.ok:
+        db.session.rollback()
+        click.echo(summary, err=True)
+        sys.exit(1)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(summary)
