@@ -1,3 +1,137 @@
-from flask import Blueprint
+"""Certificates pages, the public /verify page, and the other records pages' registration.
 
-bp = Blueprint("records", __name__, url_prefix="/records")
+The blueprint has no URL prefix because /verify/<serial> must be public and short;
+every other route starts with /records itself.
+"""
+
+import io
+import zipfile
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..core.nav import register_nav
+from ..db import utcnow
+from ..extensions import db
+from ..org.models import Unit, User
+from ..permissions import restrict_to_scope, scope_unit
+from . import access, services
+from .certificate_pdf import certificate_pdf
+from .downloads import log_download, send_bytes
+from .forms import RevokeForm, VerifyForm
+from .models import Certificate
+
+bp = Blueprint("records", __name__)
+
+ZIP_LIMIT = 5000
+
+
+def load_certificate(serial: str) -> Certificate:
+    cert = services.find(serial)
+    if cert is None:
+        abort(404)
+    if not access.can_view_certificate(current_user, cert):
+        abort(403)
+    return cert
+
+
+@bp.route("/records/certificates")
+@login_required
+def certificates():
+    year = request.args.get("year", type=int)
+    stmt = select(Certificate).join(User, Certificate.user_id == User.id)
+    if access.can_list_certificates(current_user):
+        stmt = restrict_to_scope(stmt, current_user)
+    else:
+        stmt = stmt.where(Certificate.user_id == current_user.id)
+    if year:
+        stmt = stmt.where(Certificate.exam_year == year)
+    stmt = stmt.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("records/certificates.html", page=page, year=year,
+                           zip_unit=scope_unit(current_user) or current_user.unit)
+
+
+@bp.route("/records/certificates/<serial>")
+@login_required
+def certificate(serial: str):
+    cert = load_certificate(serial)
+    status = services.verify(cert.serial, today=services.local_date(utcnow())).status
+    return render_template("records/certificate.html", cert=cert, status=status, form=RevokeForm(),
+                           can_revoke=access.can_revoke_certificates(current_user))
+
+
+@bp.route("/records/certificates/<serial>.pdf")
+@login_required
+def certificate_download(serial: str):
+    cert = load_certificate(serial)
+    log_download("certificate.download", cert.serial, {"holder_id": cert.user_id})
+    return send_bytes(certificate_pdf(cert), f"{cert.serial}.pdf", "pdf")
+
+
+@bp.route("/records/certificates/<serial>/revoke", methods=["POST"])
+@login_required
+def revoke(serial: str):
+    cert = load_certificate(serial)
+    if not access.can_revoke_certificates(current_user):
+        abort(403)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for the revocation."), "error")
+        return redirect(url_for("records.certificate", serial=cert.serial))
+    services.revoke(cert, actor=current_user, reason=form.reason.data, now=utcnow())
+    db.session.commit()
+    flash(_("The certificate was revoked."), "success")
+    return redirect(url_for("records.certificate", serial=cert.serial))
+
+
+@bp.route("/records/units/<int:unit_id>/certificates.zip")
+@login_required
+def unit_zip(unit_id: int):
+    unit = db.get_or_404(Unit, unit_id)
+    if not access.can_list_certificates(current_user):
+        abort(403)
+    root = scope_unit(current_user)
+    if root is not None and not root.contains(unit):
+        abort(403)
+    year = request.args.get("year", type=int)
+    certs = db.session.scalars(services.unit_certificates(unit, current_user, year=year)
+                               .limit(ZIP_LIMIT)).all()
+    log_download("certificate.zip", unit.full_name, {"unit_id": unit.id, "year": year, "count": len(certs)})
+    return send_bytes(build_zip(certs), f"certificates-{unit.id}{'-' + str(year) if year else ''}.zip", "zip")
+
+
+def build_zip(certs: list[Certificate]) -> bytes:
+    """Pack certificates as PDFs named by unit, name and serial."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for cert in certs:
+            safe = "".join(ch for ch in f"{cert.holder_name}-{cert.exam_title}" if ch not in '/\\:*?"<>|')
+            archive.writestr(f"{cert.serial}-{safe[:60]}.pdf", certificate_pdf(cert))
+    return buffer.getvalue()
+
+
+@bp.route("/verify", strict_slashes=False)
+def verify_lookup():
+    form = VerifyForm(request.args)
+    if request.args.get("serial") and form.validate():
+        return redirect(url_for("records.verify", serial=services.signing.normalise_serial(form.serial.data)))
+    return render_template("records/verify.html", form=form, result=None, serial=None)
+
+
+@bp.route("/verify/<serial>")
+def verify(serial: str):
+    result = services.verify(serial, today=services.local_date(utcnow()))
+    status = 404 if result.status == "unknown" else 200
+    return render_template("records/verify.html", form=VerifyForm(data={"serial": serial}), result=result,
+                           serial=serial, masked=services.mask_name(result.certificate.holder_name)
+                           if result.certificate else ""), status
+
+
+register_nav("records.certificates", _l("Certificates"), _l("Certificates of passed exams"),
+             allowed=lambda u: True, order=60)
+
+from . import record_views  # noqa: E402,F401  (routes on the same blueprint)

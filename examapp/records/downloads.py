@@ -1,0 +1,41 @@
+"""Sending generated files: audit first, then stream with a safe file name."""
+
+import io
+from urllib.parse import quote
+
+from flask import Response, send_file, stream_with_context
+from flask_login import current_user
+
+from ..audit import record as audit
+from ..db import utcnow
+from ..extensions import db
+
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def log_download(action: str, target: str, detail: dict | None = None) -> None:
+    """Record a download in the audit log and commit it before any byte is sent."""
+    audit(action, actor=current_user, target=target, detail=detail or {}, now=utcnow())
+    db.session.commit()
+
+
+def send_bytes(data: bytes, filename: str, kind: str) -> Response:
+    response = send_file(io.BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True,
+                         download_name=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def send_stream(chunks, filename: str, kind: str) -> Response:
+    """Stream a generator of bytes as an attachment (never built whole in memory)."""
+    response = Response(stream_with_context(chunks), mimetype=MIMETYPES[kind])
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or f"download.{kind}"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    response.headers["Cache-Control"] = "no-store"
+    return response
