@@ -69,7 +69,8 @@ def register(app) -> None:
     @app.errorhandler(CSRFError)
     def handle_csrf(exc: CSRFError):
         db.session.rollback()
-        return error_response(400, "csrf_failed", _("The form expired or was not sent from this site. Reload the page and try again."))
+        message = _("The form expired or was not sent from this site. Reload the page and try again.")
+        return error_response(400, "csrf_failed", message)
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

@@ -158,7 +158,9 @@ def read_csv(data: bytes) -> Sheet:
     text, encoding = decode_text(data)
     if "\x00" in text:
         raise Invalid(_("The file contains NUL characters; it is not a text spreadsheet."))
-    delimiter = "\t" if encoding == "utf-16" or text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else ","
+    first_line = text.split("\n", 1)[0]
+    tabbed = encoding == "utf-16" or first_line.count("\t") > first_line.count(",")
+    delimiter = "\t" if tabbed else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None

@@ -17,5 +17,6 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+                            validators=[DataRequired(),
+                                        EqualTo("new_password", message=_l("The two passwords differ."))],
                             render_kw={"autocomplete": "new-password"})

@@ -2,10 +2,12 @@
 
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..errors import Invalid
@@ -20,6 +22,7 @@ def authenticate(username: str, password: str, now: datetime) -> User | None:
     """Return the user when the password is right and the account open; count failures."""
     user = db.session.scalar(select(User).where(User.username == username.strip()))
     if user is None:
+        check_password_hash(_dummy_hash(), password)  # same work as a real check: no timing oracle
         audit.record("login_failed", target=username[:64], detail={"reason": "unknown"}, now=now)
         return None
     if user.is_locked(now):
@@ -33,6 +36,11 @@ def authenticate(username: str, password: str, now: datetime) -> User | None:
     user.last_login_at = now
     audit.record("login", actor=user, target=user.username, now=now)
     return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(8), method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 def register_failure(user: User, now: datetime) -> None:

@@ -1,10 +1,11 @@
 """People pages: list, detail, add, edit/transfer, status, password reset, bulk import."""
 
+import io
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-import io
 
 from .. import permissions as perm
 from ..auth.services import reset_password
