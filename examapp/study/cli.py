@@ -44,7 +44,8 @@ def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path |
     now, started = utcnow(), time.monotonic()
     laws = load_laws_dir(laws_dir or LAWS_DIR, now)
     db.session.commit()
-    cases = load_cases_dir(cases_dir or CASES_DIR, now)
+    with current_app.test_request_context():  # validation messages are translated, which needs a request
+        cases = load_cases_dir(cases_dir or CASES_DIR, now)
     db.session.commit()
     for line in laws.lines("statutes") + cases.lines("case studies"):
         click.echo(line)

@@ -28,7 +28,14 @@ def library(app):
 
 
 @pytest.fixture
-def cases(library):
+def ctx(app):
+    """A request context: translated messages (raised by services) need one."""
+    with app.test_request_context():
+        yield
+
+
+@pytest.fixture
+def cases(library, ctx):
     report = load_cases_dir(CASES_DIR, utcnow())
     assert not report.errors, report.errors
     db.session.commit()
