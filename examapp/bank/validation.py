@@ -155,3 +155,8 @@ def similarity(a: frozenset, b: frozenset) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def json_expected() -> str:
+    """The API's message for a body that is not a JSON object (kept here, in the bank catalogue)."""
+    return _("A JSON object is expected.")

@@ -143,7 +143,13 @@ def answer(kind: str, text: str):
         if lowered in FALSE_WORDS:
             return False
         raise ValueError(_("A true/false answer must be 正确 or 错误 (got %(value)s).", value=text))
-    return [[alt.strip() for alt in blank.split("/") if alt.strip()] for blank in text.split("|")]
+    # "\/" and "\|" keep a slash or bar inside an answer (1\/5 is the fraction 1/5).
+    return [[unslash(alt) for alt in re.split(r"(?<!\\)/", blank) if alt.strip()]
+            for blank in re.split(r"(?<!\\)\|", text)]
+
+
+def unslash(text: str) -> str:
+    return text.replace("\\/", "/").replace("\\|", "|").strip()
 
 
 def basis(text: str) -> list[dict]:

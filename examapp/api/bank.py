@@ -1,0 +1,122 @@
+"""Question bank endpoints (examiners and admins): list, read, stats, create, edit, retire."""
+
+from flask import abort, jsonify, request
+from flask_login import current_user
+
+from .. import audit
+from .. import permissions as perm
+from ..bank import library
+from ..bank.cli import bank_stats
+from ..bank.models import Question
+from ..bank.services import (
+    create_question,
+    current_versions,
+    filter_bank,
+    question_dict,
+    retire_question,
+    update_question,
+    validate_question,
+)
+from ..bank.validation import json_expected
+from ..db import utcnow
+from ..errors import Invalid
+from ..extensions import db
+from . import bp
+from .spec import doc
+
+STAFF = (perm.EXAMINER, perm.ADMIN)
+QUESTION_BODY = {"type": "object", "required": ["type", "stem"], "properties": {
+    "type": {"type": "string", "enum": ["single", "multiple", "true_false", "blank", "case"]},
+    "stem": {"type": "string"}, "options": {"type": "array", "items": {"type": "object"}},
+    "answer": {}, "explanation": {"type": "string"},
+    "basis": {"type": "array", "items": {"type": "object", "properties": {
+        "law": {"type": "string"}, "article": {"type": "integer"}}}},
+    "difficulty": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+    "audience": {"type": "string"}, "status": {"type": "string"}, "subquestions": {"type": "array"}}}
+FILTER_QUERY = {"law": "string", "chapter": "string", "type": "string", "difficulty": "integer",
+                "status": "string", "tag": "string", "audience": "string", "q": "string", "page": "integer"}
+
+
+def question_json(question: Question) -> dict:
+    data = question_dict(question)
+    return {"id": question.id, "version": question.current.number, "version_id": question.current_version_id,
+            "needs_review": question.needs_review, "chapter": question.current.chapter, **data}
+
+
+def load(question_id: int) -> Question:
+    return db.session.get(Question, question_id) or abort(404)
+
+
+def payload_question(code: str = "") -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise Invalid(json_expected())
+    data = {"code": code, "options": [], "explanation": "", "basis": [], "difficulty": 3, "tags": [],
+            "audience": "all", "status": "active", "subquestions": None, **payload}
+    if code:
+        data["code"] = code
+    with library.cached():
+        problems = validate_question(data)
+    if problems:
+        raise Invalid("; ".join(problems), details=problems)
+    return data
+
+
+@bp.route("/bank/questions")
+@perm.roles_required(*STAFF)
+@doc("Questions of the bank, filtered", roles="examiner, admin", query=FILTER_QUERY)
+def bank_list():
+    args = request.args
+    stmt = filter_bank(current_versions(), law=args.get("law") or None, chapter=args.get("chapter") or None,
+                       type=args.get("type") or None, difficulty=args.get("difficulty", type=int),
+                       status=args.get("status") or None, tag=args.get("tag") or None,
+                       audience=args.get("audience") or None, search=args.get("q") or None)
+    page = db.paginate(stmt.order_by(Question.id), page=args.get("page", 1, type=int), per_page=100,
+                       error_out=False)
+    return jsonify({"total": page.total, "page": page.page, "items": [question_json(q) for q, _v in page.items]})
+
+
+@bp.route("/bank/questions/<int:question_id>")
+@perm.roles_required(*STAFF)
+@doc("One question with its current version", roles="examiner, admin", responses={404: "no such question"})
+def bank_get(question_id: int):
+    return jsonify(question_json(load(question_id)))
+
+
+@bp.route("/bank/questions", methods=["POST"])
+@perm.roles_required(*STAFF)
+@doc("Create a question", roles="examiner, admin", body=QUESTION_BODY, responses={422: "invalid question"})
+def bank_create():
+    question = create_question(payload_question(), current_user, utcnow())
+    db.session.commit()
+    return jsonify(question_json(question)), 201
+
+
+@bp.route("/bank/questions/<int:question_id>", methods=["PUT"])
+@perm.roles_required(*STAFF)
+@doc("Replace a question's content (a new version when it changed)", roles="examiner, admin",
+     body=QUESTION_BODY, responses={422: "invalid question"})
+def bank_update(question_id: int):
+    question = load(question_id)
+    update_question(question, payload_question(question.code), current_user, utcnow(), note="api")
+    db.session.commit()
+    return jsonify(question_json(question))
+
+
+@bp.route("/bank/questions/<int:question_id>/retire", methods=["POST"])
+@perm.roles_required(*STAFF)
+@doc("Retire a question (past exams keep their versions)", roles="examiner, admin")
+def bank_retire(question_id: int):
+    question = load(question_id)
+    now = utcnow()
+    retire_question(question, now)
+    audit.record("bank.retire", actor=current_user, target=question.code, now=now)
+    db.session.commit()
+    return jsonify(question_json(question))
+
+
+@bp.route("/bank/stats")
+@perm.roles_required(*STAFF)
+@doc("Totals by law, type, status and difficulty", roles="examiner, admin")
+def bank_stats_view():
+    return jsonify(bank_stats())

@@ -1,0 +1,48 @@
+"""Examiner forms: a question, an import upload, and bare confirmations."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+TYPE_CHOICES = [("single", _l("Single choice")), ("multiple", _l("Multiple choice")),
+                ("true_false", _l("True/false")), ("blank", _l("Fill in the blank")), ("case", _l("Case analysis"))]
+STATUS_CHOICES = [("active", _l("Active")), ("draft", _l("Draft")), ("retired", _l("Retired"))]
+AUDIENCE_CHOICES = [("all", _l("Everyone")), ("leaders", _l("Leading cadres")),
+                    ("enforcement", _l("Law-enforcement officers")), ("grid", _l("Grid workers"))]
+
+
+class QuestionForm(FlaskForm):
+    type = SelectField(_l("Type"), choices=TYPE_CHOICES)
+    stem = TextAreaField(_l("Stem (for a case: the scenario)"), validators=[DataRequired(), Length(max=5000)])
+    option_a = StringField(_l("Option A"), validators=[Optional(), Length(max=1000)])
+    option_b = StringField(_l("Option B"), validators=[Optional(), Length(max=1000)])
+    option_c = StringField(_l("Option C"), validators=[Optional(), Length(max=1000)])
+    option_d = StringField(_l("Option D"), validators=[Optional(), Length(max=1000)])
+    option_e = StringField(_l("Option E"), validators=[Optional(), Length(max=1000)])
+    option_f = StringField(_l("Option F"), validators=[Optional(), Length(max=1000)])
+    option_g = StringField(_l("Option G"), validators=[Optional(), Length(max=1000)])
+    option_h = StringField(_l("Option H"), validators=[Optional(), Length(max=1000)])
+    answer = StringField(_l("Answer"), validators=[Optional(), Length(max=1000)])
+    explanation = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=5000)])
+    basis = StringField(_l("Legal basis"), validators=[Optional(), Length(max=1000)])
+    difficulty = IntegerField(_l("Difficulty (1–5)"), default=3, validators=[NumberRange(1, 5)])
+    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
+    audience = SelectField(_l("Audience"), choices=AUDIENCE_CHOICES)
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
+    subquestions = TextAreaField(_l("Sub-questions (case only, YAML)"), validators=[Optional(), Length(max=20000)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File (.xlsx, .csv, .gift, Aiken .txt, .yaml or .json)"), validators=[FileRequired()])
+    skip_unsupported = BooleanField(_l("Skip question types this system does not have"))
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+    skip_unsupported = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form: only the CSRF token."""

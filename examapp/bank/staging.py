@@ -1,0 +1,47 @@
+"""Uploads kept between the import preview and the confirmation (instance/bank-imports/)."""
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..errors import NotFound
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def folder() -> Path:
+    path = Path(current_app.instance_path) / "bank-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def paths(user_id: int, token: str) -> tuple[Path, Path]:
+    if not TOKEN_RE.match(token or ""):
+        raise NotFound(_("This upload has expired or does not exist."))
+    base = folder() / f"{int(user_id)}-{token}"
+    return base.with_suffix(".bin"), base.with_suffix(".name")
+
+
+def keep(user_id: int, data: bytes, filename: str) -> str:
+    """Store an upload for this user; return its random token."""
+    token = secrets.token_urlsafe(24)
+    data_path, name_path = paths(user_id, token)
+    data_path.write_bytes(data)
+    name_path.write_text(Path(filename).name[:200] or "upload", encoding="utf-8")
+    return token
+
+
+def fetch(user_id: int, token: str) -> tuple[bytes, str]:
+    """Return (data, filename) of this user's upload, or raise NotFound (also for others' tokens)."""
+    data_path, name_path = paths(user_id, token)
+    if not data_path.is_file():
+        raise NotFound(_("This upload has expired or does not exist."))
+    return data_path.read_bytes(), name_path.read_text(encoding="utf-8")
+
+
+def drop(user_id: int, token: str) -> None:
+    for path in paths(user_id, token):
+        path.unlink(missing_ok=True)

@@ -1,0 +1,93 @@
+"""Import pages: upload → preview (nothing written) → confirm; the error file to fix and re-upload."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..db import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..uploads import annotate
+from . import staging
+from .formats.xlsx_csv import ERROR_COLUMN
+from .forms import ConfirmImportForm, ImportForm
+from .importer import import_questions
+from .views import XLSX, bp, staff
+
+
+def run(token: str, skip: bool, dry_run: bool):
+    data, filename = staging.fetch(current_user.id, token)
+    return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@staff
+def import_upload():
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("bank/import.html", form=form, fatal=None), 422 if form.is_submitted() else 200
+    upload = form.file.data
+    data = upload.read(staging_limit() + 1)
+    try:
+        if len(data) > staging_limit():
+            raise DomainError(_("The file is larger than %(mb)s MB.", mb=staging_limit() // 1024 // 1024))
+        token = staging.keep(current_user.id, data, upload.filename or "upload")
+        report = run(token, form.skip_unsupported.data, dry_run=True)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_template("bank/import.html", form=form, fatal=exc.message), 422
+    db.session.rollback()
+    confirm = ConfirmImportForm(token=token, skip_unsupported="1" if form.skip_unsupported.data else "")
+    return render_template("bank/import_preview.html", report=report, confirm=confirm, token=token,
+                           tabular=report.kind in ("xlsx", "csv")), 200 if report.ok else 422
+
+
+def staging_limit() -> int:
+    from ..uploads import MAX_UPLOAD_BYTES
+
+    return MAX_UPLOAD_BYTES
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@staff
+def import_confirm():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; upload the file again."), "error")
+        return redirect(url_for("bank.import_upload"))
+    token = form.token.data
+    report = run(token, form.skip_unsupported.data == "1", dry_run=False)
+    if not report.ok:
+        db.session.rollback()
+        return render_template("bank/import_preview.html", report=report, confirm=form, token=token,
+                               tabular=report.kind in ("xlsx", "csv")), 422
+    db.session.commit()
+    staging.drop(current_user.id, token)
+    flash(report.summary(), "success")
+    return redirect(url_for("bank.index"))
+
+
+@bp.route("/import/<token>/errors")
+@staff
+def import_errors(token: str):
+    """The uploaded file back with an error column (spreadsheets) or a list of problems (text files)."""
+    skip = request.args.get("skip") == "1"
+    report = run(token, skip, dry_run=True)
+    db.session.rollback()
+    data, filename = staging.fetch(current_user.id, token)
+    if report.kind in ("xlsx", "csv"):
+        messages = {line: "；".join(ms) for line, ms in report.errors.items()}
+        body, kind = annotate(data, filename, messages, ERROR_COLUMN)
+        stem = filename.rsplit(".", 1)[0]
+        mimetype = XLSX if kind == "xlsx" else "text/csv; charset=utf-8"
+        return Response(body, mimetype=mimetype,
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-errors.{kind}"})
+    text = "\n".join(report.messages()) + "\n"
+    return Response(text.encode("utf-8"), mimetype="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=import-errors.txt"})
+
+
+def quote(text: str) -> str:
+    from urllib.parse import quote as url_quote
+
+    return url_quote(text)
