@@ -19,7 +19,7 @@ from .views import bp
 
 register_nav("study.progress", _l("My study"), _l("Your study credits and sessions this year"),
              allowed=lambda u: True, order=12)
-register_nav("study.sessions", _l("Organised study"), _l("Record 集中学法 sessions and see who is behind"),
+register_nav("study.sessions_list", _l("Organised study"), _l("Record 集中学法 sessions and see who is behind"),
              allowed=can_manage_study_sessions, order=14)
 register_nav("study.requirements", _l("Study requirement"), _l("Set the yearly study requirement"),
              allowed=lambda u: u.role == ADMIN, order=16)
