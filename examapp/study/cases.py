@@ -61,7 +61,7 @@ def resolve_link(ref: str, quote: str) -> CaseLink:
         raise Invalid(_("%(law)s has no article %(number)s.", law=slug, number=number))
     if quote and squash(quote) not in squash(article.text):
         raise Invalid(_("The quoted words are not in %(law)s article %(number)s: %(quote)s",
-                        law=slug, number=number, quote=quote))
+                        law=slug, number=number, quote=quote), details={"needle": quote})
     return CaseLink(law, number, quote or "")
 
 
@@ -108,7 +108,8 @@ def load_case_file(path: Path) -> tuple[str, str]:
     try:
         links = check_case(data)
     except Invalid as exc:
-        needle = next((w for w in re.findall(r"[\w\u4e00-\u9fff-]{2,}", exc.message) if w in raw), "")
+        words = sorted(re.findall(r"[\w\u4e00-\u9fff-]{2,}", exc.message), key=len, reverse=True)
+        needle = (exc.details or {}).get("needle") or next((w for w in words if w in raw), "")
         raise CaseFileError(str(path), line_of(raw, needle), exc.message) from exc
     with db.session.begin_nested():
         save_case(existing or CaseStudy(), data, links, source="file", digest=digest)
