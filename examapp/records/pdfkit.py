@@ -54,8 +54,9 @@ def canvas_maker(title: str):
 
     class _Canvas(canvas.Canvas):
         def __init__(self, *args, **kwargs):
-            kwargs.setdefault("initialFontName", font)
-            kwargs.setdefault("initialFontSize", 10)
+            # platypus passes initialFontName=None explicitly, which would mean Helvetica
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font
+            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or 10
             super().__init__(*args, **kwargs)
             self.setTitle(title)
             self.setCreator("examapp")

@@ -1,7 +1,7 @@
 """Rates, averages, score distributions and rankings over plain data (no database).
 
 Definitions (stated on every report):
-  参考率 participation = people who finished an attempt / people required to take the exam
+  参考率 participation = required people who finished an attempt / people required to take the exam
   合格率 pass rate     = participants whose counted attempt passed / participants
   优秀率 excellence    = participants whose counted attempt was excellent / participants
 """
@@ -21,6 +21,7 @@ class Tally:
 
     required: int = 0
     participants: int = 0
+    required_participants: int = 0
     passed: int = 0
     excellent: int = 0
     score_sum: float = 0.0
@@ -35,19 +36,21 @@ class Tally:
         if score is None:
             return
         self.participants += 1
+        self.required_participants += 1 if required else 0
         self.passed += 1 if passed else 0
         self.excellent += 1 if excellent else 0
         self.score_sum += float(score)
         self.scores.append(float(score))
 
     def merge(self, other: "Tally") -> None:
-        for name in ("required", "participants", "passed", "excellent", "score_sum", "attempts"):
+        for name in ("required", "participants", "required_participants", "passed", "excellent", "score_sum",
+                     "attempts"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.scores.extend(other.scores)
 
     @property
     def participation_rate(self) -> float | None:
-        return ratio(self.participants, self.required)
+        return ratio(self.required_participants, self.required)
 
     @property
     def pass_rate(self) -> float | None:
@@ -63,7 +66,7 @@ class Tally:
 
     @property
     def absent(self) -> int:
-        return max(self.required - self.participants, 0)
+        return self.required - self.required_participants
 
 
 def distribution(scores: Iterable[float], max_score: float, bins: int = 10) -> list[dict]:

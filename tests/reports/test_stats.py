@@ -32,6 +32,13 @@ def test_empty_rates_are_undefined_not_zero():
     assert t.participation_rate == 0 and t.pass_rate is None
 
 
+def test_people_not_required_count_in_results_not_in_participation():
+    t = tally((95, 1), (None, 0))
+    t.add(required=False, score=40, passed=False, excellent=False, attempts=1)
+    assert (t.required, t.participants, t.absent) == (2, 2, 1)
+    assert t.participation_rate == pytest.approx(0.5) and t.pass_rate == pytest.approx(0.5)
+
+
 def test_merge_adds_up():
     a, b = tally((95, 1)), tally((50, 1), (None, 0))
     a.merge(b)

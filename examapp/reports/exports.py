@@ -1,0 +1,108 @@
+"""Report downloads (.xlsx, .csv, .pdf): audited, scoped, streamed."""
+
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..db import utcnow
+from ..exams.models import Exam
+from ..extensions import db
+from ..org.models import Unit
+from ..records.downloads import log_download, send_bytes, send_stream
+from ..records.services import local_date
+from . import exam_report
+from .access import can_see_item_analysis, requested_unit, require_reports
+from .item_queries import exam_item_analysis
+from .pdf import summary_pdf
+from .views import bp
+from .writers import SheetSpec, csv_stream, xlsx_stream
+from .year_report import exam_line_header, exam_lines, year_sheets, year_summaries
+
+FORMATS = ("xlsx", "csv", "pdf")
+
+
+def chosen_format(allowed=FORMATS) -> str:
+    fmt = (request.args.get("format") or "xlsx").lower()
+    if fmt not in allowed:
+        abort(400)
+    return fmt
+
+
+def scope_label(unit: Unit | None) -> str:
+    root = exam_report.report_root(current_user, unit)
+    return root.full_name if root else _("All units")
+
+
+def exam_download(exam: Exam, fmt: str, unit: Unit | None, *, per_unit: bool = False, only_absent: bool = False):
+    """Audit, then stream one exam's report in the chosen format."""
+    log_download("report.download", f"exam:{exam.id}", {
+        "report": "exam", "exam_id": exam.id, "format": fmt, "unit_id": unit.id if unit else None,
+        "per_unit": per_unit, "only_absent": only_absent})
+    stem = f"exam-{exam.id}-{'absent' if only_absent else 'report'}"
+    if fmt == "csv":
+        rows = exam_report.csv_rows(exam, current_user, unit, only_absent=only_absent)
+        return send_stream(csv_stream(exam_report.detail_header(), rows), f"{stem}.csv", "csv")
+    if fmt == "pdf":
+        summary = exam_report.build_summary(exam, current_user, unit)
+        data = summary_pdf(exam.title, scope_label(unit), summary, local_date(utcnow()).isoformat())
+        return send_bytes(data, f"{stem}.pdf", "pdf")
+    sheets = exam_report.sheets(exam, current_user, unit, per_unit=per_unit)
+    return send_stream(xlsx_stream(sheets), f"{stem}.xlsx", "xlsx")
+
+
+@bp.route("/exams/<int:exam_id>/download")
+@login_required
+def exam_export(exam_id: int):
+    require_reports()
+    exam = db.get_or_404(Exam, exam_id)
+    return exam_download(exam, chosen_format(), requested_unit(), per_unit=request.args.get("per_unit") == "1",
+                         only_absent=request.args.get("only") == "absent")
+
+
+@bp.route("/years/<int:year>/download")
+@login_required
+def year_export(year: int):
+    require_reports()
+    fmt, unit = chosen_format(), requested_unit()
+    log_download("report.download", f"year:{year}", {"report": "year", "year": year, "format": fmt,
+                                                     "unit_id": unit.id if unit else None})
+    rows, combined = year_summaries(year, current_user, unit)
+    if fmt == "csv":
+        return send_stream(csv_stream(exam_line_header(), exam_lines(rows)), f"year-{year}.csv", "csv")
+    if fmt == "pdf":
+        title = _("Law exams %(year)s", year=year)
+        data = summary_pdf(title, scope_label(unit), combined, local_date(utcnow()).isoformat())
+        return send_bytes(data, f"year-{year}.pdf", "pdf")
+    return send_stream(xlsx_stream(year_sheets(rows, combined)), f"year-{year}.xlsx", "xlsx")
+
+
+def item_header() -> list[str]:
+    return [_("Question"), _("Type"), _("Stem"), _("Answered"), _("Facility"), _("Discrimination"),
+            _("Upper-lower 27%"), _("Options chosen"), _("Flag")]
+
+
+def item_rows(result, info):
+    for item in result.items:
+        q = info.get(item.question_id)
+        options = "；".join(f"{k or _('blank')}: {v}" for k, v in item.options.items())
+        yield [q.code if q else item.question_id, q.type if q else "", q.stem[:200] if q else "", item.n,
+               item.facility, item.discrimination, item.upper_lower, options,
+               _("Review") if item.flagged else ""]
+
+
+@bp.route("/exams/<int:exam_id>/items/download")
+@login_required
+def items_export(exam_id: int):
+    if not can_see_item_analysis(current_user):
+        abort(403)
+    exam = db.get_or_404(Exam, exam_id)
+    fmt = chosen_format(("xlsx", "csv"))
+    log_download("report.download", f"exam:{exam.id}", {"report": "items", "exam_id": exam.id, "format": fmt})
+    result, info = exam_item_analysis(exam)
+    if fmt == "csv":
+        return send_stream(csv_stream(item_header(), item_rows(result, info)), f"exam-{exam.id}-items.csv", "csv")
+    alpha = [[_("Attempts"), result.attempts], [_("Cronbach's alpha (KR-20)"), result.alpha],
+             [_("Items in alpha"), result.alpha_items], [_("Mean"), result.mean], [_("Standard deviation"), result.sd]]
+    sheets = [SheetSpec(_("Items"), item_header(), item_rows(result, info), [14, 8, 50, 8, 8, 8, 8, 30, 8]),
+              SheetSpec(_("Test"), [_("Figure"), _("Value")], alpha, [30, 12])]
+    return send_stream(xlsx_stream(sheets), f"exam-{exam.id}-items.xlsx", "xlsx")

@@ -1,0 +1,144 @@
+"""Report queries: who was required, who took part, the counted attempt. Streamed (yield_per).
+
+The audience rule mirrors examapp.exams.availability.in_audience as SQL, so a 100,000-person
+report never loads people one by one.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, false, func, or_, select
+
+from ..exams.models import FINISHED, Attempt, Exam
+from ..extensions import db
+from ..org.models import Unit, User
+from ..permissions import restrict_to_scope
+from ..records.models import Certificate
+
+YIELD_PER = 1000
+
+
+@dataclass
+class ResultRow:
+    """One person's line in an exam report."""
+
+    user_id: int
+    username: str
+    name: str
+    position: str
+    unit_id: int
+    unit_path: str
+    unit_name: str
+    required: bool
+    attempts: int
+    score: float | None
+    max_score: float | None
+    passed: bool
+    excellent: bool
+    finished_at: datetime | None
+    serial: str | None
+
+    @property
+    def took_part(self) -> bool:
+        return self.score is not None
+
+
+def audience_clause(exam: Exam):
+    """SQL for 'this person is required to take the exam' (as in_audience)."""
+    aud = exam.audience or {}
+    clause = User.status == "active"
+    unit_ids = [int(u) for u in aud.get("unit_ids") or []]
+    if unit_ids:
+        paths = db.session.scalars(select(Unit.path).where(Unit.id.in_(unit_ids))).all()
+        clause = and_(clause, or_(*[Unit.path.startswith(p) for p in paths]) if paths else false())
+    wanted = []
+    if aud.get("roles"):
+        wanted.append(User.role.in_(aud["roles"]))
+    for key, column in (("leaders", User.is_leader), ("grid_workers", User.is_grid_worker),
+                        ("enforcement", User.is_enforcement)):
+        if aud.get(key):
+            wanted.append(column.is_(True))
+    return and_(clause, or_(*wanted)) if wanted else clause
+
+
+def counted_subquery(exam: Exam):
+    """Each person's counted finished attempt (highest score, earliest on a tie; or the latest)."""
+    order = ([Attempt.number.desc()] if exam.counted_rule == "latest"
+             else [Attempt.score.desc(), Attempt.number])
+    ranked = (select(Attempt.user_id, Attempt.score, Attempt.max_score, Attempt.passed, Attempt.excellent,
+                     Attempt.finished_at,
+                     func.count().over(partition_by=Attempt.user_id).label("attempts"),
+                     func.row_number().over(partition_by=Attempt.user_id, order_by=order).label("rn"))
+              .where(Attempt.exam_id == exam.id, Attempt.state == FINISHED).subquery())
+    return select(ranked).where(ranked.c.rn == 1).subquery()
+
+
+def path_order():
+    """Order by unit path byte-wise, so every subtree's rows are contiguous."""
+    return Unit.path.collate("C") if db.engine.dialect.name == "postgresql" else Unit.path
+
+
+def exam_rows_stmt(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False):
+    counted = counted_subquery(exam)
+    required = audience_clause(exam)
+    serial = (select(Certificate.serial).where(Certificate.user_id == User.id, Certificate.exam_id == exam.id,
+                                               Certificate.revoked_at.is_(None))
+              .order_by(Certificate.id).limit(1).correlate(User).scalar_subquery())
+    stmt = (select(User.id, User.username, User.name, User.position, Unit.id, Unit.path, Unit.full_name,
+                   required.label("required"),
+                   counted.c.attempts, counted.c.score, counted.c.max_score, counted.c.passed,
+                   counted.c.excellent, counted.c.finished_at, serial.label("serial"))
+            .join(Unit, User.unit_id == Unit.id)
+            .outerjoin(counted, counted.c.user_id == User.id)
+            .where(or_(required, counted.c.user_id.is_not(None))))
+    if only_absent:
+        stmt = stmt.where(required, counted.c.user_id.is_(None))
+    if unit is not None:
+        stmt = stmt.where(Unit.path.startswith(unit.path))
+    return restrict_to_scope(stmt, viewer).order_by(path_order(), User.name, User.id)
+
+
+def exam_rows(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False
+              ) -> Iterator[ResultRow]:
+    """Yield the report lines, fetched a thousand at a time."""
+    stmt = exam_rows_stmt(exam, viewer, unit, only_absent=only_absent).execution_options(yield_per=YIELD_PER)
+    for r in db.session.execute(stmt):
+        yield ResultRow(
+            user_id=r[0], username=r[1], name=r[2], position=r[3] or "", unit_id=r[4], unit_path=r[5],
+            unit_name=r[6], required=bool(r[7]), attempts=int(r[8] or 0),
+            score=float(r[9]) if r[9] is not None else None,
+            max_score=float(r[10]) if r[10] is not None else None, passed=bool(r[11]),
+            excellent=bool(r[12]), finished_at=r[13], serial=r[14])
+
+
+def exams_of_year(year: int) -> list[Exam]:
+    return list(db.session.scalars(select(Exam).where(Exam.year == year, Exam.status == "published",
+                                                      Exam.counts_toward_record.is_(True))
+                                   .order_by(Exam.opens_at, Exam.id)))
+
+
+def units_under(root: Unit | None) -> list[Unit]:
+    """The units a report ranks: the root's children, or the top-level units."""
+    stmt = select(Unit).where(Unit.is_archived.is_(False))
+    stmt = stmt.where(Unit.parent_id == root.id) if root else stmt.where(Unit.parent_id.is_(None))
+    return list(db.session.scalars(stmt.order_by(Unit.sort_order, Unit.id)))
+
+
+def attempts_over_time(exam: Exam, viewer: User, unit: Unit | None = None) -> list[tuple[object, int]]:
+    """(local day, first attempts finished that day) across the exam window, in scope."""
+    first = (select(Attempt.user_id, func.min(Attempt.finished_at).label("at"))
+             .where(Attempt.exam_id == exam.id, Attempt.state == FINISHED)
+             .group_by(Attempt.user_id).subquery())
+    stmt = select(first.c.at).join(User, User.id == first.c.user_id).join(Unit, User.unit_id == Unit.id)
+    if unit is not None:
+        stmt = stmt.where(Unit.path.startswith(unit.path))
+    stmt = restrict_to_scope(stmt, viewer).execution_options(yield_per=YIELD_PER)
+    from ..records.services import local_date
+
+    days: dict = {}
+    for (at,) in db.session.execute(stmt):
+        day = local_date(at)
+        days[day] = days.get(day, 0) + 1
+    return sorted(days.items())
+

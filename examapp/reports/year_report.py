@@ -1,0 +1,48 @@
+"""A year's figures: one line per exam, and all exams combined per unit."""
+
+from collections.abc import Iterator
+
+from flask_babel import gettext as _
+
+from ..exams.models import Exam
+from ..org.models import Unit, User
+from . import queries
+from .exam_report import RANK_WIDTHS, build_summary, rank_header, rank_rows, report_root
+from .stats import Tally
+from .summary import Summary
+from .writers import SheetSpec
+
+
+def year_summaries(year: int, viewer: User, unit: Unit | None) -> tuple[list[tuple[Exam, Summary]], Summary]:
+    """Summaries of each exam of the year (that counts toward the record), and their sum."""
+    root = report_root(viewer, unit)
+    ranked_units = queries.units_under(root)
+    combined = Summary(total=Tally(), groups={u.id: Tally() for u in ranked_units},
+                       units={u.id: u for u in ranked_units})
+    rows = []
+    for exam in queries.exams_of_year(year):
+        summary = build_summary(exam, viewer, unit)
+        rows.append((exam, summary))
+        combined.total.merge(summary.total)
+        for uid, tally in summary.groups.items():
+            if uid in combined.groups:
+                combined.groups[uid].merge(tally)
+    return rows, combined
+
+
+def exam_line_header() -> list[str]:
+    return [_("Exam"), _("Required"), _("Took part"), _("Absent"), _("Participation rate"), _("Passed"),
+            _("Pass rate"), _("Excellent"), _("Excellence rate"), _("Average"), _("Attempts")]
+
+
+def exam_lines(rows: list[tuple[Exam, Summary]]) -> Iterator[list]:
+    for exam, summary in rows:
+        t = summary.total
+        yield [exam.title, t.required, t.participants, t.absent, t.participation_rate, t.passed, t.pass_rate,
+               t.excellent, t.excellence_rate, round(t.average, 2) if t.average is not None else None, t.attempts]
+
+
+def year_sheets(rows, combined: Summary) -> Iterator[SheetSpec]:
+    yield SheetSpec(_("Exams"), exam_line_header(), exam_lines(rows), [40, 8, 8, 8, 9, 8, 9, 8, 9, 8, 8],
+                    percent_columns=[4, 6, 8])
+    yield SheetSpec(_("Units ranked"), rank_header(), rank_rows(combined), RANK_WIDTHS, percent_columns=[5, 7, 9])
