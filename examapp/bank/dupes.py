@@ -11,7 +11,7 @@ from ..extensions import db
 from .models import Question, QuestionVersion
 from .validation import fingerprint, shingles, similarity
 
-NEAR = 0.85
+NEAR = 0.8
 
 
 @dataclass

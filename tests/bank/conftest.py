@@ -21,6 +21,6 @@ def library(app):
 
 @pytest.fixture
 def req(library):
-    """A request context, so messages translate as they would in a page."""
-    with library.test_request_context():
+    """A request context in English, so tests can read the messages (Chinese is the default)."""
+    with library.test_request_context(headers={"Cookie": "lang=en"}):
         yield library

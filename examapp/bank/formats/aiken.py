@@ -19,9 +19,12 @@ def parse(text: str) -> ParseResult:
     result = ParseResult(kind="aiken")
     stem: list[str] = []
     options: list[dict] = []
-    start = 0
+    start, skipping = 0, False
     for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         line = raw.strip()
+        if skipping:  # after an error, resume at the next question
+            skipping = bool(line) and ANSWER_RE.match(line) is None
+            continue
         if not line:
             continue
         if (answer := ANSWER_RE.match(line)) is not None:
@@ -31,7 +34,7 @@ def parse(text: str) -> ParseResult:
             options.append({"key": option.group(1), "text": option.group(2).strip()})
         elif options:
             result.error(number, _("Expected an option (A. …) or ANSWER: here: %(text)s", text=line[:40]))
-            stem, options, start = [], [], 0
+            stem, options, start, skipping = [], [], 0, True
         else:
             start = start or number
             stem.append(line)

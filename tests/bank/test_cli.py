@@ -1,0 +1,79 @@
+"""`flask questions stats | export | import` as the contract says."""
+
+import json
+
+from sqlalchemy import func, select
+
+from examapp.bank.models import Question
+
+from .helpers import GOOD_ROWS, SAMPLE_DIR, xlsx_bytes
+
+
+def count(app) -> int:
+    from examapp.extensions import db
+
+    return db.session.scalar(select(func.count(Question.id)))
+
+
+def test_stats_counts_by_law_type_status_difficulty(library, runner):
+    assert runner.invoke(args=["questions", "import", str(SAMPLE_DIR / "sample.yaml")]).exit_code == 0
+    result = runner.invoke(args=["questions", "stats"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["total"] == 5
+    assert stats["by_law"] == {"administrative-penalty-law-2021": 5}
+    assert stats["by_type"] == {"single": 1, "multiple": 1, "true_false": 1, "blank": 1, "case": 1}
+    assert stats["by_status"] == {"active": 5}
+    assert stats["by_difficulty"] == {"1": 2, "2": 1, "3": 1, "4": 1}
+
+
+def test_import_dry_run_and_real(library, runner, tmp_path):
+    path = tmp_path / "q.xlsx"
+    path.write_bytes(xlsx_bytes(GOOD_ROWS))
+    dry = runner.invoke(args=["questions", "import", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert count(library) == 0
+    real = runner.invoke(args=["questions", "import", str(path)])
+    assert real.exit_code == 0, real.output
+    assert count(library) == 5
+
+
+def test_import_failure_exits_1_and_lists_problems(library, runner, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("题型,题干,选项A,选项B,答案\n单选,问,甲,乙,C\n单选,问二,甲,乙,A\n", encoding="utf-8")
+    for extra in ([], ["--dry-run"]):
+        result = runner.invoke(args=["questions", "import", str(path), *extra])
+        assert result.exit_code == 1
+        assert "2" in result.output and "C" in result.output
+    assert count(library) == 0
+
+
+def test_import_unreadable_file_exits_1(library, runner, tmp_path):
+    path = tmp_path / "fake.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+    result = runner.invoke(args=["questions", "import", str(path)])
+    assert result.exit_code == 1 and "fake.xlsx" in result.output
+
+
+def test_import_unsupported_needs_the_flag(library, runner, tmp_path):
+    path = tmp_path / "moodle.txt"
+    path.write_text("对吗？{T}\n\n随笔 {}\n", encoding="utf-8")
+    assert runner.invoke(args=["questions", "import", str(path)]).exit_code == 1
+    result = runner.invoke(args=["questions", "import", str(path), "--skip-unsupported"])
+    assert result.exit_code == 0, result.output
+    assert count(library) == 1
+
+
+def test_export_xlsx_and_gift_by_law(library, runner, tmp_path):
+    runner.invoke(args=["questions", "import", str(SAMPLE_DIR / "sample.yaml")])
+    out = tmp_path / "all.xlsx"
+    result = runner.invoke(args=["questions", "export", str(out), "--law", "administrative-penalty-law-2021"])
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"PK")
+    gift = tmp_path / "all.gift"
+    result = runner.invoke(args=["questions", "export", str(gift)])
+    assert result.exit_code == 0 and "::t-single::" in gift.read_text(encoding="utf-8")
+    none = tmp_path / "none.xlsx"
+    result = runner.invoke(args=["questions", "export", str(none), "--law", "constitution-2018"])
+    assert "exported 0" in result.output
+    assert runner.invoke(args=["questions", "import", str(out)]).exit_code == 0  # round trip: all unchanged
+    assert count(library) == 5
