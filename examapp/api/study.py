@@ -1,15 +1,13 @@
 """Statute library, search and the reading heartbeat (study credits)."""
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import utcnow
-from ..errors import Invalid
 from ..extensions import db
 from ..study import services
-from ..study.credits import local_day, record_heartbeat, seconds_today
-from ..study.search import citation_target, count_matches, search
+from ..study.credits import check_heartbeat, local_day, record_heartbeat, seconds_today
+from ..study.search import check_query, citation_target, count_matches, search
 from . import bp
 from .spec import doc
 
@@ -46,8 +44,7 @@ def article(slug: str, number: int):
      query={"q": "string", "limit": "integer"}, responses={422: "Empty query"})
 def search_laws():
     query = (request.args.get("q") or "").strip()
-    if not query:
-        raise Invalid(_("Type something to search for."))
+    check_query(query)
     limit = min(max(request.args.get("limit", 50, type=int) or 50, 1), 200)
     target = citation_target(query)
     hits = search(query, limit=limit)
@@ -68,9 +65,7 @@ def search_laws():
          "active": {"type": "boolean"}}},
      responses={404: "No such law", 422: "Malformed body"})
 def heartbeat():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
-        raise Invalid(_("Send a JSON object with the law's slug."))
+    data = check_heartbeat(request.get_json(silent=True))
     law = services.get_law(data["slug"])
     now = utcnow()
     earned = record_heartbeat(current_user, law.id, visible=data.get("visible") is True,

@@ -85,6 +85,17 @@ def seconds_today(user_id: int, day: date) -> int:
         StudyCredit.user_id == user_id, StudyCredit.day == day)) or 0
 
 
+def check_heartbeat(data) -> dict:
+    """Validate a heartbeat body: a JSON object with the law's slug."""
+    from flask_babel import gettext as _
+
+    from ..errors import Invalid
+
+    if not isinstance(data, dict) or not isinstance(data.get("slug"), str):
+        raise Invalid(_("Send a JSON object with the law's slug."))
+    return data
+
+
 def record_heartbeat(user: User, law_id: int, *, visible: bool, active: bool, now: datetime) -> int:
     """Credit the time since the last heartbeat if the page was visible and in use; return seconds credited.
 

@@ -34,6 +34,16 @@ def terms_of(query: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
+def check_query(query: str) -> None:
+    """Refuse an empty query."""
+    from flask_babel import gettext as _
+
+    from ..errors import Invalid
+
+    if not terms_of(query):
+        raise Invalid(_("Type something to search for."))
+
+
 def term_clause(term: str):
     """One term must occur in the text, chapter or section (lower() on both sides: same on every database)."""
     return or_(*(func.lower(column).contains(term, autoescape=True)
