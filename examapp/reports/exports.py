@@ -78,7 +78,7 @@ def year_export(year: int):
 
 def item_header() -> list[str]:
     return [_("Question"), _("Type"), _("Stem"), _("Answered"), _("Facility"), _("Discrimination"),
-            _("Upper-lower 27%"), _("Options chosen"), _("Flag")]
+            _("Upper-lower index"), _("Options chosen"), _("Flag")]
 
 
 def item_rows(result, info):
