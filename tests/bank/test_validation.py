@@ -2,7 +2,7 @@
 
 import pytest
 
-from examapp.bank.validation import fingerprint, similarity, shingles, validate_question
+from examapp.bank.validation import fingerprint, shingles, similarity, validate_question
 
 APL = "administrative-penalty-law-2021"
 
@@ -71,7 +71,8 @@ def test_no_basis_is_allowed(req):
 
 def test_fingerprint_ignores_option_order_width_and_punctuation():
     a = single()
-    b = single(stem="行政处罚遵循什么原则?", options=[{"key": "A", "text": "效率优先"}, {"key": "B", "text": "公正,公开"}])
+    b = single(stem="行政处罚遵循什么原则?",
+               options=[{"key": "A", "text": "效率优先"}, {"key": "B", "text": "公正,公开"}])
     assert fingerprint(a) == fingerprint(b)
     assert fingerprint(a) != fingerprint(single(stem="行政许可遵循什么原则？"))
 
