@@ -73,7 +73,7 @@ def bank_list():
                        audience=args.get("audience") or None, search=args.get("q") or None)
     page = db.paginate(stmt.order_by(Question.id), page=args.get("page", 1, type=int), per_page=100,
                        error_out=False)
-    return jsonify({"total": page.total, "page": page.page, "items": [question_json(q) for q, _v in page.items]})
+    return jsonify({"total": page.total, "page": page.page, "items": [question_json(q) for q in page.items]})
 
 
 @bp.route("/bank/questions/<int:question_id>")
