@@ -129,7 +129,7 @@ def check(result: ParseResult, filename: str, skip_unsupported: bool) -> ImportR
         elif code:
             seen_codes[code] = parsed.line
     for line, exact, message in find_duplicates([(p.line, p.data) for p in result.items],
-                                              lambda n: f"{report.line_word} {n}"):
+                                              lambda n: _("%(word)s %(line)s", word=report.line_word, line=n)):
         (report.error if exact else report.warn)(line, message)
     return report
 
