@@ -5,6 +5,8 @@ Question ids: a paper item's id is the bank question id. A case question (案例
 or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}}.
 """
 
+import time
+
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -28,6 +30,25 @@ ANSWER_BODY = {"type": "object", "required": ["answer"], "properties": {
                               'id "<id>-<n>", that sub-question\'s value; null clears'},
     "seq": {"type": "integer", "description": "optional client sequence; a lower or equal seq is ignored"},
     "flagged": {"type": "boolean", "description": "optional: mark for review in the navigator"}}}
+
+
+def retrying(action, tries: int = 4):
+    """Run an idempotent action and commit; when a concurrent writer won, roll back and run it again.
+
+    SQLite refuses a writer whose snapshot is stale ("database is locked"); PostgreSQL reports a
+    lost race as a unique violation. Start and submit are idempotent, so a rerun returns the winner's result.
+    """
+    for attempt in range(tries):
+        try:
+            result = action()
+            db.session.commit()
+            return result
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None
 
 
 def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
@@ -67,8 +88,7 @@ def start_attempt(exam_id: int):
     if exam is None or not exam.is_published:
         raise NotFound(_("The page or item was not found."))
     now = utcnow()
-    attempt = service.start_attempt(exam, current_user, now)
-    db.session.commit()
+    attempt = retrying(lambda: service.start_attempt(exam, current_user, now))
     return jsonify(paper_json(attempt, now)), 201
 
 
@@ -98,18 +118,8 @@ def save_answer(attempt_id: int, question_id: str):
 @doc("Finish and score (idempotent: a repeat returns the same result)", roles="owner",
      responses={404: "not your attempt"})
 def submit_attempt(attempt_id: int):
-    attempt = load_attempt(attempt_id, write=True)
-    for tries in range(3):
-        try:
-            service.submit(attempt, utcnow())
-            db.session.commit()
-            break
-        except (OperationalError, IntegrityError):
-            # A concurrent submit won (SQLite refuses a stale writer); re-read its result.
-            db.session.rollback()
-            if tries == 2:
-                raise
-            attempt = db.session.get(Attempt, attempt_id)
+    load_attempt(attempt_id, write=True)
+    attempt = retrying(lambda: service.submit(db.session.get(Attempt, attempt_id), utcnow()))
     return jsonify(result_json(attempt))
 
 

@@ -156,6 +156,8 @@ class AttemptItem(db.Model):
     section: Mapped[str] = mapped_column(String(120), default="")
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
+    # The version whose key graded this item, when a regrade applied a corrected key (else None).
+    graded_version_id: Mapped[int | None] = mapped_column(ForeignKey("question_versions.id"))
     type: Mapped[str] = mapped_column(String(20))
     points: Mapped[Decimal] = mapped_column(POINTS)
     # What the learner sees: {"stem", "options": [{"key","text"}], "subquestions": [...]} (no key).

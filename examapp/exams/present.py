@@ -122,7 +122,7 @@ def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
         row = {**question_json(item), "answer": item.answer, "is_correct": item.is_correct,
                "awarded": num(item.awarded)}
         if level == "full":
-            version = versions.get(item.question_version_id)
+            version = versions.get(item.graded_version_id or item.question_version_id)
             row["key"] = item.key
             row["explanation"] = version.explanation if version else ""
             row["basis"] = [{"law": b["law"], "article": b["article"], "text": article_text(b["law"], b["article"])}
@@ -140,7 +140,8 @@ def attempt_json(attempt: Attempt, viewer, now: datetime) -> dict:
         data["questions"] = [question_json(i) for i in attempt.items]
         return data
     level = review_level(attempt.exam, attempt, viewer, now)
-    versions = versions_by_id([i.question_version_id for i in attempt.items]) if level == "full" else {}
+    wanted = [i.graded_version_id or i.question_version_id for i in attempt.items]
+    versions = versions_by_id(wanted) if level == "full" else {}
     data["result"] = result_json(attempt)
     data["review_level"] = level
     data["review"] = review_json(attempt, level, versions)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..audit import record
 from ..errors import Conflict, Invalid
@@ -70,7 +70,7 @@ def clean_rule(data: dict) -> dict:
         raise Invalid(_("Each rule needs a number of questions and points per question."), code="bad_rule") from None
     if rule["variant"] not in VARIANTS or not 1 <= rule["count"] <= 200 or not Decimal(0) < points <= 100:
         raise Invalid(_("Each rule needs a number of questions and points per question."), code="bad_rule")
-    rule["points"] = str(points.quantize(Decimal("0.01")).normalize())
+    rule["points"] = format(points.quantize(Decimal("0.01")).normalize(), "f")
     return rule
 
 
@@ -159,10 +159,11 @@ def grant_override(exam: Exam, person: User, kind: str, reason: str, actor: User
     db.session.add(grant)
     if kind == "extra_time":
         # An attempt already running gets the time too.
-        db.session.execute(update(Attempt).where(
+        running = db.session.scalar(select(Attempt).where(
             Attempt.exam_id == exam.id, Attempt.user_id == person.id, Attempt.state == IN_PROGRESS)
-            .values(deadline_at=Attempt.deadline_at + timedelta(minutes=minutes))
-            .execution_options(synchronize_session=False))
+            .with_for_update())
+        if running is not None:
+            running.deadline_at = running.deadline_at + timedelta(minutes=minutes)
     db.session.flush()
     record("exam.override", actor=actor, target=f"exam:{exam.id}",
            detail={"user": person.username, "kind": kind, "minutes": grant.minutes,

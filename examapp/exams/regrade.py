@@ -1,0 +1,102 @@
+"""Regrading after an examiner corrects a key: a dry run lists before/after, then the run (audited)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..audit import record
+from ..bank.models import Question, QuestionVersion
+from ..extensions import db
+from ..org.models import User
+from .draw import relabel_key
+from .models import FINISHED, Attempt, AttemptItem, Exam
+from .scoring import Rules, grade, score_item
+
+GRADED = func.coalesce(AttemptItem.graded_version_id, AttemptItem.question_version_id)
+
+
+@dataclass
+class RegradeRow:
+    attempt: Attempt
+    item: AttemptItem
+    new_key: object
+    before: Decimal
+    after: Decimal
+    passed_before: bool
+    passed_after: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after or self.passed_before != self.passed_after
+
+
+def stale_questions(exam: Exam) -> list[tuple[Question, int]]:
+    """Questions used in this exam's finished attempts whose current version is newer; with the count."""
+    rows = db.session.execute(
+        select(Question, func.count(AttemptItem.id))
+        .join(AttemptItem, AttemptItem.question_id == Question.id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.exam_id == exam.id, Attempt.state == FINISHED,
+               GRADED != Question.current_version_id)
+        .group_by(Question.id).order_by(Question.id))
+    return [(q, n) for q, n in rows]
+
+
+def translate_key(item: AttemptItem, version: QuestionVersion):
+    """The corrected key in this paper's displayed labels, or None if the options no longer match."""
+    try:
+        if item.type in ("single", "multiple"):
+            return relabel_key(item.type, version.answer, item.option_order)
+        if item.type == "case":
+            subs = version.subquestions or []
+            if len(subs) != len(item.key):
+                return None
+            return [{"type": s["type"], "key": relabel_key(s["type"], s["answer"], order)}
+                    for s, order in zip(subs, item.option_order, strict=True)]
+        if item.type == "blank" and len(version.answer or []) != len(item.key):
+            return None
+        return version.answer
+    except (KeyError, TypeError):
+        return None
+
+
+def preview(exam: Exam, question: Question) -> list[RegradeRow]:
+    """Before/after for every finished attempt of the exam that used an older version of the question."""
+    version = db.session.get(QuestionVersion, question.current_version_id)
+    rules = Rules(exam.multiple_rule, Decimal(exam.partial_share))
+    rows = []
+    items = db.session.scalars(
+        select(AttemptItem).join(Attempt).where(
+            Attempt.exam_id == exam.id, Attempt.state == FINISHED, AttemptItem.question_id == question.id,
+            GRADED != question.current_version_id).order_by(Attempt.id))
+    for item in items:
+        new_key = translate_key(item, version)
+        if new_key is None:
+            continue
+        attempt = item.attempt
+        mark = score_item(item.type, new_key, item.answer, Decimal(item.points), rules)
+        after = Decimal(attempt.score) - Decimal(item.awarded or 0) + mark.awarded
+        passed_after, _excellent = grade(after, exam.pass_mark, exam.excellent_mark)
+        rows.append(RegradeRow(attempt, item, new_key, Decimal(attempt.score), after, bool(attempt.passed),
+                               passed_after))
+    return rows
+
+
+def run(exam: Exam, question: Question, actor: User, now: datetime) -> list[RegradeRow]:
+    """Apply the corrected key to every listed attempt and record one audit entry."""
+    from .attempts import score_attempt
+
+    rows = preview(exam, question)
+    for row in rows:
+        row.item.key = row.new_key
+        row.item.graded_version_id = question.current_version_id
+        score_attempt(row.attempt)
+    db.session.flush()
+    record("exam.regrade", actor=actor, target=f"exam:{exam.id}", now=now, detail={
+        "question": question.code, "version": question.current_version_id,
+        "attempts": [{"attempt": r.attempt.id, "user": r.attempt.user.username, "before": str(r.before),
+                      "after": str(r.after), "passed_before": r.passed_before, "passed_after": r.passed_after}
+                     for r in rows]})
+    return rows

@@ -1,0 +1,262 @@
+// The exam page: server-driven countdown, autosave with an offline queue, navigator, page-leave evidence.
+// The server owns the clock and the deadline; this script only displays the remaining time it is told.
+(function () {
+  "use strict";
+  var root = document.getElementById("exam");
+  if (!root) { return; }
+  var d = root.dataset;
+  var attemptId = d.attemptId;
+  var QUEUE_KEY = "examapp.attempt." + attemptId + ".queue";
+  var SEQ_KEY = "examapp.attempt." + attemptId + ".seq";
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var statusEl = document.getElementById("save-status");
+  var timerEl = document.getElementById("timer");
+  var messageEl = document.getElementById("exam-message");
+  var form = document.getElementById("exam-form");
+  var finished = false, flushing = false, away = false, failures = 0;
+
+  // ---- storage (localStorage may be off: then the queue lives in memory only) ----
+  var memory = {};
+  function load(key, fallback) {
+    try { var raw = localStorage.getItem(key); return raw ? JSON.parse(raw) : fallback; }
+    catch (e) { return memory[key] !== undefined ? memory[key] : fallback; }
+  }
+  function store(key, value) {
+    memory[key] = value;
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* memory only */ }
+  }
+  function forget() {
+    try { localStorage.removeItem(QUEUE_KEY); localStorage.removeItem(SEQ_KEY); } catch (e) { /* ignore */ }
+    memory = {};
+  }
+  function queue() { return load(QUEUE_KEY, {}); }
+  function nextSeq(section) {
+    var server = parseInt(section.dataset.seq || "0", 10);
+    var seq = Math.max(load(SEQ_KEY, 0), server) + 1;
+    store(SEQ_KEY, seq);
+    return seq;
+  }
+
+  // ---- save status ----
+  function setStatus(kind) {
+    statusEl.classList.remove("saved", "unsaved", "saving");
+    statusEl.classList.add(kind);
+    statusEl.textContent = kind === "saved" ? d.msgSaved : kind === "saving" ? d.msgSaving : d.msgUnsaved;
+  }
+  function showMessage(text) { messageEl.textContent = text; messageEl.hidden = !text; }
+  function refreshStatus() {
+    var pending = Object.keys(queue()).length;
+    if (!pending) { setStatus("saved"); showMessage(""); return; }
+    setStatus(failures > 0 || !navigator.onLine ? "unsaved" : "saving");
+    if (!navigator.onLine || failures > 0) { showMessage(d.msgOffline); }
+  }
+
+  // ---- reading and writing the inputs ----
+  function valueOf(section) {
+    var type = section.dataset.type;
+    if (type === "case") {
+      var out = {}, any = false;
+      section.querySelectorAll(".subquestion").forEach(function (sub) {
+        var v = choiceValue(sub, sub.dataset.type);
+        if (v !== null) { out[sub.dataset.sub] = v; any = true; }
+      });
+      return any ? out : null;
+    }
+    if (type === "blank") {
+      var blanks = [], filled = false;
+      section.querySelectorAll("input[data-blank]").forEach(function (input) {
+        blanks.push(input.value); if (input.value.trim()) { filled = true; }
+      });
+      return filled ? blanks : null;
+    }
+    return choiceValue(section, type);
+  }
+  function choiceValue(scope, type) {
+    var checked = Array.prototype.slice.call(scope.querySelectorAll("input[type=radio]:checked, input[type=checkbox]:checked:not([data-flag])"));
+    if (type === "multiple") { var keys = checked.map(function (i) { return i.value; }); return keys.length ? keys : null; }
+    if (!checked.length) { return null; }
+    if (type === "true_false") { return checked[0].value === "true"; }
+    return checked[0].value;
+  }
+  function applyValue(section, value) {
+    var type = section.dataset.type;
+    if (type === "case") {
+      section.querySelectorAll(".subquestion").forEach(function (sub) { applyChoice(sub, sub.dataset.type, value && value[sub.dataset.sub]); });
+    } else if (type === "blank") {
+      section.querySelectorAll("input[data-blank]").forEach(function (input, i) { input.value = value && value[i] != null ? value[i] : ""; });
+    } else { applyChoice(section, type, value); }
+  }
+  function applyChoice(scope, type, value) {
+    scope.querySelectorAll("input[type=radio], input[type=checkbox]:not([data-flag])").forEach(function (input) {
+      if (type === "multiple") { input.checked = !!value && value.indexOf(input.value) >= 0; }
+      else if (type === "true_false") { input.checked = value !== null && value !== undefined && String(value) === input.value; }
+      else { input.checked = value === input.value; }
+    });
+  }
+  function sectionOf(el) { return el.closest("section.question"); }
+  function flagOf(section) { var f = section.querySelector("input[data-flag]"); return !!(f && f.checked); }
+
+  // ---- navigator ----
+  function updateNav(section) {
+    var link = document.querySelector('[data-nav="' + section.dataset.questionId + '"]');
+    if (!link) { return; }
+    link.classList.toggle("answered", valueOf(section) !== null);
+    link.classList.toggle("flagged", flagOf(section));
+  }
+  function updateUnanswered() {
+    var open = 0;
+    document.querySelectorAll("section.question").forEach(function (s) { if (valueOf(s) === null) { open += 1; } });
+    document.getElementById("unanswered").textContent = open ? d.msgUnanswered.replace("{n}", open) : "";
+    return open;
+  }
+
+  // ---- autosave with an offline queue ----
+  function enqueue(section) {
+    var q = queue();
+    var qid = section.dataset.questionId;
+    var seq = nextSeq(section);
+    q[qid] = { answer: valueOf(section), flagged: flagOf(section), seq: seq };
+    store(QUEUE_KEY, q);
+    section.dataset.seq = String(seq);
+    updateNav(section);
+    updateUnanswered();
+    refreshStatus();
+    flush();
+  }
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method, credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+  }
+  function flush() {
+    if (flushing || finished) { return Promise.resolve(); }
+    var q = queue(), ids = Object.keys(q);
+    if (!ids.length) { refreshStatus(); return Promise.resolve(); }
+    flushing = true;
+    var qid = ids[0], entry = q[qid];
+    return api("PUT", d.saveUrl.replace("QID", qid), entry).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok || response.status === 422 || response.status === 404) {
+          var now = queue();
+          if (now[qid] && now[qid].seq === entry.seq) { delete now[qid]; store(QUEUE_KEY, now); }
+          failures = 0;
+          if (body && typeof body.remaining_seconds === "number") { syncClock(body.remaining_seconds); }
+          flushing = false;
+          return flush();
+        }
+        if (response.status === 409) { flushing = false; return closed(body); }
+        throw new Error("save failed: " + response.status);
+      });
+    }).catch(function () {
+      failures += 1; flushing = false; refreshStatus();
+    });
+  }
+  function closed() {
+    // The attempt is finished or past its deadline: nothing more can be saved.
+    finished = true; forget(); showMessage(d.msgLate);
+    window.location.assign(d.resultUrl);
+  }
+
+  // ---- the clock: remaining seconds from the server, counted down on a monotonic clock ----
+  var remainingAtSync = parseInt(d.remaining, 10) || 0;
+  var syncedAt = performance.now();
+  function syncClock(seconds) { remainingAtSync = seconds; syncedAt = performance.now(); }
+  function remaining() { return Math.max(0, Math.round(remainingAtSync - (performance.now() - syncedAt) / 1000)); }
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function tick() {
+    var left = remaining();
+    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    timerEl.textContent = (h ? h + ":" + pad(m) : String(m)) + ":" + pad(s);
+    timerEl.classList.toggle("urgent", left <= 300);
+    if (left <= 0 && !finished && !submitting && performance.now() >= nextTry) { showMessage(d.msgTimeup); submitNow(); }
+  }
+  function resync() {
+    return api("GET", d.stateUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (state) {
+      if (!state) { return; }
+      if (state.state !== "in_progress") { finished = true; forget(); window.location.assign(d.resultUrl); return; }
+      syncClock(state.remaining_seconds);
+    }).catch(function () { /* offline: keep counting */ });
+  }
+
+  // ---- submit: send what is queued first, then finish once ----
+  var submitting = false, nextTry = 0;
+  function submitNow() {
+    if (submitting || finished) { return Promise.resolve(); }
+    submitting = true;
+    var button = document.getElementById("submit-exam");
+    button.disabled = true;
+    return flush().then(function () {
+      if (Object.keys(queue()).length && remaining() > 0) { throw new Error("answers not sent yet"); }
+      return api("POST", d.submitUrl);
+    }).then(function (response) {
+      if (response.ok || response.status === 409 || response.status === 404) {
+        finished = true; forget(); window.location.assign(d.resultUrl); return;
+      }
+      throw new Error("submit failed: " + response.status);
+    }).catch(function () {
+      submitting = false; button.disabled = false; failures += 1; nextTry = performance.now() + 5000;
+      refreshStatus();
+    });
+  }
+
+  // ---- page-leave evidence ----
+  function report(kind) {
+    if (finished) { return; }
+    try {
+      fetch(d.eventsUrl, { method: "POST", credentials: "same-origin", keepalive: true,
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ kind: kind, client_at: new Date().toISOString() }) }).catch(function () {});
+    } catch (e) { /* evidence is best effort */ }
+  }
+  function left() { if (!away) { away = true; report("leave"); } }
+  function back() { if (away) { away = false; report("return"); resync(); flush(); } }
+
+  // ---- wiring ----
+  form.addEventListener("change", function (ev) {
+    var section = sectionOf(ev.target);
+    if (section) { enqueue(section); }
+  });
+  form.addEventListener("input", function (ev) {
+    if (ev.target.matches("input[data-blank]")) {
+      var section = sectionOf(ev.target);
+      clearTimeout(section._debounce);
+      section._debounce = setTimeout(function () { enqueue(section); }, 800);
+    }
+  });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var open = updateUnanswered();
+    var text = d.msgConfirm + (open ? "\n" + d.msgUnanswered.replace("{n}", open) : "");
+    if (window.confirm(text)) { submitNow(); }
+  });
+  window.addEventListener("online", function () { failures = 0; refreshStatus(); flush(); });
+  window.addEventListener("offline", refreshStatus);
+  document.addEventListener("visibilitychange", function () { if (document.hidden) { left(); } else { back(); } });
+  window.addEventListener("blur", left);
+  window.addEventListener("focus", back);
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted) { resync(); } });
+  window.addEventListener("beforeunload", function (ev) {
+    if (!finished && Object.keys(queue()).length) { ev.preventDefault(); ev.returnValue = d.msgLeave; return d.msgLeave; }
+  });
+
+  // Answers given offline before a reload come back from this device's queue, then go out.
+  var pending = queue();
+  Object.keys(pending).forEach(function (qid) {
+    var section = document.getElementById("q-" + qid);
+    if (!section) { return; }
+    applyValue(section, pending[qid].answer);
+    var flag = section.querySelector("input[data-flag]");
+    if (flag) { flag.checked = !!pending[qid].flagged; }
+    section.dataset.seq = String(Math.max(parseInt(section.dataset.seq || "0", 10), pending[qid].seq));
+  });
+  document.querySelectorAll("section.question").forEach(updateNav);
+  updateUnanswered();
+  refreshStatus();
+  tick();
+  setInterval(tick, 1000);
+  setInterval(function () { if (Object.keys(queue()).length) { flush(); } }, 5000);
+  setInterval(resync, 60000);
+  flush();
+})();
