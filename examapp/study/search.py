@@ -111,14 +111,19 @@ def snippet(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> Markup:
 
 def citation_target(query: str):
     """If the whole query is a citation of an existing article (行政处罚法 33), return it, else None."""
+    return citation_lookup(query)[0]
+
+
+def citation_lookup(query: str):
+    """Return (citation or None, message): the message says why a query that cites a law found no article."""
     from ..errors import Invalid
     from .citations import find_citations
 
     text = (query or "").strip()
     try:
         found = find_citations(text, check=True)
-    except Invalid:
-        return None
+    except Invalid as exc:
+        return None, exc.message if exc.code == "unknown_article" else ""
     if found and found[0].start == 0 and found[0].end >= len(text.rstrip("。.，, ")):
-        return found[0]
-    return None
+        return found[0], ""
+    return None, ""

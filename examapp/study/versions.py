@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 from .models import Article, Law
 
 MATCH_THRESHOLD = 0.55  # below this similarity two articles are different provisions
+TINY_COMMON_RUN = 2  # common runs this short between two changes are noise ("深" in 深化 / 深入)
 SAME_NUMBER_BONUS = 0.03  # prefer the article at the same number when two candidates are as close
 
 
@@ -67,16 +68,30 @@ def added_articles(mapping: dict[int, tuple[int | None, str]], new_law: Law) -> 
     return [a.number for a in new_law.articles if a.suffix == 0 and a.number not in matched]
 
 
+def merged_opcodes(old_text: str, new_text: str) -> list[tuple[str, int, int, int, int]]:
+    """Character opcodes with tiny common runs between two changes folded into the change (easier to read)."""
+    ops = SequenceMatcher(None, old_text, new_text, autojunk=False).get_opcodes()
+    merged: list[list] = []
+    for index, (op, a1, a2, b1, b2) in enumerate(ops):
+        between = 0 < index < len(ops) - 1
+        if op == "equal" and between and a2 - a1 <= TINY_COMMON_RUN:
+            op = "replace"
+        if merged and op != "equal" and merged[-1][0] != "equal":
+            merged[-1] = ["replace", merged[-1][1], a2, merged[-1][3], b2]
+        else:
+            merged.append([op, a1, a2, b1, b2])
+    return [tuple(m) for m in merged]
+
+
 def diff_html(old_text: str, new_text: str) -> Markup:
-    """Mark deletions with <del> and insertions with <ins> (text escaped first), character by character."""
-    matcher = SequenceMatcher(None, old_text, new_text, autojunk=False)
+    """Mark deletions with <del> and insertions with <ins> (text escaped first)."""
     out = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in merged_opcodes(old_text, new_text):
         if op == "equal":
             out.append(escape(old_text[a1:a2]))
             continue
-        if op in ("delete", "replace"):
+        if a2 > a1:
             out.append(Markup("<del>%s</del>") % old_text[a1:a2])
-        if op in ("insert", "replace"):
+        if b2 > b1:
             out.append(Markup("<ins>%s</ins>") % new_text[b1:b2])
     return Markup("").join(out).replace("\n", Markup("<br>"))

@@ -7,10 +7,11 @@ from flask_login import login_required
 
 from ..core.nav import register_nav
 from . import services
-from .search import citation_target, count_matches, search, terms_of
+from .search import citation_lookup, count_matches, search, terms_of
 from .versions import added_articles, diff_html, match_articles
 
 bp = Blueprint("study", __name__, url_prefix="/study")
+PAGE_SIZE = 30
 
 register_nav("study.library", _l("Statute library"), _l("Read and search the laws you must study"),
              allowed=lambda u: True, order=10)
@@ -85,15 +86,20 @@ def changes(slug: str, other: str):
 @login_required
 def search_page():
     query = (request.args.get("q") or "").strip()[:200]
+    problem = ""
     if query:
-        target = citation_target(query)
+        target, problem = citation_lookup(query)
         if target is not None:
             return redirect(url_for("study.article", slug=target.slug, number=target.number))
-    hits = search(query) if query else []
-    if query and not hits:
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 40))
+    hits = search(query, limit=page * PAGE_SIZE)[(page - 1) * PAGE_SIZE:] if query else []
+    if problem:
+        flash(problem, "error")
+    elif query and not hits:
         flash(_("Nothing found for %(q)s.", q=query), "error")
-    return render_template("study/search.html", query=query, hits=hits, terms=terms_of(query),
-                           total=count_matches(query) if query else 0)
+    total = count_matches(query) if query else 0
+    return render_template("study/search.html", query=query, hits=hits, terms=terms_of(query), total=total,
+                           page=page, pages=max(1, -(-total // PAGE_SIZE)))
 
 
 from . import views_cases, views_study  # noqa: E402,F401  (more routes on the same blueprint)

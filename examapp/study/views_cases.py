@@ -101,12 +101,14 @@ def edit_case(item: CaseStudy | None):
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
 @roles_required(ADMIN)
 def case_new():
     return edit_case(None)
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@login_required
 @roles_required(ADMIN)
 def case_edit(case_id: int):
     return edit_case(db.get_or_404(CaseStudy, case_id))

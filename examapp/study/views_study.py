@@ -45,6 +45,7 @@ def progress():
 
 
 @bp.route("/requirements", methods=["GET", "POST"])
+@login_required
 @roles_required(ADMIN)
 def requirements():
     year = chosen_year()

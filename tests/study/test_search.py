@@ -67,3 +67,23 @@ def test_search_api(library, org, login):
 def test_search_needs_login(library, client):
     assert client.get("/api/v1/search", query_string={"q": "复议"}).status_code == 401
     assert client.get("/study/search", query_string={"q": "复议"}).status_code in (302, 401)
+
+
+def test_citation_of_a_missing_article_says_so(library, org, login):
+    page = login(org.learner).get("/study/search", query_string={"q": "行政处罚法第九百条"})
+    assert page.status_code == 200 and "900" in page.get_data(as_text=True)
+
+
+def test_admin_pages_send_anonymous_to_login(library, client):
+    for path in ("/study/requirements", "/study/cases/new"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_search_pages(library, org, login):
+    client = login(org.learner)
+    first = client.get("/study/search", query_string={"q": "复议"}).get_data(as_text=True)
+    second = client.get("/study/search", query_string={"q": "复议", "page": 2}).get_data(as_text=True)
+    assert "page=2" in first and "page=1" in second
+    links = [line for line in second.split("\n") if "/articles/" in line and "<a href" in line]
+    assert links and links[0] not in first

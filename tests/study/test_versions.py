@@ -36,3 +36,11 @@ def test_diff_marks_insertions_and_deletions_and_escapes():
     assert "<del>" in html and "<ins>" in html
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert "当事人</ins>" in html
+
+
+def test_diff_reads_as_whole_phrases():
+    old = "为了深化国家监察体制改革，加强监督"
+    new = "为了深入开展廉政建设和反腐败工作，加强监督"
+    html = str(diff_html(old, new))
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1  # not a patchwork of single characters
+    assert html.startswith("为了深<del>化国家监察体制改革</del><ins>入开展廉政建设和反腐败工作</ins>")
