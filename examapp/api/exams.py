@@ -8,7 +8,6 @@ or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}
 import time
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -18,7 +17,7 @@ from ..exams import attempts as service
 from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.availability import standing
 from ..exams.models import Attempt, Exam
-from ..exams.present import attempt_json, iso, num, paper_json, result_json, standing_message
+from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_json, result_json, standing_message
 from ..exams.queries import exams_for
 from ..extensions import db
 from . import bp
@@ -57,7 +56,7 @@ def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
     allowed = attempt is not None and (can_write_attempt(current_user, attempt) if write
                                        else can_read_attempt(current_user, attempt))
     if not allowed:
-        raise NotFound(_("The page or item was not found."))
+        raise NotFound(str(API_MESSAGES["not_found"]))
     return attempt
 
 
@@ -86,7 +85,7 @@ def my_exams():
 def start_attempt(exam_id: int):
     exam = db.session.get(Exam, exam_id)
     if exam is None or not exam.is_published:
-        raise NotFound(_("The page or item was not found."))
+        raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
     attempt = retrying(lambda: service.start_attempt(exam, current_user, now))
     return jsonify(paper_json(attempt, now)), 201
@@ -100,11 +99,11 @@ def save_answer(attempt_id: int, question_id: str):
     attempt = load_attempt(attempt_id, write=True)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "answer" not in body:
-        raise Invalid(_("Send {\"answer\": ...}."), code="invalid_body")
+        raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
     seq, flagged = body.get("seq"), body.get("flagged")
     if (seq is not None and (not isinstance(seq, int) or isinstance(seq, bool))) or not isinstance(
             flagged, bool | None):
-        raise Invalid(_("Some input is invalid."))
+        raise Invalid(str(API_MESSAGES["invalid"]))
     now = utcnow()
     item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged)
     db.session.commit()
@@ -144,7 +143,7 @@ def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True)
     body = request.get_json(silent=True) or {}
     if body.get("kind") not in service.EVENT_KINDS:
-        raise Invalid(_("Some input is invalid."))
+        raise Invalid(str(API_MESSAGES["invalid"]))
     service.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""))
     db.session.commit()
     return jsonify({"state": attempt.state})

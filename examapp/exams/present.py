@@ -19,6 +19,14 @@ REASONS = {
 }
 
 
+# Messages the API module uses (kept here so they live in the exams catalogue).
+API_MESSAGES = {
+    "not_found": _l("The page or item was not found."),
+    "invalid": _l("Some input is invalid."),
+    "body": _l("Send a JSON body with an \"answer\"."),
+}
+
+
 def refusal_message(situation) -> str:
     return str(REASONS.get(situation.reason, situation.reason))
 
