@@ -5,13 +5,13 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from . import library
 from .export import to_gift, to_xlsx
 from .importer import import_questions
 from .models import Question, QuestionVersion
@@ -71,7 +71,7 @@ def export_command(file: Path, law: str | None):
 @click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
 def import_command(file: Path, dry_run: bool, skip_unsupported: bool):
     """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing."""
-    with current_app.test_request_context():  # messages are translated per request
+    with library.request_context():
         try:
             report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
                                       skip_unsupported=skip_unsupported)

@@ -83,6 +83,18 @@ def study_available() -> bool:
 
 
 @contextmanager
+def request_context():
+    """Messages are translated per request: give CLI runs and loaders one (default language)."""
+    from flask import current_app, has_request_context
+
+    if has_request_context():
+        yield
+        return
+    with current_app.test_request_context():
+        yield
+
+
+@contextmanager
 def cached():
     """Within this block, read the whole library once instead of one query per article."""
     global _CACHE
@@ -185,12 +197,19 @@ def parse_basis_text(text: str) -> list[tuple[str, int]]:
 
 
 def law_title(slug: str) -> str:
+    """The law's title (one query per request for all of them; pages call this per row)."""
     if study_available():
+        from flask import g, has_app_context
+
         from ..extensions import db
         from ..study.models import Law
 
-        title = db.session.query(Law.title).filter(Law.slug == slug).scalar()
-        return title or slug
+        titles = g.get("bank_law_titles") if has_app_context() else None
+        if titles is None:
+            titles = dict(db.session.query(Law.slug, Law.title))
+            if has_app_context():
+                g.bank_law_titles = titles
+        return titles.get(slug) or slug
     return next((r["title"] for r in manifest() if r["slug"] == slug), slug)
 
 

@@ -70,7 +70,7 @@ def read_dir(folder: Path, report: LoadReport) -> tuple[_Batch, dict[int, str]]:
 def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
     """Validate every question of the folder, then create or version them (flushes, no commit)."""
     report = LoadReport()
-    with library.cached():
+    with library.request_context(), library.cached():
         batch, where = read_dir(Path(path), report)
         report.total = len(batch.items)
         codes: dict[str, int] = {}

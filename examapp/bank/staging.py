@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -27,6 +28,7 @@ def paths(user_id: int, token: str) -> tuple[Path, Path]:
 
 def keep(user_id: int, data: bytes, filename: str) -> str:
     """Store an upload for this user; return its random token."""
+    sweep()
     token = secrets.token_urlsafe(24)
     data_path, name_path = paths(user_id, token)
     data_path.write_bytes(data)
@@ -45,3 +47,11 @@ def fetch(user_id: int, token: str) -> tuple[bytes, str]:
 def drop(user_id: int, token: str) -> None:
     for path in paths(user_id, token):
         path.unlink(missing_ok=True)
+
+
+def sweep(max_age_seconds: int = 86400) -> None:
+    """Forget uploads nobody confirmed within a day."""
+    cutoff = time.time() - max_age_seconds
+    for path in folder().iterdir():
+        if path.suffix in (".bin", ".name") and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

@@ -77,3 +77,17 @@ def test_export_xlsx_and_gift_by_law(library, runner, tmp_path):
     assert "exported 0" in result.output
     assert runner.invoke(args=["questions", "import", str(out)]).exit_code == 0  # round trip: all unchanged
     assert count(library) == 5
+
+
+def test_content_load_calls_the_bank_loader(library, runner, tmp_path):
+    (tmp_path / "sample.yaml").write_text((SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    result = runner.invoke(args=["content", "load", "--bank", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "question bank: 5 questions in 1 files: 5 added" in result.output
+    assert count(library) == 5
+    bad = (SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8").replace("answer: A\n", "answer: Z\n", 1)
+    (tmp_path / "sample.yaml").write_text(bad, encoding="utf-8")
+    result = runner.invoke(args=["content", "load", "--bank", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "sample.yaml:4:" in result.output and "Z" in result.output

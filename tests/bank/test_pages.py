@@ -188,3 +188,22 @@ def test_api(library, org, login, runner):
     assert learner.get("/api/v1/bank/stats").status_code == 403
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/bank/questions" in spec["paths"]
+
+
+def test_oversized_upload_is_refused(examiner):
+    response = upload(examiner, b"a" * (5 * 1024 * 1024 + 10), "big.csv")
+    assert response.status_code == 422 and count() == 0
+    assert "5 MB" in response.get_data(as_text=True)
+
+
+def test_old_uploads_are_swept(library):
+    import os
+    import time
+
+    from examapp.bank import staging
+
+    token = staging.keep(1, b"x", "a.csv")
+    path, _name = staging.paths(1, token)
+    os.utime(path, (time.time() - 90000, time.time() - 90000))
+    staging.sweep()
+    assert not path.exists()
