@@ -208,3 +208,29 @@ questions:
 def test_native_refuses_bad_yaml_and_schema(req):
     assert native.parse("a: [1,\n").errors
     assert "schema" in native.parse("schema: 2\nquestions: []\n").errors[0][1]
+
+
+MOODLE_EXPORT = """// question: 0  name: Switch category to $course$/top/默认
+$CATEGORY: $course$/top/默认
+
+
+// question: 12  name: 处罚原则
+::处罚原则::[html]<p>行政处罚遵循什么原则？</p>{
+\t=<p>公正、公开</p>#<p>正确</p>
+\t~<p>效率优先</p>
+\t####<p>见第五条。</p>
+}
+
+
+// question: 13  name: 判断
+::判断::[html]<p>行政处罚可以代替刑事处罚。</p>{FALSE#<p>错</p>#<p>对</p>####<p>第八条 &amp; 刑事责任</p>}
+"""
+
+
+def test_a_moodle_html_export(req):
+    result = gift.parse(MOODLE_EXPORT)
+    assert result.errors == [] and len(result.items) == 2
+    first, second = (p.data for p in result.items)
+    assert first["stem"] == "行政处罚遵循什么原则？" and first["options"][0]["text"] == "公正、公开"
+    assert first["explanation"] == "见第五条。" and first["tags"] == ["默认"]
+    assert second["answer"] is False and second["explanation"] == "第八条 & 刑事责任"

@@ -6,6 +6,7 @@ question, which Moodle ignores, so an export reads back here without loss.
 
 import html
 import re
+from contextvars import ContextVar
 
 from flask_babel import gettext as _
 
@@ -19,6 +20,7 @@ KEYS = "ABCDEFGH"
 META_RE = re.compile(r"^//\s*(编号|法律依据|难度|标签|适用对象)\s*[:：]\s*(.*)$")
 FORMAT_RE = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.I)
 WEIGHT_RE = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+QUESTION_FORMAT: ContextVar[str] = ContextVar("gift_format", default="moodle")
 TF_RE = re.compile(r"^(T|TRUE|F|FALSE)(?=$|#)")
 
 
@@ -114,16 +116,23 @@ def question(source: str) -> tuple[str, dict | None]:
     before, block, after = source[: opens[0]], source[opens[0] + 1: closes[0]], source[closes[0] + 1:]
     if find_unescaped(after, "{"):
         return "cloze", None
-    return answers(text_of(before), block.strip(), text_of(after))
+    match = FORMAT_RE.match(before.strip())
+    # Moodle writes [html] once, before the question text; its answers and feedback are HTML too.
+    token = QUESTION_FORMAT.set(match.group(1).lower() if match else "moodle")
+    try:
+        return answers(text_of(before), block.strip(), text_of(after))
+    finally:
+        QUESTION_FORMAT.reset(token)
 
 
 def text_of(raw: str) -> str:
     raw = raw.strip()
     match = FORMAT_RE.match(raw)
+    kind = QUESTION_FORMAT.get()
     if match:
-        raw = raw[match.end():]
-        if match.group(1).lower() == "html":
-            raw = html.unescape(re.sub(r"<[^>]+>", "", raw))
+        raw, kind = raw[match.end():], match.group(1).lower()
+    if kind == "html":
+        raw = html.unescape(re.sub(r"<[^>]+>", "", raw.replace("<br>", "\\n")))
     return unescape(raw).strip()
 
 
