@@ -1,0 +1,49 @@
+"""The demo's open yearly exam for the whole demo organisation (idempotent)."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..org.models import Unit
+from .bank_source import rule_pool
+from .models import Exam
+from .services import DEFAULT_BLUEPRINT
+
+DEMO_TOWN = "乌塘镇"
+
+
+def fitted_blueprint() -> list[dict]:
+    """The default 50-question paper, shrunk per type to what the active bank holds."""
+    rules = []
+    for rule in DEFAULT_BLUEPRINT:
+        available = len(rule_pool(rule))
+        if available:
+            rules.append({**rule, "count": min(int(rule["count"]), available)})
+    return rules
+
+
+def seed_demo_exam(now: datetime) -> str:
+    """Create (once) a published exam open now for everyone in the demo town; describe it."""
+    title = f"{now.year}年度学法考试"
+    exam = db.session.scalar(select(Exam).where(Exam.title == title, Exam.year == now.year))
+    if exam is not None:
+        return f"exists: {title} (id {exam.id})"
+    blueprint = fitted_blueprint()
+    if not blueprint:
+        return "no exam: the question bank is empty (run `flask --app wsgi content load` first)"
+    town = db.session.scalar(select(Unit).where(Unit.full_name == DEMO_TOWN))
+    exam = Exam(title=title, year=now.year, status="published", published_at=now,
+                opens_at=(now - timedelta(days=1)).replace(microsecond=0),
+                closes_at=(now + timedelta(days=30)).replace(microsecond=0), duration_minutes=90,
+                pass_mark=Decimal(60), excellent_mark=Decimal(90), max_attempts=3, counted_rule="highest",
+                multiple_rule="partial", partial_share=Decimal("0.5"), review_policy="after_submit",
+                review_shows_key=True, counts_toward_record=True, blueprint=blueprint,
+                audience={"unit_ids": [town.id]} if town else {}, created_at=now, updated_at=now)
+    db.session.add(exam)
+    db.session.flush()
+    count = sum(int(r["count"]) for r in blueprint)
+    points = sum(Decimal(r["points"]) * int(r["count"]) for r in blueprint)
+    note = "" if count == 50 else " (smaller than the default 50: the bank is short)"
+    return f"created: {title} (id {exam.id}), {count} questions, {points} points{note}"
