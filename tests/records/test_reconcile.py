@@ -1,0 +1,32 @@
+"""Reconciling certificates with results after a regrade, and the CLI."""
+
+from sqlalchemy import select, update
+
+from examapp.exams.models import Attempt
+from examapp.extensions import db
+from examapp.records.models import Certificate
+from examapp.records.reconcile import reconcile
+
+from .conftest import finish_attempt
+
+
+def test_reconcile_issues_missing_and_revokes_unsupported(org, exam):
+    kept = finish_attempt(exam, org.learner, 80)
+    lost = finish_attempt(exam, org.villager, 70)
+    db.session.execute(update(Attempt).where(Attempt.id == lost.id).values(passed=False, score=50))  # regraded
+    db.session.execute(Certificate.__table__.delete().where(Certificate.attempt_id == kept.id))  # signal missed
+    db.session.commit()
+    assert reconcile(exam, now=org.now, actor=org.admin) == (1, 1)
+    db.session.commit()
+    certs = {c.user_id: c for c in db.session.scalars(select(Certificate))}
+    assert not certs[org.learner.id].is_revoked and certs[org.villager.id].is_revoked
+    assert reconcile(exam, now=org.now) == (0, 0)
+
+
+def test_cli(runner, org, exam, cert):
+    result = runner.invoke(args=["records", "verify", cert.serial])
+    assert result.output.strip() == "valid"
+    assert runner.invoke(args=["records", "verify", "XF2026-AAAA-BBBB-CCCC"]).output.strip() == "unknown"
+    result = runner.invoke(args=["records", "reconcile", str(exam.id)])
+    assert "issued 0, revoked 0" in result.output
+    assert runner.invoke(args=["records", "reconcile", "999999"]).exit_code != 0
