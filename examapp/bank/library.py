@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from ..errors import Invalid
 
 LAWS_DIR = Path(__file__).resolve().parent.parent / "materials" / "laws"
@@ -161,11 +163,21 @@ def law_slugs() -> list[str]:
 
 def parse_citations(text: str) -> list[tuple[str, int]]:
     """Parse 《行政处罚法》第33条、第三十四条 into [(slug, 33), (slug, 34)]; raise Invalid."""
-    if study_available():
-        from ..study import citations
+    if not study_available():
+        return fallback_citations(text)
+    from ..study import citations
 
+    if _CACHE is None:
         return citations.parse_citations(text)
-    return fallback_citations(text)
+    # Bulk imports: resolve names from one cached table; validation checks that articles exist.
+    names = _CACHE.setdefault("names", citations.known_names())
+    found: list[tuple[str, int]] = []
+    for name, numbers, _start, _end in citations.scan(text or ""):
+        slug = citations.resolve_name(name, names)
+        if slug is None:
+            raise Invalid(_("Unknown law in citation: %(name)s", name=name), code="unknown_law")
+        found += [(slug, n) for n in numbers if (slug, n) not in found]
+    return found
 
 
 def fallback_citations(text: str) -> list[tuple[str, int]]:
@@ -193,7 +205,10 @@ def parse_basis_text(text: str) -> list[tuple[str, int]]:
     parts = [p for p in re.split(r"[,，;；、\s]+", text.strip()) if p]
     if parts and all(SLUG_CITE_RE.match(p) for p in parts):
         return [(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in parts]
-    return parse_citations(text)
+    found = parse_citations(text)
+    if not found:
+        raise Invalid(_("No law and article recognised (write e.g. 《行政处罚法》第三十三条)."))
+    return found
 
 
 def law_title(slug: str) -> str:

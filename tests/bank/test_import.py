@@ -154,9 +154,10 @@ def row(**cells) -> list[str]:
 @pytest.mark.parametrize("rows, line, fragment", [
     ([GOOD_ROWS[1], row(答案="D")], 3, "not among the options"),
     ([GOOD_ROWS[1], row(法律依据="《中华人民共和国不存在法》第三条")], 3, "Unknown law"),
-    ([GOOD_ROWS[1], row(法律依据="《行政处罚法》第九百条")], 3, "no article 900"),
+    ([GOOD_ROWS[1], row(法律依据="《行政处罚法》第九百条")], 3, "900"),
     ([GOOD_ROWS[0], GOOD_ROWS[1], row(题干="行政处罚的设定和实施，适用哪部法律?")], 4, "Duplicate of Row 2"),
     ([row(题型="问答")], 2, "Unknown question type"),
+    ([row(法律依据="见有关规定")], 2, "No law and article recognised"),
     ([row(选项B="", 选项C="")], 2, "2 to 8 options"),
     ([row(题型="判断", 答案="正确")], 2, "no options"),
 ])
