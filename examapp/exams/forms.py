@@ -39,7 +39,7 @@ class ExamForm(FlaskForm):
                                  validators=[InputRequired(), NumberRange(0, 1)])
     makeup_opens_at = DateTimeLocalField(_l("Make-up opens (optional)"), validators=[Optional()])
     makeup_closes_at = DateTimeLocalField(_l("Make-up closes (optional)"), validators=[Optional()])
-    review_policy = SelectField(_l("Review"), choices=[
+    review_policy = SelectField(_l("Review policy"), choices=[
         ("after_submit", _l("After submitting")), ("after_close", _l("After the window closes")),
         ("never", _l("Never"))])
     review_shows_key = BooleanField(_l("Review shows the key and explanation"), default=True)
