@@ -170,7 +170,9 @@ def parse_citations(text: str) -> list[tuple[str, int]]:
     if _CACHE is None:
         return citations.parse_citations(text)
     # Bulk imports: resolve names from one cached table; validation checks that articles exist.
-    names = _CACHE.setdefault("names", citations.known_names())
+    if "names" not in _CACHE:
+        _CACHE["names"] = citations.known_names()
+    names = _CACHE["names"]
     found: list[tuple[str, int]] = []
     for name, numbers, _start, _end in citations.scan(text or ""):
         slug = citations.resolve_name(name, names)
