@@ -173,3 +173,14 @@ def replace_articles(law: Law, parsed: ParsedLaw) -> None:
         if key not in wanted:
             db.session.delete(article)
     db.session.flush()
+
+
+def ensure_library(now: datetime) -> LoadReport:
+    """Load the shipped statutes unless every one of them is already in the library (commits)."""
+    wanted = set(read_manifest(LAWS_DIR))
+    present = set(db.session.scalars(select(Law.slug).where(Law.slug.in_(wanted))))
+    if wanted <= present:
+        return LoadReport(unchanged=sorted(present))
+    report = load_laws_dir(LAWS_DIR, now)
+    db.session.commit()
+    return report

@@ -4,12 +4,12 @@ import csv
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from examapp.db import utcnow
 from examapp.extensions import db
 from examapp.study.cases import CASES_DIR, load_cases_dir
-from examapp.study.loader import LAWS_DIR, load_laws_dir
+from examapp.study.loader import LAWS_DIR, ensure_library
 from examapp.study.models import Law
 from examapp.study.services import refresh_in_force
 
@@ -20,10 +20,8 @@ MANIFEST = {row["slug"]: row for row in csv.DictReader(open(LAWS_DIR / "MANIFEST
 @pytest.fixture
 def library(app):
     """The 18 shipped law versions (loaded on first use, kept between tests)."""
-    if db.session.scalar(select(func.count(Law.id))) < len(MANIFEST):
-        report = load_laws_dir(LAWS_DIR, utcnow())
-        assert not report.errors, report.errors
-        db.session.commit()
+    report = ensure_library(utcnow())
+    assert not report.errors, report.errors
     return {law.slug: law for law in db.session.scalars(select(Law))}
 
 
@@ -47,7 +45,8 @@ def scratch_laws(library, tmp_path):
     """A folder for test statute files; any law loaded from it is removed afterwards."""
     yield tmp_path
     db.session.rollback()
-    for law in db.session.scalars(select(Law).where(Law.slug.not_in(list(MANIFEST)))):
+    mine = [path.stem for path in tmp_path.glob("*.md")]  # only what this test wrote (others keep theirs)
+    for law in db.session.scalars(select(Law).where(Law.slug.in_(mine), Law.slug.not_in(list(MANIFEST)))):
         db.session.delete(law)
     db.session.flush()
     refresh_in_force()
