@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..db import utcnow
 from ..errors import Forbidden, NotFound
+from ..extensions import limiter
 from ..records import access, services
 from ..records.certificate_pdf import certificate_pdf, verify_url
 from ..records.downloads import log_download, send_bytes
@@ -27,6 +28,7 @@ def certificate_pdf_api(serial: str):
 
 
 @bp.route("/certificates/<serial>")
+@limiter.limit("60 per minute")
 @doc("Verify a certificate: valid, expired, revoked, invalid (signature mismatch) or unknown",
      public=True, responses={404: "Unknown serial (status 'unknown' in the body)"})
 def certificate_verify_api(serial: str):

@@ -139,3 +139,24 @@ def promotion_xlsx(checks, year: int):
     data = xlsx_bytes([SheetSpec(str(year), promotion_mod.header(), promotion_mod.rows(checks),
                                  widths=[14, 14, 10, 30, 8, 24, 40, 20, 20, 40])])
     return send_bytes(data, f"promotion-check-{year}.xlsx", "xlsx")
+
+
+@bp.route("/records/qualifications.csv")
+@login_required
+def qualifications_csv():
+    if not access.can_see_qualifications(current_user):
+        abort(403)
+    from flask_babel import gettext as _
+
+    from ..reports.writers import csv_stream
+    from .downloads import send_stream
+
+    days = min(max(request.args.get("days", 30, type=int), 0), 3650)
+    unit = unit_filter()
+    gaps = qualification_gaps(current_user, today=local_date(utcnow()), days=days, unit=unit)
+    log_download("qualification.download", unit.full_name if unit else "scope", {"days": days, "count": len(gaps)})
+    labels = {"none": _("No certificate"), "expired": _("Expired"), "expiring": _("Expiring")}
+    rows = ([g.person.unit.full_name, g.person.username, g.person.name, labels[g.status], g.valid_until]
+            for g in gaps)
+    header = [_("Unit"), _("Account"), _("Name"), _("Status"), _("Valid until")]
+    return send_stream(csv_stream(header, rows), f"qualifications-{days}d.csv", "csv")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..core.nav import register_nav
 from ..db import utcnow
-from ..extensions import db
+from ..extensions import db, limiter
 from ..org.models import Unit, User
 from ..permissions import restrict_to_scope, scope_unit
 from . import access, services
@@ -123,6 +123,7 @@ def verify_lookup():
 
 
 @bp.route("/verify/<serial>")
+@limiter.limit("60 per minute")
 def verify(serial: str):
     result = services.verify(serial, today=services.local_date(utcnow()))
     status = 404 if result.status == "unknown" else 200

@@ -26,9 +26,10 @@ def counted_attempt_ids(exam: Exam) -> list[int]:
     """One attempt per person, the one that counts (highest score, or latest, per the exam's rule)."""
     from sqlalchemy import func
 
-    order = ([Attempt.number.desc()] if exam.counted_rule == "latest"
-             else [Attempt.score.desc(), Attempt.number])
-    ranked = (select(Attempt.id, func.row_number().over(partition_by=Attempt.user_id, order_by=order).label("rn"))
+    from .queries import counted_order
+
+    ranked = (select(Attempt.id, func.row_number().over(partition_by=Attempt.user_id,
+                                                        order_by=counted_order(exam)).label("rn"))
               .where(Attempt.exam_id == exam.id, Attempt.state == FINISHED).subquery())
     return list(db.session.scalars(select(ranked.c.id).where(ranked.c.rn == 1)))
 

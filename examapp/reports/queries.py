@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..exams.models import FINISHED, Attempt, Exam
 from ..extensions import db
@@ -62,16 +63,24 @@ def audience_clause(exam: Exam):
     return and_(clause, or_(*wanted)) if wanted else clause
 
 
-def counted_subquery(exam: Exam):
-    """Each person's counted finished attempt (highest score, earliest on a tie; or the latest)."""
-    order = ([Attempt.number.desc()] if exam.counted_rule == "latest"
-             else [Attempt.score.desc(), Attempt.number])
-    ranked = (select(Attempt.user_id, Attempt.score, Attempt.max_score, Attempt.passed, Attempt.excellent,
-                     Attempt.finished_at,
-                     func.count().over(partition_by=Attempt.user_id).label("attempts"),
-                     func.row_number().over(partition_by=Attempt.user_id, order_by=order).label("rn"))
-              .where(Attempt.exam_id == exam.id, Attempt.state == FINISHED).subquery())
-    return select(ranked).where(ranked.c.rn == 1).subquery()
+def counted_order(exam: Exam) -> list:
+    """The exams domain's rule: highest score (earliest on a tie), or the latest attempt."""
+    if exam.counted_rule == "latest":
+        return [Attempt.number.desc()]
+    return [Attempt.score.desc().nulls_last(), Attempt.number]
+
+
+def counted_id(exam: Exam):
+    """Correlated look-up of each person's counted attempt (an index seek per person, not a scan)."""
+    return (select(Attempt.id).where(Attempt.exam_id == exam.id, Attempt.user_id == User.id,
+                                     Attempt.state == FINISHED)
+            .order_by(*counted_order(exam)).limit(1).correlate(User).scalar_subquery())
+
+
+def attempt_count(exam: Exam):
+    return (select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id, Attempt.user_id == User.id,
+                                                 Attempt.state == FINISHED)
+            .correlate(User).scalar_subquery())
 
 
 def path_order():
@@ -80,20 +89,20 @@ def path_order():
 
 
 def exam_rows_stmt(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False):
-    counted = counted_subquery(exam)
+    counted = aliased(Attempt)
     required = audience_clause(exam)
     serial = (select(Certificate.serial).where(Certificate.user_id == User.id, Certificate.exam_id == exam.id,
                                                Certificate.revoked_at.is_(None))
               .order_by(Certificate.id).limit(1).correlate(User).scalar_subquery())
     stmt = (select(User.id, User.username, User.name, User.position, Unit.id, Unit.path, Unit.full_name,
                    required.label("required"),
-                   counted.c.attempts, counted.c.score, counted.c.max_score, counted.c.passed,
-                   counted.c.excellent, counted.c.finished_at, serial.label("serial"))
+                   attempt_count(exam), counted.score, counted.max_score, counted.passed,
+                   counted.excellent, counted.finished_at, serial.label("serial"))
             .join(Unit, User.unit_id == Unit.id)
-            .outerjoin(counted, counted.c.user_id == User.id)
-            .where(or_(required, counted.c.user_id.is_not(None))))
+            .outerjoin(counted, counted.id == counted_id(exam))
+            .where(or_(required, counted.id.is_not(None))))
     if only_absent:
-        stmt = stmt.where(required, counted.c.user_id.is_(None))
+        stmt = stmt.where(required, counted.id.is_(None))
     if unit is not None:
         stmt = stmt.where(Unit.path.startswith(unit.path))
     return restrict_to_scope(stmt, viewer).order_by(path_order(), User.name, User.id)

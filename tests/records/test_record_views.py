@@ -161,3 +161,17 @@ def test_people_search(org, login):
     body = login(org.hr).get("/records/people?q=grid").get_data(as_text=True)
     assert "grid1" in body and "grid2" in body and "far1" not in body
     assert login(org.learner).get("/records/people").status_code == 403
+
+
+def test_qualification_csv(org, login):
+    import csv
+
+    org.villager.is_enforcement = True
+    org.far.is_enforcement = True
+    db.session.commit()
+    response = login(org.hr).get("/records/qualifications.csv?days=30")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:]] == ["grid1"] and rows[1][3] == "无证书"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "qualification.download"))
+    assert login(org.learner).get("/records/qualifications.csv").status_code == 403
