@@ -15,7 +15,6 @@ from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams.access import can_read_attempt, can_write_attempt
-from ..exams.availability import standing
 from ..exams.models import Attempt, Exam
 from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_json, result_json, standing_message
 from ..exams.queries import exams_for
@@ -28,7 +27,8 @@ ANSWER_BODY = {"type": "object", "required": ["answer"], "properties": {
                               '(one string per blank); case {"1": "B", "2": ["A","C"]} or, at a sub-question '
                               'id "<id>-<n>", that sub-question\'s value; null clears'},
     "seq": {"type": "integer", "description": "optional client sequence; a lower or equal seq is ignored"},
-    "flagged": {"type": "boolean", "description": "optional: mark for review in the navigator"}}}
+    "flagged": {"type": "boolean", "description": "optional: mark for review in the navigator"},
+    "client_at": {"type": "string", "description": "optional device time, kept as evidence if the answer is late"}}}
 
 
 def retrying(action, tries: int = 4):
@@ -67,7 +67,7 @@ def my_exams():
     now = utcnow()
     rows = []
     for exam in exams_for(current_user, now):
-        situation = standing(exam, current_user, now)
+        situation = service.current_standing(exam, current_user, now)
         rows.append({"id": exam.id, "title": exam.title, "year": exam.year, "opens_at": iso(exam.opens_at),
                      "closes_at": iso(exam.closes_at), "duration_minutes": exam.duration_minutes,
                      "pass_mark": num(exam.pass_mark), "attempts_used": situation.attempts_used,
@@ -105,7 +105,8 @@ def save_answer(attempt_id: int, question_id: str):
             flagged, bool | None):
         raise Invalid(str(API_MESSAGES["invalid"]))
     now = utcnow()
-    item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged)
+    item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
+                                       client_at=str(body.get("client_at") or ""))
     db.session.commit()
     return jsonify({"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
                     "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),

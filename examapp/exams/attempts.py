@@ -92,6 +92,14 @@ def settle(attempt: Attempt, now: datetime) -> Attempt:
     return attempt
 
 
+def current_standing(exam: Exam, user: User, now: datetime):
+    """The person's standing after finishing an open attempt whose time has run out."""
+    situation = standing(exam, user, now)
+    if situation.open_attempt is not None and settle(situation.open_attempt, now).state != IN_PROGRESS:
+        situation = standing(exam, user, now)
+    return situation
+
+
 def find_item(attempt: Attempt, question_id: int, lock: bool = False) -> AttemptItem:
     stmt = select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
                                      AttemptItem.question_id == question_id)
@@ -102,12 +110,12 @@ def find_item(attempt: Attempt, question_id: int, lock: bool = False) -> Attempt
 
 
 def save_answer(attempt: Attempt, ref: str, answer, now: datetime, seq: int | None = None,
-                flagged: bool | None = None) -> tuple[AttemptItem, bool]:
+                flagged: bool | None = None, client_at: str = "") -> tuple[AttemptItem, bool]:
     """Store one answer (idempotent); return (item, stored) where stored is False for a stale seq."""
     question_id, sub = parse_ref(ref)
     # A shared row lock: a submit (UPDATE of this row) waits for us, and we wait for it.
     db.session.refresh(attempt, with_for_update={"read": True})
-    ensure_open(attempt, now, late_detail={"question": ref})
+    ensure_open(attempt, now, late_detail={"question": ref, "client_at": client_at[:40], "answer": answer})
     item = find_item(attempt, question_id, lock=True)
     value = validate_answer(item, sub, answer)
     if flagged is not None:

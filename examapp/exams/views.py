@@ -12,7 +12,6 @@ from ..extensions import db
 from . import attempts as service
 from . import bp
 from .access import can_read_attempt, can_write_attempt
-from .availability import standing
 from .forms import ConfirmForm
 from .models import IN_PROGRESS, Attempt, Exam
 from .present import REASONS, attempt_json, standing_message
@@ -40,7 +39,8 @@ def load_published(exam_id: int) -> Exam:
 @login_required
 def index():
     now = utcnow()
-    rows = [(exam, standing(exam, current_user, now)) for exam in exams_for(current_user, now)]
+    rows = [(exam, service.current_standing(exam, current_user, now)) for exam in exams_for(current_user, now)]
+    db.session.commit()
     return render_template("exams/index.html", rows=rows, message=standing_message, now=now)
 
 
@@ -49,7 +49,8 @@ def index():
 def detail(exam_id: int):
     exam = load_published(exam_id)
     now = utcnow()
-    situation = standing(exam, current_user, now)
+    situation = service.current_standing(exam, current_user, now)
+    db.session.commit()
     if situation.reason == "not_in_audience":
         raise NotFound(_("The page or item was not found."))
     return render_template("exams/detail.html", exam=exam, situation=situation, reasons=REASONS,

@@ -110,7 +110,9 @@ class Clock:
 @pytest.fixture
 def clock(org, monkeypatch):
     clock = Clock(org.now)
-    monkeypatch.setattr("examapp.api.exams.utcnow", clock)
+    for module in ("examapp.api.exams", "examapp.exams.views", "examapp.exams.views_admin",
+                   "examapp.exams.views_monitor"):
+        monkeypatch.setattr(f"{module}.utcnow", clock)
     return clock
 
 

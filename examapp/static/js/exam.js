@@ -115,7 +115,7 @@
     var q = queue();
     var qid = section.dataset.questionId;
     var seq = nextSeq(section);
-    q[qid] = { answer: valueOf(section), flagged: flagOf(section), seq: seq };
+    q[qid] = { answer: valueOf(section), flagged: flagOf(section), seq: seq, client_at: new Date().toISOString() };
     store(QUEUE_KEY, q);
     section.dataset.seq = String(seq);
     updateNav(section);
