@@ -1,6 +1,6 @@
 """Study record, qualification and promotion-check pages (routes on the records blueprint)."""
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -71,7 +71,7 @@ def chosen_year() -> int:
 @bp.route("/records/")
 @login_required
 def my_record():
-    return redirect(url_for("records.person_record", user_id=current_user.id, year=request.args.get("year")))
+    return person_record(current_user.id)
 
 
 @bp.route("/records/people/<int:user_id>")

@@ -59,9 +59,11 @@ def test_unit_admin_sees_own_subtree_record(studied, login):
     assert login(studied.unitadmin).get(f"/records/people/{studied.villager.id}").status_code == 200
 
 
-def test_my_record_redirects_to_mine(studied, login):
-    response = login(studied.villager).get("/records/")
-    assert response.status_code == 302 and f"/records/people/{studied.villager.id}" in response.headers["Location"]
+def test_my_record_is_mine(studied, login):
+    response = login(studied.villager).get("/records/?year=2026")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"/records/people/{studied.villager.id}/record.pdf" in body
+    assert "未合格" in body
 
 
 def test_record_page_shows_everything(studied, login):
