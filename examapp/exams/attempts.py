@@ -33,10 +33,9 @@ def grace_seconds() -> int:
 
 def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     """Resume the open attempt, or draw a new paper and start one (one open per person, by the DB)."""
-    existing = open_attempt(exam, user)
-    if existing is not None and settle(existing, now).state == IN_PROGRESS:
-        return existing
-    situation = standing(exam, user, now)
+    situation = current_standing(exam, user, now)
+    if situation.open_attempt is not None:
+        return situation.open_attempt
     if not situation.can_start:
         raise Conflict(refusal_message(situation), code=situation.reason)
     attempt = Attempt(exam_id=exam.id, user_id=user.id, number=next_number(exam, user),

@@ -13,7 +13,7 @@
   var timerEl = document.getElementById("timer");
   var messageEl = document.getElementById("exam-message");
   var form = document.getElementById("exam-form");
-  var finished = false, flushing = false, away = false, failures = 0;
+  var finished = false, flushing = false, away = false, failures = 0, loggedOut = false;
 
   // ---- storage (localStorage may be off: then the queue lives in memory only) ----
   var memory = {};
@@ -141,17 +141,29 @@
         if (response.ok || response.status === 422 || response.status === 404) {
           var now = queue();
           if (now[qid] && now[qid].seq === entry.seq) { delete now[qid]; store(QUEUE_KEY, now); }
-          failures = 0;
+          failures = 0; loggedOut = false;
           if (body && typeof body.remaining_seconds === "number") { syncClock(body.remaining_seconds); }
           flushing = false;
           return flush();
         }
         if (response.status === 409) { flushing = false; return closed(body); }
+        if (response.status === 401 || response.status === 403) { loggedOut = true; }
+        if (response.status === 400) { refreshToken(); }
         throw new Error("save failed: " + response.status);
       });
     }).catch(function () {
       failures += 1; flushing = false; refreshStatus();
+      if (loggedOut) { showMessage(d.msgLogin); }
     });
+  }
+  function refreshToken() {
+    // After logging in again the session has a new CSRF token: read it from a fresh copy of this page.
+    return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var match = /name="csrf-token" content="([^"]+)"/.exec(html);
+        if (match) { csrf = match[1]; }
+      }).catch(function () { /* try again later */ });
   }
   function closed() {
     // The attempt is finished or past its deadline: nothing more can be saved.
