@@ -84,6 +84,8 @@ def app(_schema, request):
     empty_tables(keep=reference_tables())
     yield app
     db.session.rollback()
+    if request.node.get_closest_marker("mutates_library"):
+        empty_tables(keep=set())
     db.session.remove()
     ctx.pop()
 

@@ -1,5 +1,7 @@
 """The contract's CLI: users create/token, demo seed (idempotent), translate compile."""
 
+import re
+
 from sqlalchemy import func, select
 
 from examapp.extensions import db
@@ -51,10 +53,7 @@ def test_openapi_describes_every_api_route(client, app):
     assert spec["openapi"].startswith("3.")
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule
-            for part in path.split("/"):
-                if part.startswith("<"):
-                    path = path.replace(part, "{" + part.strip("<>").split(":")[-1] + "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             assert path in spec["paths"], path
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert spec["paths"][path][method.lower()]["summary"]
