@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..uploads import neutralise
+from ..uploads import FORMULA_PREFIXES, neutralise
 
 CHUNK = 64 * 1024
 CSV_BATCH = 500
@@ -37,15 +37,23 @@ class SheetSpec:
     percent_columns: Sequence[int] = ()  # 0-based columns that hold rates (0..1)
 
 
+FORMULA_START = frozenset(FORMULA_PREFIXES + ("\t", "\r"))  # as uploads.neutralise, inlined for speed
+
+
 def safe(value):
     """Return a cell value safe for a spreadsheet (dates as ISO text, formulas neutralised)."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value and value[0] in FORMULA_START else value
+    if kind is int or kind is float:
+        return value
+    if value is None:
+        return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
         return value
     if hasattr(value, "is_finite"):  # Decimal
         return float(value)

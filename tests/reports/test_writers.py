@@ -16,6 +16,13 @@ def test_formula_cells_are_neutralised(value):
     assert safe(value).startswith("'")
 
 
+@pytest.mark.parametrize("value", EVIL + ["", "a=b", "\r=1", "’=1"])
+def test_safe_agrees_with_the_shared_neutralise(value):
+    from examapp.uploads import neutralise
+
+    assert safe(value) == neutralise(value)
+
+
 def test_numbers_and_plain_text_untouched():
     assert safe(-3) == -3 and safe(2.5) == 2.5 and safe("张三") == "张三" and safe(None) == ""
 
