@@ -198,3 +198,19 @@ def test_flag_is_kept(org, exam, login, clock):
 def test_max_score_is_exact_decimal(org, exam, login, clock):
     aid = start(login(org.learner), exam.id)["attempt_id"]
     assert db.session.get(Attempt, aid).max_score == Decimal("100.00")
+
+
+def test_client_time_claims_and_extra_fields_change_nothing(org, exam, login, clock, app):
+    client = login(org.learner)
+    paper = client.post(f"/api/v1/exams/{exam.id}/attempts",
+                        json={"deadline_at": "2099-01-01T00:00:00Z", "seed": 1, "number": 9}).get_json()
+    assert paper["remaining_seconds"] == 90 * 60 and paper["number"] == 1
+    aid, qid = paper["attempt_id"], paper["questions"][0]["id"]
+    clock.advance(minutes=90, seconds=app.config["EXAM_GRACE_SECONDS"] + 1)
+    tampered = {"answer": None, "time_left": 9999, "timeup": 0, "client_time": "2026-01-01T00:00:00Z",
+                "deadline": "2099-01-01T00:00:00Z", "state": "in_progress", "score": 100}
+    assert client.put(f"/api/v1/attempts/{aid}/answers/{qid}", json=tampered).status_code == 409
+    result = client.post(f"/api/v1/attempts/{aid}/submit", json={"score": 100}).get_json()
+    assert result["score"] == 0 and result["finish_reason"] == "overdue"
+    late = db.session.query(AttemptEvent).filter_by(attempt_id=aid, kind="late_answer").one()
+    assert late.detail["question"] == str(qid)
