@@ -68,10 +68,12 @@ def search(query: str, *, limit: int = 50, in_force_only: bool = False) -> list[
     if in_force_only:
         stmt = stmt.where(Law.is_in_force.is_(True))
     phrase = "".join(terms)
-    hits = [Hit(law, article, score_of(article, law, terms, phrase), snippet(article.text, terms))
+    hits = [Hit(law, article, score_of(article, law, terms, phrase), Markup(""))
             for article, law in db.session.execute(stmt).all()]
     hits.sort(key=lambda h: (-h.score, level_rank(h.law.level), h.law.title, -h.law.version_date.toordinal(),
                              h.article.ordinal))
+    for hit in hits[:limit]:  # snippets only for what is shown
+        hit.snippet = snippet(hit.article.text, terms)
     return hits[:limit]
 
 

@@ -40,8 +40,22 @@ def pair_scores(old: list[Article], new: list[Article]) -> list[tuple[float, int
     return sorted(scores, key=lambda s: (-s[0], abs(s[1] - s[2]), s[1]))
 
 
+_CACHE: dict[tuple, dict[int, tuple[int | None, str]]] = {}
+_CACHE_SIZE = 32
+
+
 def match_articles(old_law: Law, new_law: Law) -> dict[int, tuple[int | None, str]]:
     """Map each old article number to (new number or None, 'same' | 'changed' | 'moved' | 'removed')."""
+    # Matching costs about a second; the texts only change when a file's hash does, so remember the answer.
+    key = (old_law.id, old_law.slug, old_law.source_sha256, new_law.id, new_law.slug, new_law.source_sha256)
+    if key not in _CACHE or not old_law.source_sha256:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = compute_matches(old_law, new_law)
+    return dict(_CACHE[key])
+
+
+def compute_matches(old_law: Law, new_law: Law) -> dict[int, tuple[int | None, str]]:
     old = list(old_law.articles)
     new = list(new_law.articles)
     new_text = {a.number: normalise(a.text) for a in new if a.suffix == 0}
