@@ -2,6 +2,7 @@
 
 from flask import jsonify, request
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..extensions import db
@@ -68,7 +69,11 @@ def heartbeat():
     data = check_heartbeat(request.get_json(silent=True))
     law = services.get_law(data["slug"])
     now = utcnow()
-    earned = record_heartbeat(current_user, law.id, visible=data.get("visible") is True,
-                              active=data.get("active", True) is True, now=now)
-    db.session.commit()
+    try:
+        earned = record_heartbeat(current_user, law.id, visible=data.get("visible") is True,
+                                  active=data.get("active", True) is True, now=now)
+        db.session.commit()
+    except IntegrityError:  # two tabs' first beats raced to create the same row: this beat just earns nothing
+        db.session.rollback()
+        earned = 0
     return jsonify({"credited_seconds": earned, "today_seconds": seconds_today(current_user.id, local_day(now))})
