@@ -15,7 +15,7 @@ from . import charts, queries
 from .access import can_see_item_analysis, requested_unit, require_reports
 from .exam_report import build_summary, report_root
 from .item_queries import exam_item_analysis
-from .stats import percent
+from .stats import RANK_KEYS, percent
 from .year_report import year_summaries
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -23,6 +23,11 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 def this_year() -> int:
     return local_date(utcnow()).year
+
+
+def rank_by() -> str:
+    by = request.args.get("by", "participation")
+    return by if by in RANK_KEYS else "participation"
 
 
 def unit_choices():
@@ -38,13 +43,13 @@ def dashboard():
     year = min(max(request.args.get("year", this_year(), type=int), 2000), 2100)
     unit = requested_unit()
     rows, combined = year_summaries(year, current_user, unit)
-    ranking = combined.ranked("participation")
+    ranking = combined.ranked(rank_by())
     rate_chart = charts.bars(_("Rates per unit"), [(u.name, t.participation_rate, t.pass_rate)
                                                    for _p, u, t in ranking[:30]],
                              (_("Participation rate"), _("Pass rate")))
     return render_template("reports/dashboard.html", year=year, unit=unit, units=unit_choices(), rows=rows,
                            combined=combined, ranking=ranking, rate_chart=rate_chart, percent=percent,
-                           root=report_root(current_user, unit))
+                           root=report_root(current_user, unit), by=rank_by())
 
 
 @bp.route("/exams/<int:exam_id>")
@@ -60,14 +65,14 @@ def exam_report(exam_id: int):
         "distribution": charts.columns(_("Score distribution"), [f"{b['low']:g}" for b in bands],
                                        [b["count"] for b in bands]),
         "rates": charts.bars(_("Rates per unit"), [(u.name, t.participation_rate, t.pass_rate)
-                                                   for _p, u, t in summary.ranked()[:30]],
+                                                   for _p, u, t in summary.ranked(rank_by())[:30]],
                              (_("Participation rate"), _("Pass rate"))),
         "window": charts.cumulative(_("Participation over the exam window"),
                                     queries.attempts_over_time(exam, current_user, unit), summary.total.required),
     }
     return render_template("reports/exam.html", exam=exam, unit=unit, units=unit_choices(), summary=summary,
                            absent=absent[:200], absent_total=len(absent), figures=figures, percent=percent,
-                           root=report_root(current_user, unit),
+                           root=report_root(current_user, unit), by=rank_by(),
                            can_items=can_see_item_analysis(current_user))
 
 

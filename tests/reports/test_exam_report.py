@@ -171,3 +171,11 @@ def test_api_formats_and_scope(results, login):
     assert client.get(f"/api/v1/reports/exams/{results.exam.id}?format=doc").status_code == 422
     assert len(downloads()) == 2
     assert login(results.org.learner).get(f"/api/v1/reports/exams/{results.exam.id}?format=csv").status_code == 403
+
+
+def test_rank_by_pass_rate(results, login):
+    body = login(results.org.hr).get(f"/reports/exams/{results.exam.id}?by=pass").get_data(as_text=True)
+    ranking = body[body.index('class="ranking"'):]
+    assert ranking.index("党政综合办公室") < ranking.index("东山村民委员会") < ranking.index("西岭村民委员会")
+    assert '<option value="pass" selected>' in body
+    assert login(results.org.hr).get("/reports/?by=nonsense").status_code == 200
