@@ -81,7 +81,14 @@ def my_exams():
 @bp.route("/exams/<int:exam_id>/attempts", methods=["POST"])
 @login_required
 @doc("Start an attempt, or return the one in progress (paper without the answer key)", roles="learner in the audience",
-     responses={404: "no such exam", 409: "cannot start now (error.code says why)"})
+     responses={201: "{attempt_id, exam_id, number, state, started_at, deadline (ISO 8601 UTC), server_time, "
+                     "remaining_seconds, answers {question id: saved answer}, flagged [ids], questions: [{id, "
+                     "position, "
+                     "section, type (single|multiple|true_false|blank|case), points, stem, options [{key, text}] "
+                     "(choice types), blanks (number of blanks), subquestions [{id \"<id>-<n>\", type, stem, "
+                     "options}] (case)}]}; never the key",
+                404: "no such exam", 409: "cannot start now: error.code is not_open_yet, closed, not_eligible, "
+                                          "no_attempts_left, not_in_audience or bank_short"})
 def start_attempt(exam_id: int):
     exam = db.session.get(Exam, exam_id)
     if exam is None or not exam.is_published:
@@ -107,16 +114,19 @@ def save_answer(attempt_id: int, question_id: str):
     now = utcnow()
     item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
                                        client_at=str(body.get("client_at") or ""))
+    # Read everything before the commit expires it (saves a round trip per autosave).
+    reply = {"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
+            "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
+            "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)}
     db.session.commit()
-    return jsonify({"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
-                    "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
-                    "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)})
+    return jsonify(reply)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 @doc("Finish and score (idempotent: a repeat returns the same result)", roles="owner",
-     responses={404: "not your attempt"})
+     responses={200: "{attempt_id, state, score, max_score, passed, excellent, finished_at, finish_reason "
+                     "(submitted|overdue|left_page), certificate_serial or null}", 404: "not your attempt"})
 def submit_attempt(attempt_id: int):
     load_attempt(attempt_id, write=True)
     attempt = retrying(lambda: service.submit(db.session.get(Attempt, attempt_id), utcnow()))
@@ -125,7 +135,8 @@ def submit_attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
-@doc("An attempt: state and saved answers; once finished, the result and the review as policy allows",
+@doc("An attempt: state and saved answers; once finished, the result and the review as policy allows "
+     "(review_level none|answers|full; full adds key, explanation and basis with the article text)",
      roles="owner; HR and administrators with the person in scope", responses={404: "not found or not yours"})
 def read_attempt(attempt_id: int):
     attempt = load_attempt(attempt_id)

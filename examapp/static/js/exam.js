@@ -219,7 +219,12 @@
     try {
       fetch(d.eventsUrl, { method: "POST", credentials: "same-origin", keepalive: true,
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ kind: kind, client_at: new Date().toISOString() }) }).catch(function () {});
+        body: JSON.stringify({ kind: kind, client_at: new Date().toISOString() }) })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (state) {
+          // Past the exam's limit on page leaves the server finishes the attempt.
+          if (state && state.state && state.state !== "in_progress") { finished = true; forget(); window.location.assign(d.resultUrl); }
+        }).catch(function () {});
     } catch (e) { /* evidence is best effort */ }
   }
   function left() { if (!away) { away = true; report("leave"); } }
