@@ -54,6 +54,8 @@ class QuestionVersion(db.Model):
     explanation: Mapped[str] = mapped_column(Text, default="")
     basis: Mapped[list] = mapped_column(JSON, default=list)
     chapter: Mapped[str] = mapped_column(String(200), default="", index=True)
+    # False for questions imported from other tools without a legal basis (listed for examiners).
+    has_basis: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     difficulty: Mapped[int] = mapped_column(Integer, default=3, index=True)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     # "|tag1|tag2|": lets SQLite and PostgreSQL filter by tag with one LIKE.

@@ -29,7 +29,7 @@ def current_versions() -> Select:
 
 
 def filter_bank(stmt: Select, *, law=None, chapter=None, tag=None, type=None, difficulty=None,
-                audience=None, status=None, search=None) -> Select:
+                audience=None, status=None, search=None, lacking_basis: bool = False) -> Select:
     """Apply the examiner's filters to a select over questions joined with current versions."""
     for column, value in ((Question.law_slug, law), (QuestionVersion.chapter, chapter),
                           (Question.type, type), (QuestionVersion.difficulty, difficulty),
@@ -37,6 +37,8 @@ def filter_bank(stmt: Select, *, law=None, chapter=None, tag=None, type=None, di
         values = as_list(value)
         if values:
             stmt = stmt.where(column.in_(values))
+    if lacking_basis:
+        stmt = stmt.where(QuestionVersion.has_basis.is_(False))
     for one in as_list(tag) or []:
         stmt = stmt.where(QuestionVersion.tag_index.contains(f"|{one}|"))
     if search:
@@ -109,7 +111,8 @@ def new_version(data: dict, actor, now: datetime, number: int, note: str, chapte
                 **links) -> QuestionVersion:
     content = content_of(data)
     return QuestionVersion(
-        number=number, **content, tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
+        number=number, **content, has_basis=bool(content["basis"]),
+        tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
         chapter=chapter_of(content["basis"]) if chapter is None else chapter,
         fingerprint=fingerprint(content), note=note[:200], created_at=now,
         created_by_id=getattr(actor, "id", None), **links)

@@ -28,7 +28,7 @@ from .services import (
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("law", "chapter", "type", "difficulty", "status", "tag", "audience", "q")
+FILTERS = ("law", "chapter", "type", "difficulty", "status", "tag", "audience", "q", "nobasis")
 staff = roles_required(EXAMINER, ADMIN)
 
 register_nav("bank.index", _l("Question bank"), _l("Browse, edit and import questions"),
@@ -47,7 +47,7 @@ def filtered_stmt(args: dict):
     return filter_bank(current_versions(), law=args["law"] or None, chapter=args["chapter"] or None,
                        type=args["type"] or None, difficulty=int(args["difficulty"]) if args["difficulty"] else None,
                        status=args["status"] or None, tag=args["tag"] or None, audience=args["audience"] or None,
-                       search=args["q"] or None)
+                       search=args["q"] or None, lacking_basis=args["nobasis"] == "1")
 
 
 def get_question(question_id: int) -> Question:

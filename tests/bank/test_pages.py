@@ -78,6 +78,9 @@ def test_list_filters_and_search(examiner, runner):
     assert "t-multiple" in page and "t-tf" not in page
     page = examiner.get("/bank/?audience=leaders&difficulty=4").get_data(as_text=True)
     assert "t-case" in page and "t-single" not in page
+    examiner.post("/bank/questions/new", data={**FORM, "basis": "", "stem": "没有依据的题？"})
+    page = examiner.get("/bank/?nobasis=1").get_data(as_text=True)
+    assert "没有依据的题" in page and "t-tf" not in page
     page = examiner.get("/bank/?tag=案例&status=active&law=" + APL).get_data(as_text=True)
     assert "t-case" in page and "t-tf" not in page
 
