@@ -115,8 +115,13 @@ def check_basis(basis: list) -> list[str]:
         if not library.law_exists(slug):
             problems.append(_("The law %(law)s is not in the library.", law=slug))
         elif not isinstance(number, int) or library.find_article(slug, number) is None:
-            problems.append(_("Article %(n)s does not exist in %(law)s.", n=number, law=slug))
+            problems.append(_("Article %(n)s does not exist in %(law)s.", n=number, law=law_name(slug)))
     return problems
+
+
+def law_name(slug: str) -> str:
+    title = library.law_title(slug)
+    return f"《{title}》（{slug}）" if title != slug else slug
 
 
 def question_warnings(data: dict) -> list[str]:

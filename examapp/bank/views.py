@@ -186,4 +186,5 @@ def labels():
     """Names of types, statuses and audiences for the bank templates."""
     types, statuses, audiences = dict(TYPE_CHOICES), dict(STATUS_CHOICES), dict(AUDIENCE_CHOICES)
     return {"type_label": lambda v: types.get(v, v), "qstatus_label": lambda v: statuses.get(v, v),
-            "audience_label": lambda v: audiences.get(v, v), "law_title": library.law_title}
+            "audience_label": lambda v: audiences.get(v, v), "law_title": library.law_title,
+            "basis_text": library.basis_text}
