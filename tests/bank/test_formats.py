@@ -234,3 +234,21 @@ def test_a_moodle_html_export(req):
     assert first["stem"] == "行政处罚遵循什么原则？" and first["options"][0]["text"] == "公正、公开"
     assert first["explanation"] == "见第五条。" and first["tags"] == ["默认"]
     assert second["answer"] is False and second["explanation"] == "第八条 & 刑事责任"
+
+
+def test_real_formula_cells_are_read_as_text(req):
+    import io
+
+    import openpyxl
+
+    from examapp.uploads import read_table
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["单选", "=HYPERLINK(\"http://evil\",\"点我\")", "+1", "-1", "", "", "", "", "A", "", "", "", ""])
+    out = io.BytesIO()
+    book.save(out)
+    data = xlsx_csv.parse(read_table(out.getvalue(), "f.xlsx")).items[0].data
+    assert data["stem"] == '=HYPERLINK("http://evil","点我")'
+    assert [o["text"] for o in data["options"]] == ["+1", "-1"]
