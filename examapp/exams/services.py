@@ -74,12 +74,20 @@ def clean_rule(data: dict) -> dict:
     return rule
 
 
+def ensure_draft(exam: Exam) -> None:
+    """The paper changes only while the exam is a draft (papers already drawn must stay comparable)."""
+    if exam.is_published:
+        raise Conflict(_("Take the exam back to draft before changing its paper."), code="published")
+
+
 def add_rule(exam: Exam, data: dict, actor: User, now: datetime) -> None:
+    ensure_draft(exam)
     exam.blueprint = [*(exam.blueprint or []), clean_rule(data)]
     exam.updated_at = now
 
 
 def remove_rule(exam: Exam, index: int, actor: User, now: datetime) -> None:
+    ensure_draft(exam)
     rules = list(exam.blueprint or [])
     if not 0 <= index < len(rules):
         raise Invalid(_("No such rule."))

@@ -141,3 +141,24 @@ def test_second_start_returns_the_same_attempt(org, exam):
     first = attempts.start_attempt(exam, org.learner, org.now)
     db.session.commit()
     assert attempts.start_attempt(exam, org.learner, org.now + timedelta(minutes=1)).id == first.id
+
+
+def test_publish_check_counts_overlapping_rules_conservatively(org, bank):
+    from examapp.exams.services import check_blueprint
+
+    exam = make_exam(org, status="draft", blueprint=[
+        {"variant": "default", "type": "single", "count": 4, "points": "10"},
+        {"variant": "default", "law": "administrative-penalty-law-2021", "type": "single", "count": 3, "points": "10"},
+        {"variant": "leaders", "type": "true_false", "count": 3, "points": "10"},
+    ])
+    checks = check_blueprint(exam)
+    assert [(c.index, c.available, c.ok) for c in checks] == [(0, 6, True), (1, 2, False), (2, 3, True)]
+
+
+def test_paper_is_frozen_once_published(org, exam):
+    from examapp.errors import Conflict
+
+    with pytest.raises(Conflict):
+        services.add_rule(exam, {"count": 1, "points": 1}, org.examiner, org.now)
+    with pytest.raises(Conflict):
+        services.remove_rule(exam, 0, org.examiner, org.now)
