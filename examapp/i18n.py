@@ -67,7 +67,8 @@ def compile_catalogues() -> int:
 
 
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
-            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+            "ngettext": (1, 2), "lazy_ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
 def extract_messages(domain: str):
@@ -79,9 +80,9 @@ def extract_messages(domain: str):
     options = {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols"}
     for path in source_paths(domain):
         method = "jinja2" if path.suffix == ".html" else "python"
-        for lineno, message, comments, _ctx in extract_from_file(method, str(path), keywords=KEYWORDS,
+        for lineno, message, comments, context in extract_from_file(method, str(path), keywords=KEYWORDS,
                                                                  options=options):
-            catalog.add(message, None, [(str(path), lineno)], auto_comments=comments)
+            catalog.add(message, None, [(str(path), lineno)], auto_comments=comments, context=context)
     return catalog
 
 
@@ -93,12 +94,33 @@ def untranslated(domain: str) -> list[str]:
     translated: dict = {}
     if po_path.exists():
         with open(po_path, "rb") as fh:
-            translated = {m.id: m.string for m in read_po(fh) if m.id and not m.fuzzy}
+            translated = {(m.context, m.id): m.string for m in read_po(fh) if m.id and not m.fuzzy}
     missing = []
     for message in extract_messages(domain):
         if not message.id:
             continue
-        string = translated.get(message.id)
+        string = translated.get((message.context, message.id))
         if not string or (isinstance(string, tuple) and not all(string)):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
+
+
+def conflicting_translations() -> list[str]:
+    """Return messages that two catalogues translate differently (the catalogues are merged)."""
+    from babel.messages.pofile import read_po
+
+    seen: dict = {}
+    conflicts = []
+    for domain in DOMAINS:
+        po_path = catalogue_dir(domain) / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+        if not po_path.exists():
+            continue
+        with open(po_path, "rb") as fh:
+            for m in read_po(fh):
+                if not m.id:
+                    continue
+                key = (m.context, m.id if isinstance(m.id, str) else m.id[0])
+                first = seen.setdefault(key, (domain, m.string))
+                if first[1] != m.string:
+                    conflicts.append(f"{key}: {first[0]}={first[1]!r} vs {domain}={m.string!r}")
+    return conflicts

@@ -1,6 +1,7 @@
 """Examiner forms: a question, an import upload, and bare confirmations."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
@@ -8,7 +9,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 TYPE_CHOICES = [("single", _l("Single choice")), ("multiple", _l("Multiple choice")),
                 ("true_false", _l("True/false")), ("blank", _l("Fill in the blank")), ("case", _l("Case analysis"))]
-STATUS_CHOICES = [("active", _l("Active")), ("draft", _l("Draft")), ("retired", _l("Retired"))]
+STATUS_CHOICES = [("active", lazy_pgettext("question status", "Active")), ("draft", _l("Draft")),
+                  ("retired", lazy_pgettext("question status", "Retired"))]
 AUDIENCE_CHOICES = [("all", _l("Everyone")), ("leaders", _l("Leading cadres")),
                     ("enforcement", _l("Law-enforcement officers")), ("grid", _l("Grid workers"))]
 

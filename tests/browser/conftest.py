@@ -72,7 +72,7 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=True,
                                   locale="zh-CN")
     page = context.new_page()
     yield page
@@ -81,7 +81,7 @@ def phone(browser):
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()

@@ -2,12 +2,20 @@
 
 import pytest
 
-from examapp.i18n import DOMAINS, untranslated
+from examapp.i18n import DOMAINS, conflicting_translations, untranslated
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_message_is_translated_to_chinese(domain):
     assert untranslated(domain) == []
+
+
+def test_no_message_is_translated_two_ways():
+    """All catalogues are merged at run time, so one English id must mean one Chinese text.
+
+    Where the same English word means different things, use pgettext with a context.
+    """
+    assert conflicting_translations() == []
 
 
 def test_the_site_speaks_chinese_by_default(client):
