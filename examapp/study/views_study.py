@@ -82,7 +82,9 @@ def session_form() -> SessionForm:
     form = SessionForm()
     form.unit_id.choices = [(u.id, u.full_name) for u in sessions.units_in_scope(current_user)]
     form.laws.choices = [(law.id, f"{law.short_title}（{law.version_date.year}）") for law in all_laws()]
-    form.attendees.choices = [(p.id, f"{p.name} · {p.unit.full_name}") for p in sessions.people_in_scope(current_user)]
+    people = sessions.people_in_scope(current_user)
+    form.attendees.choices = [(p.id, p.name + (" ★" if p.is_leader else "")) for p in people]
+    form.unit_of = {p.id: p.unit.full_name for p in people}  # the picker groups people by unit
     if request.method == "GET":
         form.hours.data = credits.requirement(this_year()).session_hours
         form.held_on.data = credits.local_day(utcnow())
