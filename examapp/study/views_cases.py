@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from .. import audit
@@ -13,6 +14,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..permissions import ADMIN, roles_required
 from .cases import check_case, finish_case, save_case
+from .citations import find_citations
 from .forms import CaseForm
 from .models import CaseCompletion, CaseStudy
 from .services import find_article
@@ -20,6 +22,26 @@ from .views import bp
 
 register_nav("study.cases", _l("Case studies"), _l("以案释法: real cases from town and village work"),
              allowed=lambda u: True, order=11)
+
+
+@bp.app_template_filter("link_citations")
+def link_citations(text: str) -> Markup:
+    """Escape text and turn each statute citation in it into a link to the article."""
+    try:
+        found = find_citations(text or "", check=True)
+    except Invalid:
+        return escape(text)
+    out, last = [], 0
+    for citation in sorted({(c.start, c.end, c.slug, c.number) for c in found}):
+        start, end, slug, number = citation
+        if start < last:
+            continue  # one link per citation span (第三十三条、第三十四条 links the first)
+        out.append(escape(text[last:start]))
+        url = url_for("study.article", slug=slug, number=number)
+        out.append(Markup('<a href="%s">%s</a>') % (url, text[start:end]))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 def visible_case(case_id: int) -> CaseStudy:

@@ -103,3 +103,9 @@ def test_drafts_are_hidden_from_learners(cases, org, login):
     db.session.commit()
     assert login(org.learner).get(f"/study/cases/{case.id}").status_code == 404
     assert login(org.admin).get(f"/study/cases/{case.id}").status_code == 200
+
+
+def test_citations_in_the_analysis_link_to_articles(cases, org, login):
+    case = db.session.scalar(select(CaseStudy).where(CaseStudy.code == "fine-without-defence"))
+    html = login(org.learner).get(f"/study/cases/{case.id}").get_data(as_text=True)
+    assert '<a href="/study/laws/administrative-penalty-law-2021/articles/45">《行政处罚法》第四十五条</a>' in html
