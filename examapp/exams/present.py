@@ -125,6 +125,13 @@ def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
     """Each item with the learner's answer and marks; with the key and explanation at level "full"."""
     if level == "none":
         return []
+    texts: dict = {}
+
+    def cached(law: str, number: int) -> str:
+        if (law, number) not in texts:
+            texts[law, number] = article_text(law, number)
+        return texts[law, number]
+
     rows = []
     for item in attempt.items:
         row = {**question_json(item), "answer": item.answer, "is_correct": item.is_correct,
@@ -133,7 +140,7 @@ def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
             version = versions.get(item.graded_version_id or item.question_version_id)
             row["key"] = item.key
             row["explanation"] = version.explanation if version else ""
-            row["basis"] = [{"law": b["law"], "article": b["article"], "text": article_text(b["law"], b["article"])}
+            row["basis"] = [{"law": b["law"], "article": b["article"], "text": cached(b["law"], b["article"])}
                             for b in (version.basis if version else []) or []]
         rows.append(row)
     return rows

@@ -130,3 +130,15 @@ def test_counted_attempt_highest_or_latest(org, exam):
     exam.counted_rule = "latest"
     assert counted_attempt(org.learner, exam).score == 50
     assert counted_attempt(org.villager, exam) is None
+
+
+def test_passing_returns_the_certificate_serial_from_records(org, bank, login):
+    """Integration with the records domain: its attempt_finished handler issues, submit reports the serial."""
+    exam = make_exam(org, is_qualification=True, certificate_valid_months=36)
+    client = login(org.learner)
+    aid = client.post(f"/api/v1/exams/{exam.id}/attempts").get_json()["attempt_id"]
+    for qid, answer in right_answers(aid).items():
+        client.put(f"/api/v1/attempts/{aid}/answers/{qid}", json={"answer": answer})
+    first = client.post(f"/api/v1/attempts/{aid}/submit").get_json()
+    again = client.post(f"/api/v1/attempts/{aid}/submit").get_json()
+    assert first["passed"] is True and first["certificate_serial"] and again == first
