@@ -14,10 +14,17 @@ from . import bp
 from .access import can_read_attempt, can_write_attempt
 from .forms import ConfirmForm
 from .models import IN_PROGRESS, Attempt, Exam
-from .present import REASONS, attempt_json, standing_message
+from .present import REASONS, attempt_json, num, standing_message
 from .queries import exams_for, my_attempts
 
 register_nav("exams.index", _l("My exams"), _l("Take this year's law exam"), allowed=lambda u: True, order=30)
+
+
+@bp.app_template_filter("points")
+def points_filter(value) -> str:
+    """Show exact points without trailing zeros: 60, 59.5, 0.67."""
+    shown = num(value)
+    return "" if shown is None else str(shown)
 
 
 def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
