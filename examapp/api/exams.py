@@ -112,8 +112,12 @@ def save_answer(attempt_id: int, question_id: str):
             flagged, bool | None):
         raise Invalid(str(API_MESSAGES["invalid"]))
     now = utcnow()
-    item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
-                                       client_at=str(body.get("client_at") or ""))
+    try:
+        item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
+                                           client_at=str(body.get("client_at") or ""))
+    except service.TooLate:
+        db.session.commit()  # keep the overdue finish and the late-answer evidence; still answer 409
+        raise
     # Read everything before the commit expires it (saves a round trip per autosave).
     reply = {"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
             "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),

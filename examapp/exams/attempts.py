@@ -27,6 +27,10 @@ LEAVE = "leave"
 EVENT_KINDS = ("leave", "return", "resume")
 
 
+class TooLate(Conflict):
+    """An answer after the deadline and grace: the caller commits the finish and evidence, then answers 409."""
+
+
 def grace_seconds() -> int:
     return int(current_app.config.get("EXAM_GRACE_SECONDS", 30))
 
@@ -139,8 +143,7 @@ def ensure_open(attempt: Attempt, now: datetime, late_detail: dict | None = None
     if not attempt.accepts_answers(now, grace_seconds()):
         db.session.add(AttemptEvent(attempt_id=attempt.id, kind="late_answer", at=now, detail=late_detail or {}))
         finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue")
-        db.session.commit()  # keep the finalisation and the evidence although the request fails
-        raise Conflict(_("Time is up: the deadline has passed and this answer was not accepted."),
+        raise TooLate(_("Time is up: the deadline has passed and this answer was not accepted."),
                        code="deadline_passed")
 
 
@@ -206,17 +209,7 @@ def overdue_ids(now: datetime) -> list[int]:
         Attempt.state == IN_PROGRESS, Attempt.deadline_at < cutoff).order_by(Attempt.id)))
 
 
-def close_overdue(now: datetime) -> tuple[int, int]:
-    """Finalise every overdue attempt, each in its own transaction; return (closed, failed)."""
-    closed = failed = 0
-    for attempt_id in overdue_ids(now):
-        try:
-            attempt = db.session.get(Attempt, attempt_id)
-            if attempt is not None and finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue"):
-                closed += 1
-            db.session.commit()
-        except Exception:  # one broken attempt must not block the others
-            db.session.rollback()
-            failed += 1
-            log.exception("could not finalise attempt %s", attempt_id)
-    return closed, failed
+def finalise_overdue(attempt_id: int, now: datetime) -> bool:
+    """Finish one overdue attempt as of its deadline (flushes); False if someone else finished it."""
+    attempt = db.session.get(Attempt, attempt_id)
+    return attempt is not None and finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from examapp.audit import AuditEvent
 from examapp.bank.models import Question, QuestionVersion
 from examapp.exams import attempts, regrade
+from examapp.exams.cli import close_overdue
 from examapp.exams.models import Attempt, AttemptEvent, AttemptItem
 from examapp.exams.queries import counted_attempt
 from examapp.exams.signals import attempt_finished
@@ -29,14 +30,14 @@ def test_close_overdue_finalises_with_the_deadline_and_keeps_saved_answers(org, 
     db.session.commit()
     result = runner.invoke(args=["exams", "close-overdue"], catch_exceptions=False)
     assert "closed 0" in result.output  # nothing overdue yet (the real clock is org.now)
-    closed, failed = attempts.close_overdue(org.now + timedelta(hours=3))
+    closed, failed = close_overdue(org.now + timedelta(hours=3))
     db.session.commit()
     assert (closed, failed) == (1, 0)
     db.session.refresh(late)
     db.session.refresh(fresh)
     assert late.state == "finished" and late.finished_at == late.deadline_at and late.score == item.points
     assert fresh.state == "in_progress"
-    assert attempts.close_overdue(org.now + timedelta(hours=3)) == (0, 0)  # safe to run again
+    assert close_overdue(org.now + timedelta(hours=3)) == (0, 0)  # safe to run again
 
 
 def test_close_overdue_skips_a_broken_attempt_and_finishes_the_others(org, exam, monkeypatch):
@@ -49,7 +50,7 @@ def test_close_overdue_skips_a_broken_attempt_and_finishes_the_others(org, exam,
         real(attempt)
 
     monkeypatch.setattr(attempts, "score_attempt", poisoned)
-    assert attempts.close_overdue(org.now + timedelta(hours=3)) == (1, 1)
+    assert close_overdue(org.now + timedelta(hours=3)) == (1, 1)
     assert db.session.get(Attempt, second.id).state == "finished"
     assert db.session.get(Attempt, first.id).state == "in_progress"
 
