@@ -90,7 +90,7 @@ def exam_section(d: Dossier, s: dict) -> list:
     flow = [Paragraph(escape(_("Exams")), s["h2"])]
     if not d.exams:
         return flow + [Paragraph(escape(_("None recorded.")), s["body"])]
-    rows = [[_("Exam"), _("Attempts"), _("Score"), _("Result"), _("Date"), _("Certificate")]]
+    rows = [[_("Exam"), _("Attempts taken"), _("Score"), _("Outcome"), _("Date"), _("Certificate")]]
     for e in d.exams:
         result = (_("Excellent") if e.excellent else _("Pass")) if e.passed else (
             _("Not passed") if e.attempts else _("Absent"))

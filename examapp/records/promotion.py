@@ -99,9 +99,9 @@ def rows(checks: list[Check]):
     """Spreadsheet rows: one per candidate, criteria side by side."""
     for check in checks:
         person = check.person
+        verdict = _("Meets requirements") if check.met else _("Does not meet requirements")
         cells = [check.query, person.username if person else "", person.name if person else "",
-                 person.unit.full_name if person else "", _("Met") if check.met else _("Not met"),
-                 check.problem]
+                 person.unit.full_name if person else "", verdict, check.problem]
         by_label = {c.label: c for c in check.criteria}
         for label in (_("Exam passed"), _("Study credits"), _("Leading cadres' organised study")):
             c = by_label.get(label)

@@ -19,8 +19,8 @@ RANK_WIDTHS = [6, 30, 8, 8, 8, 9, 8, 9, 8, 9, 8, 9]
 
 
 def detail_header() -> list[str]:
-    return [_("Unit"), _("Account"), _("Name"), _("Position"), _("Required"), _("Took part"), _("Attempts"),
-            _("Score"), _("Maximum"), _("Passed"), _("Excellent"), _("Finished at"), _("Certificate serial")]
+    return [_("Unit"), _("Account"), _("Name"), _("Position"), _("Required"), _("Took part"), _("Attempts taken"),
+            _("Score"), _("Maximum"), _("Pass"), _("Excellent"), _("Finished at"), _("Certificate serial")]
 
 
 def detail_maker():
@@ -47,8 +47,9 @@ def build_summary(exam: Exam, viewer: User, unit: Unit | None) -> Summary:
 
 
 def rank_header() -> list[str]:
-    return [_("Rank"), _("Unit"), _("Required"), _("Took part"), _("Absent"), _("Participation rate"),
-            _("Passed"), _("Pass rate"), _("Excellent"), _("Excellence rate"), _("Average"), _("Attempts")]
+    return [_("Ranking"), _("Unit"), _("Required"), _("Took part"), _("Absent"), _("Participation rate"),
+            _("Passed (people)"), _("Pass rate"), _("Excellent"), _("Excellence rate"), _("Average"),
+            _("Attempts taken")]
 
 
 def rank_rows(summary: Summary, by: str = "participation") -> Iterator[list]:
@@ -63,10 +64,10 @@ def figure_rows(title: str, scope: str, summary: Summary) -> list[list]:
     return [
         [_("Exam"), title], [_("Scope"), scope],
         [_("Required"), t.required], [_("Took part"), t.participants], [_("Absent"), t.absent],
-        [_("Participation rate"), percent(t.participation_rate)], [_("Passed"), t.passed],
+        [_("Participation rate"), percent(t.participation_rate)], [_("Passed (people)"), t.passed],
         [_("Pass rate"), percent(t.pass_rate)], [_("Excellent"), t.excellent],
         [_("Excellence rate"), percent(t.excellence_rate)],
-        [_("Average"), round(t.average, 2) if t.average is not None else "—"], [_("Attempts"), t.attempts],
+        [_("Average"), round(t.average, 2) if t.average is not None else "—"], [_("Attempts taken"), t.attempts],
         [definition(), ""],
     ]
 
@@ -82,18 +83,18 @@ def sheets(exam: Exam, viewer: User, unit: Unit | None, *, per_unit: bool = Fals
     scope = root.full_name if root else _("All units")
     yield SheetSpec(_("Summary"), [_("Figure"), _("Value")], figure_rows(exam.title, scope, summary), [40, 50])
     yield SheetSpec(_("Units ranked"), rank_header(), rank_rows(summary), RANK_WIDTHS, percent_columns=[5, 7, 9])
-    yield SheetSpec(_("Score distribution"), [_("From"), _("Below"), _("People")],
+    yield SheetSpec(_("Score distribution"), [_("From"), _("Below"), _("Number of people")],
                     ([b["low"], b["high"], b["count"]] for b in summary.bands), [10, 10, 10])
     detail_cells = detail_maker()
     yield SheetSpec(_("Absent"), detail_header(),
                     (detail_cells(r) for r in queries.exam_rows(exam, viewer, unit, only_absent=True)), DETAIL_WIDTHS)
     rows = queries.exam_rows(exam, viewer, unit)
     if not per_unit:
-        yield SheetSpec(_("Details"), detail_header(), (detail_cells(r) for r in rows), DETAIL_WIDTHS)
+        yield SheetSpec(_("Detail rows"), detail_header(), (detail_cells(r) for r in rows), DETAIL_WIDTHS)
         return
     names = summary.units
     for uid, group in groupby(rows, key=lambda r: group_of(r.unit_path, root, names)):
-        title = names[uid].name if uid in names else (root.name if root else _("Details"))
+        title = names[uid].name if uid in names else (root.name if root else _("Detail rows"))
         yield SheetSpec(title, detail_header(), (detail_cells(r) for r in group), DETAIL_WIDTHS)
 
 

@@ -101,7 +101,7 @@ def items_export(exam_id: int):
     result, info = exam_item_analysis(exam)
     if fmt == "csv":
         return send_stream(csv_stream(item_header(), item_rows(result, info)), f"exam-{exam.id}-items.csv", "csv")
-    alpha = [[_("Attempts"), result.attempts], [_("Cronbach's alpha (KR-20)"), result.alpha],
+    alpha = [[_("Attempts taken"), result.attempts], [_("Cronbach's alpha (KR-20)"), result.alpha],
              [_("Items in alpha"), result.alpha_items], [_("Mean"), result.mean], [_("Standard deviation"), result.sd]]
     sheets = [SheetSpec(_("Items"), item_header(), item_rows(result, info), [14, 8, 50, 8, 8, 8, 8, 30, 8]),
               SheetSpec(_("Test"), [_("Figure"), _("Value")], alpha, [30, 12])]

@@ -84,7 +84,7 @@ def summary_pdf(title: str, scope: str, summary: Summary, generated_on: str) -> 
 
 
 def ranking_table(summary: Summary):
-    rows = [[_("Rank"), _("Unit"), _("Required"), _("Took part"), _("Participation rate"), _("Pass rate"),
+    rows = [[_("Ranking"), _("Unit"), _("Required"), _("Took part"), _("Participation rate"), _("Pass rate"),
              _("Excellence rate"), _("Average")]]
     for position, unit, t in summary.ranked():
         rows.append([position, unit.full_name, t.required, t.participants, percent(t.participation_rate),

@@ -31,8 +31,8 @@ def year_summaries(year: int, viewer: User, unit: Unit | None) -> tuple[list[tup
 
 
 def exam_line_header() -> list[str]:
-    return [_("Exam"), _("Required"), _("Took part"), _("Absent"), _("Participation rate"), _("Passed"),
-            _("Pass rate"), _("Excellent"), _("Excellence rate"), _("Average"), _("Attempts")]
+    return [_("Exam"), _("Required"), _("Took part"), _("Absent"), _("Participation rate"), _("Passed (people)"),
+            _("Pass rate"), _("Excellent"), _("Excellence rate"), _("Average"), _("Attempts taken")]
 
 
 def exam_lines(rows: list[tuple[Exam, Summary]]) -> Iterator[list]:
