@@ -108,8 +108,8 @@ def save_answer(attempt_id: int, question_id: str):
     if not isinstance(body, dict) or "answer" not in body:
         raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
     seq, flagged = body.get("seq"), body.get("flagged")
-    if (seq is not None and (not isinstance(seq, int) or isinstance(seq, bool))) or not isinstance(
-            flagged, bool | None):
+    if (seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53)) or (
+            not isinstance(flagged, bool | None)):
         raise Invalid(str(API_MESSAGES["invalid"]))
     now = utcnow()
     try:

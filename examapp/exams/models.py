@@ -165,7 +165,7 @@ class AttemptItem(db.Model):
     option_order: Mapped[list] = mapped_column(JSON, default=list)  # original keys in display order
     key: Mapped[object] = mapped_column(JSON)  # answer key in display labels; never sent before finish
     answer: Mapped[object | None] = mapped_column(JSON)
-    answer_seq: Mapped[int] = mapped_column(Integer, default=0)
+    answer_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # client sequence (may be a ms timestamp)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     is_correct: Mapped[bool | None] = mapped_column(Boolean)

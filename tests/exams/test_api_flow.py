@@ -214,3 +214,13 @@ def test_client_time_claims_and_extra_fields_change_nothing(org, exam, login, cl
     assert result["score"] == 0 and result["finish_reason"] == "overdue"
     late = db.session.query(AttemptEvent).filter_by(attempt_id=aid, kind="late_answer").one()
     assert late.detail["question"] == str(qid)
+
+
+def test_sequence_may_be_a_millisecond_timestamp_but_not_absurd(org, exam, login, clock):
+    client = login(org.learner)
+    paper = start(client, exam.id)
+    qid = next(q["id"] for q in paper["questions"] if q["type"] == "single")
+    assert put(client, paper["attempt_id"], qid, "A", seq=1795848723885).status_code == 200
+    assert put(client, paper["attempt_id"], qid, "A", seq=2**60).status_code == 422
+    assert put(client, paper["attempt_id"], qid, "A", seq=-1).status_code == 422
+    assert put(client, paper["attempt_id"], qid, "A", seq="7").status_code == 422
