@@ -55,7 +55,7 @@ def resolve_link(ref: str, quote: str) -> CaseLink:
     slug, number = match.group(1), int(match.group(2))
     law = db.session.scalar(select(Law).where(Law.slug == slug))
     if law is None:
-        raise Invalid(_("Unknown law in citation: %(name)s", name=slug))
+        raise Invalid(_("Citation of a law not in the library: %(name)s", name=slug))
     article = find_article(slug, number)
     if article is None:
         raise Invalid(_("%(law)s has no article %(number)s.", law=slug, number=number))

@@ -83,7 +83,7 @@ def find_citations(text: str, *, check: bool = True) -> list[Citation]:
     for name, numbers, start, end in scan(text or ""):
         slug = resolve_name(name, names)
         if slug is None:
-            raise Invalid(_("Unknown law in citation: %(name)s", name=name), code="unknown_law")
+            raise Invalid(_("Citation of a law not in the library: %(name)s", name=name), code="unknown_law")
         for number in numbers:
             if check and not article_exists(slug, number):
                 raise Invalid(_("%(law)s has no article %(number)s.", law=name, number=number),

@@ -54,8 +54,8 @@ class SessionForm(FlaskForm):
 
 
 class CaseForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(min=3, max=60)])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    code = StringField(_l("Case code"), validators=[DataRequired(), Length(min=3, max=60)])
+    title = StringField(_l("Case title"), validators=[DataRequired(), Length(max=200)])
     scenario = TextAreaField(_l("Scenario"), validators=[DataRequired(), Length(max=10000)])
     analysis = TextAreaField(_l("Analysis"), validators=[DataRequired(), Length(max=20000)])
     articles = TextAreaField(_l("Articles it turns on"), validators=[DataRequired(), Length(max=4000)])
