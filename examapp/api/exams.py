@@ -9,6 +9,7 @@ import time
 
 from flask import jsonify, request
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..db import utcnow
@@ -50,9 +51,10 @@ def retrying(action, tries: int = 4):
     return None
 
 
-def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
+def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False) -> Attempt:
     """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either."""
-    attempt = db.session.get(Attempt, attempt_id)
+    stmt = select(Attempt).where(Attempt.id == attempt_id)
+    attempt = db.session.scalar(stmt.with_for_update(read=True) if share_lock else stmt)
     allowed = attempt is not None and (can_write_attempt(current_user, attempt) if write
                                        else can_read_attempt(current_user, attempt))
     if not allowed:
@@ -103,7 +105,7 @@ def start_attempt(exam_id: int):
 @doc("Save one answer (idempotent)", roles="owner", body=ANSWER_BODY,
      responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"})
 def save_answer(attempt_id: int, question_id: str):
-    attempt = load_attempt(attempt_id, write=True)
+    attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "answer" not in body:
         raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
@@ -114,7 +116,7 @@ def save_answer(attempt_id: int, question_id: str):
     now = utcnow()
     try:
         item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
-                                           client_at=str(body.get("client_at") or ""))
+                                           client_at=str(body.get("client_at") or ""), locked=True)
     except service.TooLate:
         db.session.commit()  # keep the overdue finish and the late-answer evidence; still answer 409
         raise
@@ -156,7 +158,7 @@ def read_attempt(attempt_id: int):
      body={"type": "object", "properties": {"kind": {"enum": list(service.EVENT_KINDS)},
                                             "client_at": {"type": "string"}}})
 def attempt_event(attempt_id: int):
-    attempt = load_attempt(attempt_id, write=True)
+    attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request.get_json(silent=True) or {}
     if body.get("kind") not in service.EVENT_KINDS:
         raise Invalid(str(API_MESSAGES["invalid"]))

@@ -113,11 +113,15 @@ def find_item(attempt: Attempt, question_id: int, lock: bool = False) -> Attempt
 
 
 def save_answer(attempt: Attempt, ref: str, answer, now: datetime, seq: int | None = None,
-                flagged: bool | None = None, client_at: str = "") -> tuple[AttemptItem, bool]:
-    """Store one answer (idempotent); return (item, stored) where stored is False for a stale seq."""
+                flagged: bool | None = None, client_at: str = "", locked: bool = False) -> tuple[AttemptItem, bool]:
+    """Store one answer (idempotent); return (item, stored) where stored is False for a stale seq.
+
+    The attempt row must be share-locked (FOR SHARE) so that a submit, which UPDATEs the row, waits
+    for this save and this save waits for a submit: pass locked=True if the caller loaded it so.
+    """
     question_id, sub = parse_ref(ref)
-    # A shared row lock: a submit (UPDATE of this row) waits for us, and we wait for it.
-    db.session.refresh(attempt, with_for_update={"read": True})
+    if not locked:
+        db.session.refresh(attempt, with_for_update={"read": True})
     ensure_open(attempt, now, late_detail={"question": ref, "client_at": client_at[:40], "answer": answer})
     item = find_item(attempt, question_id, lock=True)
     value = validate_answer(item, sub, answer)
