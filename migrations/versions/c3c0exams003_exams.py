@@ -131,7 +131,7 @@ def upgrade():
     sa.Column('option_order', sa.JSON(), nullable=False),
     sa.Column('key', sa.JSON(), nullable=False),
     sa.Column('answer', sa.JSON(), nullable=True),
-    sa.Column('answer_seq', sa.Integer(), nullable=False),
+    sa.Column('answer_seq', sa.BigInteger(), nullable=False),
     sa.Column('answered_at', examapp.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('is_flagged', sa.Boolean(), nullable=False),
     sa.Column('is_correct', sa.Boolean(), nullable=True),
