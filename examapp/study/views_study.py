@@ -122,8 +122,10 @@ def session_new():
 @bp.route("/sessions/<int:session_id>")
 @login_required
 def session_detail(session_id: int):
+    if not can_manage_study_sessions(current_user):  # the role alone decides before anything is looked up
+        abort(403)
     item = db.get_or_404(StudySession, session_id)
-    if not can_manage_study_sessions(current_user) or not in_scope(current_user, item.unit):
+    if not in_scope(current_user, item.unit):
         abort(403)
     return render_template("study/session_detail.html", item=item)
 
