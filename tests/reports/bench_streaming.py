@@ -1,7 +1,11 @@
 """Measure streaming a 100,000-person exam report as CSV and XLSX: time and peak Python memory.
 
 Run: .venv/bin/python -m tests.reports.bench_streaming [people]   (not collected by pytest)
-Uses a throw-away SQLite file unless DATABASE_URL is set to a scratch database.
+Uses a throw-away SQLite file unless DATABASE_URL is set to a scratch database (it drops all tables).
+Measured 2026-11-28 on a loaded dev machine, 100,000 people, lxml installed (openpyxl writes ~2x faster with it):
+  SQLite: csv 9.6 MB in 6.8 s, peak 2.0 MB; xlsx 5.6 MB in 45.7 s, peak 5.4 MB; per-unit xlsx 60.9 s, 5.3 MB
+  PostgreSQL: csv 13.4 s, peak 2.0 MB; xlsx 93.7 s, peak 5.4 MB; per-unit xlsx 65.1 s, 5.4 MB
+  without lxml: xlsx of 20,000 rows in 20.3 s
 """
 
 import os
