@@ -74,11 +74,12 @@ def draw_body(pdf, cert: Certificate) -> None:
     pdf.setFillColor(colors.black)
     pdf.setFont(pdf._fontname, 13)
     pdf.drawCentredString(width / 2, height - 67 * mm, _("Law study examination"))
+    score, max_score = f"{cert.score:g}", f"{cert.max_score:g}"
     rows = [
         (_("Name"), cert.holder_name),
         (_("Unit"), cert.unit_name),
         (_("Exam"), cert.exam_title),
-        (_("Score"), _("%(score)s of %(max)s", score=f"{cert.score:g}", max=f"{cert.max_score:g}")),
+        (_("Score"), _("%(score)s of %(max)s", score=score, max=max_score)),
         (_("Grade"), grade_label(cert.grade)),
         (_("Date passed"), cert.passed_on.isoformat()),
     ]
