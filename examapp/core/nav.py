@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -26,10 +26,15 @@ def register_nav(endpoint: str, label, hint, allowed: Callable, order: int = 50)
 
 
 def nav_items() -> list[dict]:
+    """Return the menu for the current user; the entry with the longest matching URL is current."""
     if not current_user.is_authenticated:
         return []
     entries = sorted((e for e in NAV if e.allowed(current_user)), key=lambda e: e.order)
-    return [{"url": url_for(e.endpoint), "label": e.label, "hint": e.hint} for e in entries]
+    items = [{"url": url_for(e.endpoint), "label": e.label, "hint": e.hint, "current": False} for e in entries]
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
+    return items
 
 
 ROLE_LABELS = {
