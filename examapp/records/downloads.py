@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from flask import Response, send_file, stream_with_context
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from ..audit import record as audit
 from ..db import utcnow
@@ -31,9 +32,26 @@ def send_bytes(data: bytes, filename: str, kind: str) -> Response:
     return response
 
 
+def reattached(chunks):
+    """Run a row generator with the objects the view loaded attached to the streaming session.
+
+    The app context's teardown removes the request's session before a streamed body is sent, so the
+    user, exam and units the generator closes over would be detached and any lazy load would fail.
+    """
+    loaded = list(db.session.identity_map.values())
+
+    def generate():
+        for obj in loaded:
+            if inspect(obj).detached:
+                db.session.add(obj)
+        yield from chunks
+
+    return generate()
+
+
 def send_stream(chunks, filename: str, kind: str) -> Response:
     """Stream a generator of bytes as an attachment (never built whole in memory)."""
-    response = Response(stream_with_context(chunks), mimetype=MIMETYPES[kind])
+    response = Response(stream_with_context(reattached(chunks)), mimetype=MIMETYPES[kind])
     ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or f"download.{kind}"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
