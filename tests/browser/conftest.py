@@ -72,8 +72,9 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=True,
-                                  locale="zh-CN")
+    # bypass_csp lets the test inject axe-core; the app's own pages run under the strict policy.
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  bypass_csp=True, locale="zh-CN")
     page = context.new_page()
     yield page
     context.close()
