@@ -56,8 +56,7 @@ def error_response(status: int, code: str, message: str, details=None):
         if details is not None:
             body["error"]["details"] = details
         return jsonify(body), status
-    template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
-    return render_template(template, status=status, message=message), status
+    return render_template("errors/generic.html", status=status, message=message), status
 
 
 def register(app) -> None:

@@ -14,10 +14,9 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from ..errors import Invalid
+from ..study.numerals import cn_to_int
 
 LAWS_DIR = Path(__file__).resolve().parent.parent / "materials" / "laws"
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-UNITS = {"十": 10, "百": 100, "千": 1000}
 ARTICLE_RE = re.compile(r"^第([零〇一二两三四五六七八九十百千]+)条\s")
 CITE_RE = re.compile(r"(?:《([^》]+)》|([\u4e00-\u9fff]{2,30}?(?:法|条例|规定|办法)))?\s*"
                      r"第([0-9０-９零〇一二两三四五六七八九十百千]+)条")
@@ -32,20 +31,8 @@ class ArticleInfo:
 
 
 def cn_number(text: str) -> int:
-    """Turn 一百四十三 or 143 into 143."""
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for char in text:
-        if char in DIGITS:
-            current = DIGITS[char]
-        elif char in UNITS:
-            total += (current or 1) * UNITS[char]
-            current = 0
-        else:
-            raise ValueError(text)
-    return total + current
+    """Turn 一百四十三, 143 or full-width digits into 143 (the study domain owns the numeral rule)."""
+    return cn_to_int(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
 
 
 @lru_cache(maxsize=1)
