@@ -132,18 +132,25 @@ def manage_exam(exam_id: int):
                            laws={row["slug"]: row.get("title") or row["slug"] for row in manifest()})
 
 
+def commit_or_flash(action, *args) -> bool:
+    """Run one blueprint change and commit it, or roll back and show why; True when it was saved."""
+    try:
+        action(*args)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    return True
+
+
 @bp.route("/manage/<int:exam_id>/rules", methods=["POST"])
 @roles_required(*MANAGERS)
 def add_rule(exam_id: int):
     exam = load_exam(exam_id)
     form = rule_form()
     if form.validate_on_submit():
-        try:
-            svc.add_rule(exam, form.data, current_user, utcnow())
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        commit_or_flash(svc.add_rule, exam, form.data, current_user, utcnow())
     else:
         flash(_("Each rule needs a number of questions and points per question."), "error")
     return redirect(url_for("exams.manage_exam", exam_id=exam.id))
@@ -154,12 +161,7 @@ def add_rule(exam_id: int):
 def remove_rule(exam_id: int, index: int):
     exam = load_exam(exam_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            svc.remove_rule(exam, index, current_user, utcnow())
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        commit_or_flash(svc.remove_rule, exam, index, current_user, utcnow())
     return redirect(url_for("exams.manage_exam", exam_id=exam.id))
 
 
@@ -168,13 +170,8 @@ def remove_rule(exam_id: int, index: int):
 def publish(exam_id: int):
     exam = load_exam(exam_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            svc.publish(exam, current_user, utcnow())
-            db.session.commit()
+        if commit_or_flash(svc.publish, exam, current_user, utcnow()):
             flash(_("Published."), "success")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
     return redirect(url_for("exams.manage_exam", exam_id=exam.id))
 
 
