@@ -35,7 +35,6 @@ test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-browser: setup
-	cd tests/browser && npm ci --no-audit --no-fund --silent
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
 lint: setup
