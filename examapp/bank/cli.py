@@ -14,7 +14,7 @@ from ..extensions import db
 from . import library
 from .export import to_gift, to_xlsx
 from .importer import import_questions
-from .models import Question, QuestionVersion
+from .models import VISIBILITIES, Question, QuestionVersion
 from .services import current_versions, filter_bank
 
 questions = AppGroup("questions", help="The question bank.")
@@ -35,6 +35,7 @@ def bank_stats() -> dict:
         "by_law": counts(Question.law_slug), "by_type": counts(Question.type),
         "by_status": counts(Question.status),
         "by_difficulty": dict(sorted(counts(QuestionVersion.difficulty, join_version=True).items())),
+        "by_visibility": {v: 0 for v in VISIBILITIES} | counts(Question.visibility),
     }
 
 

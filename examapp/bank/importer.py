@@ -11,6 +11,7 @@ from ..uploads import MAX_UPLOAD_BYTES, decode_text, read_table, sniff_kind
 from . import library, services
 from .dupes import find_duplicates
 from .formats import Parsed, ParseResult, aiken, gift, native, xlsx_csv
+from .models import CONFIDENTIAL
 from .validation import question_warnings, validate_question
 
 TEXT_SUFFIXES = (".gift", ".txt", ".yaml", ".yml", ".json")
@@ -134,10 +135,11 @@ def check(result: ParseResult, filename: str, skip_unsupported: bool) -> ImportR
     return report
 
 
-def write(report: ImportReport, actor, now: datetime) -> None:
-    """Create or update every question (flushes; the caller commits)."""
+def write(report: ImportReport, actor, now: datetime, visibility: str = CONFIDENTIAL) -> None:
+    """Create or update every question (flushes; the caller commits); new ones get `visibility`."""
     existing = services.by_codes(p.data.get("code") for p in report.items)
-    fresh = [p.data for p in report.items if (p.data.get("code") or "") not in existing]
+    fresh = [{**p.data, "visibility": visibility} for p in report.items
+             if (p.data.get("code") or "") not in existing]
     report.created.extend(q.code for q in services.create_questions(fresh, actor, now))
     for parsed in report.items:
         data = parsed.data

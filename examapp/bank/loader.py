@@ -4,10 +4,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import update
+
+from ..extensions import db
 from . import library
 from .dupes import find_duplicates
 from .formats import native
 from .importer import write
+from .models import PUBLIC, Question
 from .validation import validate_question
 
 
@@ -67,6 +71,12 @@ def read_dir(folder: Path, report: LoadReport) -> tuple[_Batch, dict[int, str]]:
     return batch, where
 
 
+def publish(codes) -> None:
+    """Mark the shipped questions public: their text and keys are in the public repository."""
+    db.session.execute(update(Question).where(Question.code.in_(list(codes)), Question.visibility != PUBLIC)
+                       .values(visibility=PUBLIC).execution_options(synchronize_session=False))
+
+
 def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
     """Validate every question of the folder, then create or version them (flushes, no commit)."""
     report = LoadReport()
@@ -87,6 +97,7 @@ def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
         for line, exact, message in find_duplicates(pairs, where.get, against_bank=False):
             (report.errors if exact else report.warnings).append(f"{where[line]}: {message}")
         if not report.errors:
-            write(batch, actor, now)
+            write(batch, actor, now, visibility=PUBLIC)
+            publish(codes)
     report.created, report.updated, report.unchanged = batch.created, batch.updated, batch.unchanged
     return report

@@ -12,6 +12,9 @@ TYPES = ("single", "multiple", "true_false", "blank", "case")
 SUB_TYPES = ("single", "multiple", "true_false")
 STATUSES = ("draft", "active", "retired")
 AUDIENCES = ("all", "leaders", "enforcement", "grid")
+# public: published for study and practice (the shipped bank); confidential: exam-only.
+PUBLIC, CONFIDENTIAL = "public", "confidential"
+VISIBILITIES = (PUBLIC, CONFIDENTIAL)
 # What an examiner can do with a review item.
 REVIEW_OPEN, REVIEW_CONFIRMED, REVIEW_EDITED = "open", "confirmed", "edited"
 
@@ -27,6 +30,8 @@ class Question(TimestampMixin, db.Model):
     type: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True, default="active")
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    visibility: Mapped[str] = mapped_column(String(20), index=True, default=CONFIDENTIAL,
+                                            server_default=CONFIDENTIAL)
     # use_alter: questions and versions point at each other; SET NULL lets a table wipe (tests) go in any order.
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version_id",

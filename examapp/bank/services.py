@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from . import library
-from .models import Question, QuestionVersion
+from .models import CONFIDENTIAL, Question, QuestionVersion
 from .validation import fingerprint, question_warnings, validate_question  # noqa: F401  (re-exported)
 
 CONTENT_FIELDS = ("type", "stem", "options", "answer", "explanation", "basis", "difficulty", "tags",
@@ -121,7 +121,8 @@ def new_version(data: dict, actor, now: datetime, number: int, note: str, chapte
 def create_questions(items: list[dict], actor, now: datetime) -> list[Question]:
     """Create many questions with their first versions in three bulk flushes."""
     questions = [Question(code=d.get("code") or new_code(), type=d["type"], law_slug=main_law(d),
-                          status=d.get("status") or "active", created_at=now, updated_at=now) for d in items]
+                          status=d.get("status") or "active", visibility=d.get("visibility") or CONFIDENTIAL,
+                          created_at=now, updated_at=now) for d in items]
     db.session.add_all(questions)
     db.session.flush()
     versions = [new_version(d, actor, now, 1, "created", question_id=q.id)
@@ -138,7 +139,7 @@ def create_question(data: dict, actor, now: datetime, code: str | None = None) -
     """Create a question with its first version (flushes)."""
     question = Question(code=code or data.get("code") or new_code(), type=data["type"],
                         law_slug=main_law(data), status=data.get("status") or "active",
-                        created_at=now, updated_at=now)
+                        visibility=data.get("visibility") or CONFIDENTIAL, created_at=now, updated_at=now)
     db.session.add(question)
     db.session.flush()
     add_version(question, data, actor, now, note="created")

@@ -25,6 +25,19 @@ def test_stats_counts_by_law_type_status_difficulty(library, runner):
     assert stats["by_type"] == {"single": 1, "multiple": 1, "true_false": 1, "blank": 1, "case": 1}
     assert stats["by_status"] == {"active": 5}
     assert stats["by_difficulty"] == {"1": 2, "2": 1, "3": 1, "4": 1}
+    assert stats["by_visibility"] == {"public": 0, "confidential": 5}  # imports are exam-only by default
+
+
+def test_the_shipped_bank_loads_as_public(library, runner, tmp_path):
+    from examapp.bank.loader import load_bank_dir
+    from examapp.db import utcnow
+    from examapp.extensions import db
+
+    (tmp_path / "sample.yaml").write_text((SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert not load_bank_dir(tmp_path, utcnow()).errors
+    db.session.commit()
+    stats = json.loads(runner.invoke(args=["questions", "stats"]).output)
+    assert stats["by_visibility"] == {"public": 5, "confidential": 0}
 
 
 def test_import_dry_run_and_real(library, runner, tmp_path):

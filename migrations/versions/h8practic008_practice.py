@@ -1,0 +1,26 @@
+"""practice: cards, reviews, wrong-answer book (issue 12)
+
+Revision ID: h8practic008
+Revises: g7content007
+Create Date: 2026-12-01 10:10:00
+
+A reserved slot in the chain, filled by the work it names (empty until then).
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+import examapp.db  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = 'h8practic008'
+down_revision = 'g7content007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,26 @@
+"""performance: summary tables and indexes (issue 13)
+
+Revision ID: i9perform009
+Revises: h8practic008
+Create Date: 2026-12-01 10:10:00
+
+A reserved slot in the chain, filled by the work it names (empty until then).
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+import examapp.db  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = 'i9perform009'
+down_revision = 'h8practic008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
