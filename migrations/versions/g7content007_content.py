@@ -1,7 +1,7 @@
 """content: canonical blanks, coverage, drafts, corrections (issue 11)
 
 Revision ID: g7content007
-Revises: f6uxphone006
+Revises: f8uxhome0008
 Create Date: 2026-12-01 10:10:00
 
 A reserved slot in the chain, filled by the work it names (empty until then).
@@ -13,7 +13,7 @@ import examapp.db  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = 'g7content007'
-down_revision = 'f6uxphone006'
+down_revision = 'f8uxhome0008'
 branch_labels = None
 depends_on = None
 

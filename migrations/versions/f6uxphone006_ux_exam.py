@@ -1,7 +1,7 @@
-"""ux: phone and staff desk (issue 10)
+"""ux: exam page on a phone (issue 10)
 
 Revision ID: f6uxphone006
-Revises: e5secur0005
+Revises: e7secbank007
 Create Date: 2026-12-01 10:10:00
 
 A reserved slot in the chain, filled by the work it names (empty until then).
@@ -13,7 +13,7 @@ import examapp.db  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision = 'f6uxphone006'
-down_revision = 'e5secur0005'
+down_revision = 'e7secbank007'
 branch_labels = None
 depends_on = None
 
