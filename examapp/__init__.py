@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "examapp.exams.views",
     "examapp.records.views",
     "examapp.reports.views",
+    "examapp.practice.views",
     "examapp.api",
 )
 

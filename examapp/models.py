@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "examapp.bank.models",
     "examapp.exams.models",
     "examapp.records.models",
+    "examapp.practice.models",
 )
 
 

@@ -10,7 +10,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # Each domain adds its endpoints in its own module here.
-API_MODULES = ("core", "org", "study", "bank", "exams", "records", "reports")
+API_MODULES = ("core", "org", "study", "bank", "exams", "records", "reports", "practice")
 
 
 @bp.before_request

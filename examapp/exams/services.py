@@ -19,7 +19,7 @@ from .queries import counted_attempt  # noqa: F401  (re-exported for reports and
 EXAM_FIELDS = ("title", "year", "opens_at", "closes_at", "makeup_opens_at", "makeup_closes_at", "duration_minutes",
                "pass_mark", "excellent_mark", "max_attempts", "counted_rule", "multiple_rule", "partial_share",
                "review_policy", "review_shows_key", "counts_toward_record", "is_qualification",
-               "certificate_valid_months", "leave_limit", "audience", "eligibility")
+               "certificate_valid_months", "leave_limit", "audience", "eligibility", "is_kept_out_of_practice")
 
 # 50 questions, 100 points: the yearly exam's default paper.
 DEFAULT_BLUEPRINT = [

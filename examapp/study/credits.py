@@ -27,6 +27,8 @@ class Progress:
     required: float
     hours: float
     hours_required: float
+    practice_answers: int = 0
+    practice_credits: float = 0.0
 
     @property
     def reached(self) -> bool:
@@ -75,7 +77,7 @@ def credit_row(user_id: int, law_id: int, day: date) -> StudyCredit:
     row = db.session.scalar(select(StudyCredit).where(
         StudyCredit.user_id == user_id, StudyCredit.law_id == law_id, StudyCredit.day == day))
     if row is None:
-        row = StudyCredit(user_id=user_id, law_id=law_id, day=day, seconds=0, cases=0)
+        row = StudyCredit(user_id=user_id, law_id=law_id, day=day, seconds=0, cases=0, practice_answers=0)
         db.session.add(row)
     return row
 
@@ -128,6 +130,31 @@ def add_case_credit(user: User, law_id: int, now: datetime) -> None:
     db.session.flush()
 
 
+def practice_answers_today(user_id: int, day: date) -> int:
+    return db.session.scalar(select(func.coalesce(func.sum(StudyCredit.practice_answers), 0)).where(
+        StudyCredit.user_id == user_id, StudyCredit.day == day)) or 0
+
+
+def add_practice_credit(user: User, law_id: int, now: datetime) -> bool:
+    """Count one correct practice answer toward credits unless the day's cap is reached; return whether it counted.
+
+    The caller decides which answers qualify (the first correct answer to a question on a day).
+    """
+    day = local_day(now)
+    rule = requirement(day.year)
+    cap = int(rule.practice_daily_cap * rule.practice_answers_per_credit + 1e-9)
+    if rule.practice_answers_per_credit <= 0 or practice_answers_today(user.id, day) >= cap:
+        return False
+    credit_row(user.id, law_id, day).practice_answers += 1
+    db.session.flush()
+    return True
+
+
+def practice_credits(answers: int, rule: StudyRequirement) -> float:
+    """Credits earned by counted practice answers under the rule."""
+    return answers / rule.practice_answers_per_credit if rule.practice_answers_per_credit > 0 else 0.0
+
+
 def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year + 1, 1, 1)
 
@@ -138,24 +165,28 @@ def sessions_attended(user: User, year: int) -> int:
         StudyAttendance.user_id == user.id, StudySession.held_on >= start, StudySession.held_on < end)) or 0
 
 
-def yearly_totals(user: User, year: int) -> tuple[int, int]:
+def yearly_totals(user: User, year: int) -> tuple[int, int, int]:
+    """Reading seconds, finished cases and counted practice answers of one person in a year."""
     start, end = year_bounds(year)
-    seconds, cases = db.session.execute(select(
-        func.coalesce(func.sum(StudyCredit.seconds), 0), func.coalesce(func.sum(StudyCredit.cases), 0)).where(
+    seconds, cases, answers = db.session.execute(select(
+        func.coalesce(func.sum(StudyCredit.seconds), 0), func.coalesce(func.sum(StudyCredit.cases), 0),
+        func.coalesce(func.sum(StudyCredit.practice_answers), 0)).where(
         StudyCredit.user_id == user.id, StudyCredit.day >= start, StudyCredit.day < end)).one()
-    return int(seconds or 0), int(cases or 0)
+    return int(seconds or 0), int(cases or 0), int(answers or 0)
 
 
 def yearly_progress(user: User, year: int) -> Progress:
     """This year's credits (reading time and cases) and hours (reading and sessions) against the rule."""
     rule = requirement(year)
-    seconds, cases = yearly_totals(user, year)
+    seconds, cases, answers = yearly_totals(user, year)
     sessions = sessions_attended(user, year)
-    credits = seconds / 60 / max(rule.minutes_per_credit, 1) + cases * rule.case_credits
+    credits = (seconds / 60 / max(rule.minutes_per_credit, 1) + cases * rule.case_credits
+               + practice_credits(answers, rule))
     session_hours = session_hours_attended(user, year)
     return Progress(year=year, seconds=seconds, cases=cases, sessions=sessions, credits=round(credits, 2),
                     required=rule.credits_required, hours=round(seconds / 3600 + session_hours, 2),
-                    hours_required=rule.hours_required)
+                    hours_required=rule.hours_required, practice_answers=answers,
+                    practice_credits=round(practice_credits(answers, rule), 2))
 
 
 def session_hours_attended(user: User, year: int) -> float:

@@ -36,6 +36,10 @@ class RequirementForm(FlaskForm):
     case_credits = FloatField(_l("Credits per finished case study"), validators=[InputRequired(), NumberRange(0, 100)])
     session_hours = FloatField(_l("Default hours of an organised session"),
                                validators=[InputRequired(), NumberRange(0, 24)])
+    practice_answers_per_credit = IntegerField(_l("Correct practice answers per credit (0: practice earns none)"),
+                                               validators=[InputRequired(), NumberRange(0, 1000)])
+    practice_daily_cap = FloatField(_l("Practice credits per day at most"),
+                                    validators=[InputRequired(), NumberRange(0, 100)])
 
 
 class SessionForm(FlaskForm):

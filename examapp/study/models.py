@@ -82,6 +82,9 @@ class StudyRequirement(TimestampMixin, db.Model):
     minutes_per_credit: Mapped[int] = mapped_column(Integer, default=30)
     case_credits: Mapped[float] = mapped_column(Float, default=0.5)
     session_hours: Mapped[float] = mapped_column(Float, default=2.0)
+    # Practice: one credit per this many counted correct answers (0 = practice earns none), capped per day.
+    practice_answers_per_credit: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    practice_daily_cap: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -97,6 +100,8 @@ class StudyCredit(db.Model):
     day: Mapped[date] = mapped_column(Date, index=True)
     seconds: Mapped[int] = mapped_column(Integer, default=0)
     cases: Mapped[int] = mapped_column(Integer, default=0)
+    # First correct practice answers to a question that day (see practice.answering), within the daily cap.
+    practice_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     law: Mapped[Law] = relationship()

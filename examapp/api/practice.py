@@ -1,0 +1,134 @@
+"""Practice endpoints: the next question (never its key), answering it, the review queue and mastery."""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from ..db import utcnow
+from ..errors import Conflict, Forbidden, Invalid
+from ..extensions import db
+from ..permissions import ADMIN, EXAMINER, UNIT_ADMIN
+from ..practice import book, groups, mastery
+from ..practice.answering import answer_question
+from ..practice.models import MODES
+from ..practice.pool import Filters
+from ..practice.present import feedback_json, iso, question_json
+from ..practice.serving import next_question
+from ..practice.summary import summary
+from . import bp
+from .spec import doc
+
+NEXT_QUERY = {"mode": "string", "set": "integer", "law": "string", "chapter": "string", "article": "string",
+              "tag": "string", "type": "string", "difficulty": "integer"}
+ANSWER_BODY = {"type": "object", "required": ["question_id", "answer"], "properties": {
+    "question_id": {"type": "integer", "description": "the id /practice/next served"},
+    "answer": {"description": 'single "B"; multiple ["A","C"]; true_false true/false; blank ["..", ".."] '
+                              '(one string per blank); case {"1": "B", "2": true}'}}}
+
+
+@bp.route("/practice/next")
+@login_required
+@doc("The next practice question, never with its key or explanation. mode: filter (default; law, chapter, "
+     "article=slug:number, tag, type, difficulty), daily (每日一练, the same set all day), random (随机 10 题; pass "
+     "the returned set to continue), review (due cards, 今日复习) or book (错题本). Reloading returns the same "
+     "question until it is answered", roles="any user", query=NEXT_QUERY,
+     responses={200: "{mode, set_id, position, total, served_at, question: {id, type, stem, law, law_title, "
+                     "chapter, difficulty, options [{key, text}] (choice types), blanks (blank), subquestions "
+                     "[{n, type, stem, options}] (case)} or null when nothing is left, due_count}",
+                404: "no such set"})
+def practice_next():
+    mode = request.args.get("mode", "filter")
+    if mode not in MODES:
+        raise Invalid(_("Unknown practice mode."), code="invalid_mode")
+    now = utcnow()
+    served, practice_set = next_question(current_user, now, mode, Filters.from_args(request.args),
+                                         request.args.get("set", type=int))
+    reply = {"mode": mode, "set_id": practice_set.id if practice_set else None,
+             "position": served.position if served else None, "total": served.total if served else None,
+             "served_at": iso(served.serve.served_at) if served else None,
+             "question": question_json(served.question, served.version) if served else None}
+    db.session.commit()
+    return jsonify(reply)
+
+
+@bp.route("/practice/answers", methods=["POST"])
+@login_required
+@doc("Answer the question last served to you: right or not, the key, the explanation, the cited articles' text "
+     "and the card's next due date. A repeat returns the first answer's result and changes nothing",
+     roles="any user", body=ANSWER_BODY,
+     responses={200: "{question_id, correct, key, key_text, explanation, articles [{law, law_title, article, label, "
+                     "text, url}], next_due, rating (again|hard|good), in_book, left_book, credited, repeated, "
+                     "parts [..] (case)}",
+                404: "the question was not served to you (or may no longer be practised)",
+                409: "a concurrent answer for the same question", 422: "the answer does not fit the question"})
+def practice_answer():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "answer" not in body or not isinstance(body.get("question_id"), int) or \
+            isinstance(body.get("question_id"), bool):
+        raise Invalid(_('Send a JSON body with "question_id" and "answer".'), code="invalid_body")
+    try:
+        outcome = answer_question(current_user, body["question_id"], body["answer"], utcnow())
+        reply = feedback_json(outcome)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Another answer to this question arrived at the same moment. Try again.")) from None
+    return jsonify(reply)
+
+
+@bp.route("/practice/review")
+@login_required
+@doc("Your review queue: cards due now (今日复习), streak, today's set and the wrong-answer book's counts",
+     roles="any user",
+     responses={200: "{due_count, streak_days, practised_today, daily: {done, total}, book: {total, by_law}}"})
+def practice_review():
+    now = utcnow()
+    book.import_exam_wrongs(current_user, now)
+    info = summary(current_user, now)
+    reply = {"due_count": info.due, "streak_days": info.streak, "practised_today": info.practised_today,
+             "daily": {"done": info.daily_done, "total": info.daily_total}, "book": book.counts(current_user)}
+    db.session.commit()
+    return jsonify(reply)
+
+
+def mastery_scope(requested: str | None) -> str:
+    """own for everyone; unit for unit admins and admins; all for examiners and admins. HR: own only."""
+    default = {UNIT_ADMIN: "unit", EXAMINER: "all", ADMIN: "all"}.get(current_user.role, "own")
+    scope = requested or default
+    allowed = {"own"} | ({"unit"} if current_user.role in (UNIT_ADMIN, ADMIN) else set()) | (
+        {"all"} if current_user.role in (EXAMINER, ADMIN) else set())
+    if scope not in ("own", "unit", "all") or scope not in allowed:
+        raise Forbidden(_("You do not have permission to do this."))
+    return scope
+
+
+@bp.route("/practice/mastery")
+@login_required
+@doc("Mastery per law and chapter: bank size, practised, recent answers and accuracy, mean chance of recall "
+     "(FSRS retrievability), weak or not. scope: own (anyone), unit (unit admins: their subtree), all (examiners "
+     "and admins); the default follows the role. HR sees no one else's practice (practice is for learning)",
+     roles="any user (own); unit admin (unit); examiner, admin (all)", query={"scope": "string"},
+     responses={403: "scope not allowed for this role"})
+def practice_mastery():
+    scope = mastery_scope(request.args.get("scope"))
+    now = utcnow()
+    users = mastery.own(current_user.id) if scope == "own" else groups.people_in_scope(current_user)
+    rows = mastery.chapter_rows(users, now)
+    reply = {"scope": scope, "recent_days": mastery.RECENT_DAYS, "totals": mastery.totals(rows),
+             "chapters": [chapter_json(r) for r in rows]}
+    if scope == "all":
+        reply["most_missed_articles"] = [
+            {"law": a.law, "law_title": a.law_title, "article": a.number, "label": a.label, "answers": a.answers,
+             "wrong": a.wrong} for a in groups.most_missed_articles(users, now)]
+    return jsonify(reply)
+
+
+def chapter_json(row: mastery.ChapterRow) -> dict:
+    return {"law": row.law, "law_title": row.law_title, "chapter": row.chapter, "bank": row.bank,
+            "practised": row.practised, "people": row.people, "answers": row.answers, "correct": row.correct,
+            "accuracy": rounded(row.accuracy), "retrievability": rounded(row.retrievability), "weak": row.is_weak}
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)

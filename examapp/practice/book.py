@@ -1,0 +1,147 @@
+"""The wrong-answer book (错题本): in on a wrong answer, out after right answers on two later days."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..bank.models import Question, QuestionVersion
+from ..errors import NotFound
+from ..exams.models import FINISHED, Attempt, AttemptItem
+from ..exams.present import review_level
+from ..extensions import db
+from ..org.models import User
+from ..study.credits import local_day
+from .models import CLEARED, IN_BOOK, REMOVED, BookEntry, ExamBookImport
+from .pool import practice_questions
+
+RIGHT_DAYS_TO_LEAVE = 2
+
+
+def entry_of(user_id: int, question_id: int) -> BookEntry | None:
+    return db.session.scalar(select(BookEntry).where(BookEntry.user_id == user_id,
+                                                     BookEntry.question_id == question_id))
+
+
+def is_in(entry: BookEntry | None) -> bool:
+    return entry is not None and entry.status == IN_BOOK
+
+
+def note_wrong(user_id: int, question_id: int, at: datetime, *, from_exam: bool = False) -> BookEntry:
+    """Put the question in the book (again), or count one more wrong answer; the exit count starts over."""
+    entry = entry_of(user_id, question_id)
+    if entry is None:
+        entry = BookEntry(user_id=user_id, question_id=question_id, first_wrong_at=at, last_wrong_at=at,
+                          last_wrong_day=local_day(at), wrong_count=0, exam_wrong_count=0)
+        db.session.add(entry)
+    if from_exam:
+        entry.exam_wrong_count = (entry.exam_wrong_count or 0) + 1
+    else:
+        entry.wrong_count = (entry.wrong_count or 0) + 1
+    if at >= entry.last_wrong_at:
+        entry.last_wrong_at, entry.last_wrong_day = at, local_day(at)
+    entry.status, entry.right_days, entry.last_right_day, entry.left_at = IN_BOOK, 0, None, None
+    db.session.flush()
+    return entry
+
+
+def note_right(entry: BookEntry | None, day: date, now: datetime) -> bool:
+    """Count a right answer on a day after the last wrong one (one per day); return True when it leaves the book.
+
+    A right answer on the day the learner saw the key proves little, so it does not count.
+    """
+    if not is_in(entry) or day <= entry.last_wrong_day or day == entry.last_right_day:
+        return False
+    entry.right_days, entry.last_right_day = (entry.right_days or 0) + 1, day
+    if entry.right_days >= RIGHT_DAYS_TO_LEAVE:
+        entry.status, entry.left_at = CLEARED, now
+    db.session.flush()
+    return entry.status == CLEARED
+
+
+def after_answer(user: User, question_id: int, correct: bool, now: datetime, day: date) -> tuple[bool, bool]:
+    """Update the book after a practice answer; return (in the book now, left it with this answer)."""
+    if not correct:
+        note_wrong(user.id, question_id, now)
+        return True, False
+    entry = entry_of(user.id, question_id)
+    left = note_right(entry, day, now)
+    return is_in(entry), left
+
+
+def remove(user: User, entry_id: int, now: datetime) -> BookEntry:
+    """Take a question out of the book by hand (it comes back with the next wrong answer)."""
+    entry = db.session.get(BookEntry, entry_id)
+    if entry is None or entry.user_id != user.id or entry.status != IN_BOOK:
+        raise NotFound(_("This question is not in your wrong-answer book."))
+    entry.status, entry.left_at = REMOVED, now
+    db.session.flush()
+    return entry
+
+
+@dataclass
+class BookRow:
+    entry: BookEntry
+    question: Question
+    version: QuestionVersion
+
+
+def book_query(user: User, law: str = "", chapter: str = ""):
+    """Entries in the book whose question may be practised (public, active, not held for review)."""
+    shown = practice_questions().with_only_columns(Question.id)
+    stmt = (select(BookEntry, Question, QuestionVersion)
+            .join(Question, Question.id == BookEntry.question_id)
+            .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .where(BookEntry.user_id == user.id, BookEntry.status == IN_BOOK, Question.id.in_(shown)))
+    if law:
+        stmt = stmt.where(Question.law_slug == law)
+    if chapter:
+        stmt = stmt.where(QuestionVersion.chapter == chapter)
+    return stmt
+
+
+def entries(user: User, law: str = "", chapter: str = "") -> list[BookRow]:
+    stmt = book_query(user, law, chapter).order_by(BookEntry.last_wrong_at.desc(), BookEntry.id.desc())
+    return [BookRow(*row) for row in db.session.execute(stmt)]
+
+
+def counts(user: User) -> dict:
+    """How many questions are in the book, in total and by law."""
+    stmt = book_query(user).with_only_columns(Question.law_slug, func.count(BookEntry.id)).group_by(Question.law_slug)
+    by_law = {slug: n for slug, n in db.session.execute(stmt)}
+    return {"total": sum(by_law.values()), "by_law": by_law}
+
+
+def book_ids(user: User) -> list[int]:
+    stmt = book_query(user).with_only_columns(Question.id).order_by(BookEntry.last_wrong_at)
+    return list(db.session.scalars(stmt))
+
+
+def import_exam_wrongs(user: User, now: datetime) -> int:
+    """Bring wrong exam answers into the book once the exam's review shows this learner the key.
+
+    Each attempt is taken once; confidential (exam-only) questions never enter the book.
+    """
+    done = select(ExamBookImport.attempt_id)
+    attempts = db.session.scalars(select(Attempt).where(
+        Attempt.user_id == user.id, Attempt.state == FINISHED, Attempt.id.notin_(done)))
+    added = 0
+    for attempt in attempts:
+        if review_level(attempt.exam, attempt, user, now) != "full":
+            continue
+        added += import_attempt(attempt)
+        db.session.add(ExamBookImport(attempt_id=attempt.id, user_id=user.id, imported_at=now))
+    db.session.flush()
+    return added
+
+
+def import_attempt(attempt: Attempt) -> int:
+    shown = practice_questions().with_only_columns(Question.id)
+    wrong = db.session.execute(select(AttemptItem.question_id, AttemptItem.answer).where(
+        AttemptItem.attempt_id == attempt.id, AttemptItem.is_correct.is_(False), AttemptItem.question_id.in_(shown)))
+    # Answered wrong only: a question left blank was not answered (JSON null and SQL NULL alike).
+    ids = [question_id for question_id, answer in wrong if answer not in (None, "", [], {})]
+    for question_id in ids:
+        note_wrong(attempt.user_id, question_id, attempt.finished_at, from_exam=True)
+    return len(ids)

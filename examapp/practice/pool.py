@@ -1,0 +1,117 @@
+"""Which questions practice may show a learner now: public, active, not held for review, not embargoed."""
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, or_, select
+
+from ..bank.models import PUBLIC, Question, QuestionVersion
+from ..bank.services import eligible_questions
+from ..exams.models import IN_PROGRESS, Attempt, AttemptItem, Exam, ExamOverride
+from ..extensions import db
+from ..org.models import User
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a learner chose to practise; empty fields do not filter."""
+
+    law: str = ""
+    chapter: str = ""
+    article: str = ""  # "slug:number"
+    tag: str = ""
+    type: str = ""
+    difficulty: int | None = None
+    question: int | None = None  # one question (retry from the book)
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        """Read filters from request arguments, ignoring what does not parse."""
+        difficulty, question = str(args.get("difficulty") or ""), str(args.get("question") or "")
+        return cls(law=str(args.get("law") or "")[:120], chapter=str(args.get("chapter") or "")[:200],
+                   article=str(args.get("article") or "")[:140], tag=str(args.get("tag") or "")[:60],
+                   type=str(args.get("type") or "")[:20],
+                   difficulty=int(difficulty) if difficulty.isdigit() and len(difficulty) < 3 else None,
+                   question=int(question) if question.isdigit() and len(question) < 12 else None)
+
+    def as_args(self) -> dict:
+        """The non-empty filters, for links that keep them."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) not in ("", None)}
+
+    def key(self) -> str:
+        return "&".join(f"{k}={v}" for k, v in sorted(self.as_args().items()))[:300]
+
+    def article_ref(self) -> tuple[str, int] | None:
+        slug, _sep, number = self.article.rpartition(":")
+        return (slug, int(number)) if slug and number.isdigit() else None
+
+
+NO_FILTERS = Filters()
+
+
+def shown_outside_exams() -> ColumnElement[bool]:
+    """The one rule for questions that may appear outside exams: public ones (confidential are exam-only)."""
+    return Question.visibility == PUBLIC
+
+
+def practice_questions(filters: Filters = NO_FILTERS) -> Select:
+    """Select the practisable questions (joined with their current version) that match the filters."""
+    stmt = eligible_questions(law=filters.law or None, chapter=filters.chapter or None, tag=filters.tag or None,
+                              type=filters.type or None, difficulty=filters.difficulty).where(shown_outside_exams())
+    if filters.question is not None:
+        stmt = stmt.where(Question.id == filters.question)
+    ref = filters.article_ref()
+    if ref is not None:
+        from .citations import questions_citing
+
+        stmt = stmt.where(Question.id.in_(questions_citing(*ref) or [-1]))
+    return stmt
+
+
+def pool(user: User, now: datetime, filters: Filters = NO_FILTERS) -> Select:
+    """Select what a learner may practise now under the filters, without what an open exam keeps out."""
+    stmt = practice_questions(filters)
+    blocked = embargoed_ids(user, now)
+    return stmt.where(Question.id.notin_(blocked)) if blocked else stmt
+
+
+def is_practisable(user: User, question_id: int, now: datetime) -> bool:
+    """True when this learner may see this question (and its key) in practice now."""
+    found = db.session.scalar(practice_questions().with_only_columns(Question.id).where(Question.id == question_id))
+    return found is not None and question_id not in embargoed_ids(user, now)
+
+
+def open_embargo_exams(user: User, now: datetime) -> list[Exam]:
+    """Exams marked "keep out of practice" that are open to this learner now (window, make-up or reopened)."""
+    from ..exams.availability import in_audience
+
+    reopened = select(ExamOverride.exam_id).where(ExamOverride.user_id == user.id, ExamOverride.kind == "reopen",
+                                                  ExamOverride.until_at > now)
+    in_progress = select(Attempt.exam_id).where(Attempt.user_id == user.id, Attempt.state == IN_PROGRESS)
+    exams = db.session.scalars(select(Exam).where(
+        Exam.is_kept_out_of_practice.is_(True), Exam.status == "published",
+        or_((Exam.opens_at <= now) & (Exam.closes_at > now),
+            (Exam.makeup_opens_at <= now) & (Exam.makeup_closes_at > now),
+            Exam.id.in_(reopened), Exam.id.in_(in_progress))))
+    return [exam for exam in exams if in_audience(exam, user)]
+
+
+def embargoed_ids(user: User, now: datetime) -> set[int]:
+    """Questions any such exam can draw (its blueprint's pools) or has put on the learner's paper."""
+    from ..exams.bank_source import rule_pool
+
+    exams = open_embargo_exams(user, now)
+    if not exams:
+        return set()
+    blocked: set[int] = set()
+    for exam in exams:
+        for rule in exam.blueprint or []:
+            blocked.update(rule_pool(rule))
+    blocked.update(db.session.scalars(select(AttemptItem.question_id).join(Attempt).where(
+        Attempt.user_id == user.id, Attempt.exam_id.in_([e.id for e in exams]))))
+    return blocked
+
+
+def current_version(question_id: int) -> QuestionVersion | None:
+    return db.session.scalar(select(QuestionVersion).join(
+        Question, Question.current_version_id == QuestionVersion.id).where(Question.id == question_id))

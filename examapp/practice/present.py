@@ -1,0 +1,96 @@
+"""What leaves the server: a question without its key; after answering, the feedback with key and articles."""
+
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import format_date
+
+from ..bank.models import Question, QuestionVersion
+from ..exams.draw import options_list
+from ..study.services import find_article, find_law
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def question_json(question: Question, version: QuestionVersion) -> dict:
+    """One practice question as the learner sees it before answering: never the key or the explanation."""
+    data = {"id": question.id, "type": version.type, "stem": version.stem, "law": question.law_slug,
+            "law_title": law_name(question.law_slug), "chapter": version.chapter or "",
+            "difficulty": version.difficulty}
+    if version.type in ("single", "multiple"):
+        data["options"] = options_list(version.options)
+    if version.type == "blank":
+        data["blanks"] = len(version.answer or []) or 1
+    if version.type == "case":
+        data["subquestions"] = [sub_json(n, sub) for n, sub in enumerate(version.subquestions or [], start=1)]
+    return data
+
+
+def sub_json(n: int, sub: dict) -> dict:
+    data = {"n": n, "type": sub["type"], "stem": sub["stem"]}
+    if sub["type"] in ("single", "multiple"):
+        data["options"] = options_list(sub.get("options"))
+    return data
+
+
+def law_name(slug: str) -> str:
+    law = find_law(slug)
+    return law.short_title if law is not None else slug
+
+
+def basis_articles(basis: list | None) -> list[dict]:
+    """The cited articles with their full text and a link to read each one."""
+    rows = []
+    for entry in basis or []:
+        slug, number = entry.get("law", ""), int(entry.get("article") or 0)
+        article = find_article(slug, number)
+        if article is None:
+            continue
+        rows.append({"law": slug, "law_title": article.law.short_title, "article": number, "label": article.label,
+                     "text": article.text, "url": url_for("study.article", slug=slug, number=number)})
+    return rows
+
+
+def key_text(qtype: str, key) -> str:
+    """The key written for people: B; A、C; 正确/错误; blanks joined by ；."""
+    from flask_babel import gettext as _
+
+    if qtype == "single":
+        return str(key)
+    if qtype == "multiple":
+        return "、".join(key or [])
+    if qtype == "true_false":
+        return _("True") if key else _("False")
+    if qtype == "blank":
+        return "；".join(" / ".join(alternatives) for alternatives in key or [])
+    return ""
+
+
+def answer_text(qtype: str, answer) -> str:
+    """The learner's answer written like the key ("—" when empty)."""
+    if answer in (None, [], ""):
+        return "—"
+    if qtype == "blank":
+        return "；".join(str(a) for a in answer) or "—"
+    return key_text(qtype, answer)
+
+
+def feedback_json(outcome) -> dict:
+    """The answer endpoint's reply: right or wrong, the key, the explanation, the cited articles, the next due date."""
+    version = outcome.version
+    data = {"question_id": outcome.answer.question_id, "correct": outcome.correct, "key": version.answer,
+            "key_text": key_text(version.type, version.answer), "explanation": version.explanation or "",
+            "articles": basis_articles(version.basis), "next_due": iso(outcome.card_due),
+            "next_due_text": format_date(outcome.card_due, "yyyy-MM-dd") if outcome.card_due else None,
+            "rating": RATING_NAMES[outcome.answer.rating], "in_book": outcome.in_book,
+            "left_book": outcome.left_book, "credited": outcome.answer.is_credited, "repeated": outcome.repeated}
+    if version.type == "case":
+        data["parts"] = [{"n": p.n, "type": p.type, "correct": p.correct, "key": p.key,
+                          "key_text": key_text(p.type, p.key), "explanation": p.explanation,
+                          "articles": basis_articles(p.basis)} for p in outcome.parts]
+    return data
+
+
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
