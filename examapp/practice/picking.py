@@ -17,6 +17,7 @@ from .models import PracticeAnswer, PracticeCard, PracticeServe, PracticeSet
 from .pool import NO_FILTERS, Filters, pool
 
 SET_SIZE = 10
+PER_WEAK_CHAPTER = 3
 # Reloading the question page within this time shows the same question again (it keeps its serving time).
 REUSE_SERVE = timedelta(hours=12)
 
@@ -72,8 +73,11 @@ def build_daily(user: User, now: datetime) -> list[int]:
     for law, chapter in weak_chapters(user, now):
         if len(chosen) >= SET_SIZE:
             break
-        extra = soonest_ids(user, now, Filters(law=law, chapter=chapter), 2, set(chosen))
-        chosen += [qid for qid in extra if qid not in chosen][:SET_SIZE - len(chosen)]
+        # A weak chapter's questions not seen yet, then those the learner would forget first.
+        scope = Filters(law=law, chapter=chapter)
+        extra = unseen_ids(user, now, scope, PER_WEAK_CHAPTER, set(chosen))
+        extra += soonest_ids(user, now, scope, PER_WEAK_CHAPTER, set(chosen) | set(extra))
+        chosen += extra[:min(PER_WEAK_CHAPTER, SET_SIZE - len(chosen))]
     if len(chosen) < SET_SIZE:
         chosen += unseen_ids(user, now, Filters(), SET_SIZE - len(chosen), set(chosen))
     if len(chosen) < SET_SIZE:

@@ -20,7 +20,8 @@ WHO = ("anonymous", "cadre1", "grid1", "hr", "unitadmin", "examiner", "admin")
 SAMPLES = {"slug": "supervision-law-2024", "other": "supervision-law-2018", "number": "1",
            "token": "not-a-real-token", "index": "0", "review_id": "999999"}
 PARAMS = {"exam_id": "exam", "attempt_id": "attempt", "question_id": "question", "serial": "serial",
-          "session_id": "session", "case_id": "case", "user_id": "learner", "unit_id": "office", "year": "year"}
+          "session_id": "session", "case_id": "case", "user_id": "learner", "unit_id": "office", "year": "year",
+          "answer_id": "practice_answer", "entry_id": "book_entry"}
 
 # endpoint: (method, statuses for WHO in order)
 MATRIX = {
@@ -39,6 +40,10 @@ MATRIX = {
     "api.me": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.my_exams": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.people_list": ("GET", (401, 403, 403, 200, 200, 403, 200)),
+    "api.practice_answer": ("POST", (401, 422, 422, 422, 422, 422, 422)),
+    "api.practice_mastery": ("GET", (401, 200, 200, 200, 200, 200, 200)),
+    "api.practice_next": ("GET", (401, 200, 200, 200, 200, 200, 200)),
+    "api.practice_review": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.person_get": ("GET", (401, 200, 403, 200, 403, 403, 200)),
     "api.person_patch": ("PATCH", (401, 403, 403, 403, 403, 403, 200)),
     "api.read_attempt": ("GET", (401, 200, 404, 200, 404, 404, 200)),
@@ -94,6 +99,17 @@ MATRIX = {
     "org.person": ("GET", (302, 200, 403, 200, 403, 403, 200)),
     "org.reset": ("POST", (302, 403, 403, 403, 403, 403, 302)),
     "org.units": ("GET", (302, 403, 403, 200, 200, 403, 200)),
+    "practice.answer": ("POST", (302, 422, 422, 422, 422, 422, 422)),
+    "practice.book_remove": ("POST", (302, 302, 404, 404, 404, 404, 404)),
+    "practice.feedback": ("GET", (302, 200, 404, 404, 404, 404, 404)),
+    "practice.index": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "practice.mastery_org": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "practice.mastery_page": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "practice.mastery_unit": ("GET", (302, 403, 403, 403, 200, 403, 200)),
+    "practice.question": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "practice.random_round": ("POST", (302, 302, 302, 302, 302, 302, 302)),
+    "practice.settings": ("GET", (302, 403, 403, 403, 403, 403, 200)),
+    "practice.wrong_book": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "records.certificate": ("GET", (302, 200, 403, 200, 403, 403, 200)),
     "records.certificate_download": ("GET", (302, 200, 403, 200, 403, 403, 200)),
     "records.certificates": ("GET", (302, 200, 200, 200, 200, 200, 200)),

@@ -31,9 +31,29 @@ def build_world(org) -> SimpleNamespace:
     db.session.add(case)
     db.session.commit()
     cert = active_certificate(org.learner.id, exam.id)
+    practice_answer, book_entry = practise_once(org, questions[0])
     return SimpleNamespace(question=questions[0].id, exam=exam.id, attempt=attempt.id, serial=cert.serial,
                            session=session.id, case=case.id, unit=org.village_a.id, office=org.office.id,
-                           villager=org.villager.id, learner=org.learner.id, year=exam.year)
+                           villager=org.villager.id, learner=org.learner.id, year=exam.year,
+                           practice_answer=practice_answer, book_entry=book_entry)
+
+
+def practise_once(org, question) -> tuple[int, int]:
+    """cadre1 answers one public question wrong in practice: an answer to read and a book entry to remove."""
+    from flask import current_app
+
+    from examapp.bank.models import PUBLIC
+    from examapp.practice.answering import answer_question
+    from examapp.practice.book import entry_of
+    from examapp.practice.pool import Filters
+    from examapp.practice.serving import next_question
+
+    question.visibility = PUBLIC
+    with current_app.test_request_context():
+        served, _set = next_question(org.learner, utcnow(), "filter", Filters(question=question.id))
+        outcome = answer_question(org.learner, served.question.id, "D", utcnow())
+    db.session.commit()
+    return outcome.answer.id, entry_of(org.learner.id, question.id).id
 
 
 def untangle_bank() -> None:

@@ -77,7 +77,8 @@ def test_requirement_page_admin_only(library, org, login):
     client = login(org.admin)
     assert client.get("/study/requirements").status_code == 200
     data = {"year": "2031", "credits_required": "12", "hours_required": "40", "leader_sessions_required": "3",
-            "daily_cap_minutes": "90", "minutes_per_credit": "30", "case_credits": "0.5", "session_hours": "2"}
+            "daily_cap_minutes": "90", "minutes_per_credit": "30", "case_credits": "0.5", "session_hours": "2",
+            "practice_answers_per_credit": "20", "practice_daily_cap": "1"}
     assert client.post("/study/requirements", data=data).status_code == 302
     db.session.expire_all()
     rule = requirement(2031)
