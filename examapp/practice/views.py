@@ -44,12 +44,18 @@ def requested_mode() -> tuple[str, Filters, int | None]:
     return (mode if mode in MODES else "filter"), Filters.from_args(request.values), request.values.get("set", type=int)
 
 
-@bp.route("/")
-@login_required
-def index():
+def sync_book():
+    """Bring in wrong exam answers whose review now shows the key; return the time used."""
     now = utcnow()
     book.import_exam_wrongs(current_user, now)
     db.session.commit()
+    return now
+
+
+@bp.route("/")
+@login_required
+def index():
+    now = sync_book()
     from .options import filter_choices
 
     return render_template("practice/index.html", summary=summary(current_user, now), choices=filter_choices(),
@@ -131,9 +137,7 @@ def random_round():
 @bp.route("/book")
 @login_required
 def wrong_book():
-    now = utcnow()
-    book.import_exam_wrongs(current_user, now)
-    db.session.commit()
+    sync_book()
     law, chapter = (request.args.get("law") or "")[:120], (request.args.get("chapter") or "")[:200]
     rows = book.entries(current_user, law, chapter)
     return render_template("practice/book.html", rows=rows, law=law, chapter=chapter, counts=book.counts(current_user),

@@ -32,25 +32,27 @@ def chart(rows: list[mastery.ChapterRow], title: str):
                 (str(_("Recent accuracy")), str(_("Chance of recall"))))
 
 
+def mastery_view(users, now, title: str) -> dict:
+    """What every mastery page shows: the rows, their totals and the chart."""
+    rows = mastery.chapter_rows(users, now)
+    return {"rows": rows, "totals": mastery.totals(rows), "chart": chart(rows, title), "days": mastery.RECENT_DAYS}
+
+
 @bp.route("/mastery")
 @login_required
 def mastery_page():
-    now = utcnow()
-    rows = mastery.chapter_rows(mastery.own(current_user.id), now)
-    return render_template("practice/mastery.html", rows=rows, totals=mastery.totals(rows), group=False,
-                           chart=chart(rows, _("My mastery by chapter")), days=mastery.RECENT_DAYS)
+    shown = mastery_view(mastery.own(current_user.id), utcnow(), _("My mastery by chapter"))
+    return render_template("practice/mastery.html", group=False, **shown)
 
 
 @bp.route("/mastery/unit")
 @roles_required(UNIT_ADMIN, ADMIN)
 def mastery_unit():
     now = utcnow()
-    people = groups.people_in_scope(current_user)
-    rows = mastery.chapter_rows(people, now)
     since = groups.month_start(now)
-    return render_template("practice/mastery_unit.html", rows=rows, totals=mastery.totals(rows), group=True,
-                           chart=chart(rows, _("Mastery in my units by chapter")), days=mastery.RECENT_DAYS,
-                           idle=groups.not_practised_since(current_user, since), since=since)
+    shown = mastery_view(groups.people_in_scope(current_user), now, _("Mastery in my units by chapter"))
+    return render_template("practice/mastery_unit.html", group=True, since=since,
+                           idle=groups.not_practised_since(current_user, since), **shown)
 
 
 @bp.route("/mastery/org")
@@ -58,11 +60,9 @@ def mastery_unit():
 def mastery_org():
     now = utcnow()
     people = groups.people_in_scope(current_user)
-    rows = mastery.chapter_rows(people, now)
-    return render_template("practice/mastery_org.html", rows=rows, totals=mastery.totals(rows), group=True,
-                           chart=chart(rows, _("Mastery across the organisation by chapter")),
-                           days=mastery.RECENT_DAYS, missed=groups.most_missed_articles(people, now),
-                           article_days=groups.ARTICLE_DAYS)
+    shown = mastery_view(people, now, _("Mastery across the organisation by chapter"))
+    return render_template("practice/mastery_org.html", group=True, missed=groups.most_missed_articles(people, now),
+                           article_days=groups.ARTICLE_DAYS, **shown)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
