@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import utcnow
 from ..extensions import db
 from ..study import services
+from ..study.citations import law_named
 from ..study.credits import check_heartbeat, local_day, record_heartbeat, seconds_today
 from ..study.search import check_query, citation_target, count_matches, search
 from . import bp
@@ -41,7 +42,8 @@ def article(slug: str, number: int):
 @bp.route("/search")
 @login_required
 @doc("Search all statutes (two-character queries work); ranked, with <mark>-highlighted snippets; "
-     "a citation such as 行政处罚法第三十三条 is also returned as `citation`",
+     "a citation such as 行政处罚法第三十三条 is also returned as `citation`, a statute's name or common "
+     "short name (复议法) as `law`",
      query={"q": "string", "limit": "integer"}, responses={422: "Empty query"})
 def search_laws():
     query = (request.args.get("q") or "").strip()
@@ -52,6 +54,7 @@ def search_laws():
     return jsonify({
         "query": query, "total": count_matches(query),
         "citation": {"slug": target.slug, "number": target.number} if target else None,
+        "law": {"slug": named} if (named := law_named(query)) else None,
         "results": [{"slug": h.law.slug, "title": h.law.title, "in_force": h.law.is_in_force,
                      "number": h.article.number, "label": h.article.label, "score": h.score,
                      "snippet": str(h.snippet)} for h in hits]})

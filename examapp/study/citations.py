@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..errors import Invalid
 from ..extensions import db
+from .aliases import alias_names, family, is_other_law
 from .models import Article, Law
 from .numerals import NUMERAL_RE, cn_to_int
 
@@ -30,19 +31,23 @@ class Citation:
 
 
 def known_names() -> dict[str, str]:
-    """Map every full and short title to the slug of the version in force."""
+    """Map every full and short title, and every common alias (aliases.py), to the slug in force."""
     names: dict[str, str] = {}
+    in_force: dict[str, str] = {}
     rows = db.session.execute(select(Law.title, Law.short_title, Law.slug, Law.is_in_force)
                               .order_by(Law.is_in_force, Law.version_date)).all()
     for title, short, slug, _in_force in rows:  # later rows (in force, newest) win
         names[title] = slug
         names[short] = slug
-    return names
+        in_force[family(slug)] = slug
+    return {**alias_names(in_force), **names}
 
 
 def resolve_name(name: str, names: dict[str, str]) -> str | None:
     """Return the slug for a cited name, trying shorter tails of it ('依照行政处罚法' -> 行政处罚法)."""
     name = re.sub(r"\s+", "", name)
+    if is_other_law(name):  # 治安管理处罚法 is not 处罚法
+        return None
     if name in names:
         return names[name]
     for start in range(1, len(name)):
@@ -104,3 +109,11 @@ def parse_citations(text: str) -> list[tuple[str, int]]:
 def article_exists(slug: str, number: int) -> bool:
     return db.session.scalar(select(Article.id).join(Law).where(
         Law.slug == slug, Article.number == number, Article.suffix == 0)) is not None
+
+
+def law_named(query: str) -> str | None:
+    """Return the slug in force when the whole query names a statute (《复议法》, 处罚法), else None."""
+    name = re.sub(r"[\s《》]+", "", query or "")
+    if not name or is_other_law(name):
+        return None
+    return known_names().get(name)

@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from ..core.nav import register_nav
 from . import services
+from .citations import law_named
 from .search import citation_lookup, count_matches, search, terms_of
 from .versions import added_articles, diff_html, match_articles
 
@@ -91,6 +92,8 @@ def search_page():
         target, problem = citation_lookup(query)
         if target is not None:
             return redirect(url_for("study.article", slug=target.slug, number=target.number))
+        if slug := law_named(query):  # 复议法, 《信访条例》: the statute itself
+            return redirect(url_for("study.law", slug=slug))
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 40))
     hits = search(query, limit=page * PAGE_SIZE)[(page - 1) * PAGE_SIZE:] if query else []
     if problem:
