@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .letters import item_explanations
 from .models import IN_PROGRESS, Attempt, AttemptItem, Exam
 
 REASONS = {
@@ -139,7 +140,12 @@ def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
         if level == "full":
             version = versions.get(item.graded_version_id or item.question_version_id)
             row["key"] = item.key
-            row["explanation"] = version.explanation if version else ""
+            # Explanations name the bank's letters; show them in this learner's shuffled order.
+            row["explanation"], subs = item_explanations(item.type, item.option_order,
+                                                         version.explanation if version else "",
+                                                         version.subquestions if version else None)
+            for sub, text in zip(row.get("subquestions", []), subs, strict=False):
+                sub["explanation"] = text
             row["basis"] = [{"law": b["law"], "article": b["article"], "text": cached(b["law"], b["article"])}
                             for b in (version.basis if version else []) or []]
         rows.append(row)

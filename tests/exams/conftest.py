@@ -14,7 +14,7 @@ LAW = "administrative-penalty-law-2021"
 
 def make_question(code, qtype="single", *, answer=None, options=None, law=LAW, audience="all", difficulty=2,
                   tags=(), chapter="", status="active", needs_review=False, subquestions=None, stem=None,
-                  basis=None, id=None) -> Question:
+                  basis=None, id=None, explanation=None) -> Question:
     """Create a question with one current version (no bank services needed)."""
     if options is None and qtype in ("single", "multiple"):
         options = [{"key": k, "text": f"{code} 选项{k}"} for k in "ABCD"]
@@ -25,7 +25,7 @@ def make_question(code, qtype="single", *, answer=None, options=None, law=LAW, a
     db.session.add(question)
     db.session.flush()
     version = QuestionVersion(id=id, question_id=question.id, number=1, type=qtype, stem=stem or f"{code} 题干",
-                              options=options or [], answer=answer, explanation=f"{code} 解析",
+                              options=options or [], answer=answer, explanation=explanation or f"{code} 解析",
                               basis=basis if basis is not None else [{"law": LAW, "article": 5}],
                               chapter=chapter, difficulty=difficulty, tags=list(tags),
                               tag_index="".join(f"|{t}" for t in tags) + "|", audience=audience,
