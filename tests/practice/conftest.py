@@ -61,8 +61,11 @@ def bank(library, untangled):
 
 @pytest.fixture
 def clock(org, monkeypatch):
-    """The server's clock for practice pages and the practice API; tests move it."""
-    clock = Clock(org.now)
+    """The server's clock for practice pages and the practice API, at 10:00 in Beijing; tests move it.
+
+    A fixed hour keeps "the same day" the same day whenever the suite runs (days are site-time-zone days).
+    """
+    clock = Clock(org.now.replace(hour=2, minute=0, second=0, microsecond=0))
     for module in CLOCK_MODULES:
         monkeypatch.setattr(f"{module}.utcnow", clock)
     return clock
