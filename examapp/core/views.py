@@ -40,10 +40,11 @@ def inject_user_helpers():
     from flask_babel import get_locale
 
     from .. import permissions
+    from .describe import version_note
     from .nav import nav_items, role_label, status_label
 
     return {"get_locale": get_locale, "perm": permissions, "nav_items": nav_items, "role_label": role_label,
-            "status_label": status_label}
+            "status_label": status_label, "version_note": version_note}
 
 
 @bp.app_template_filter("dict_without")
