@@ -25,7 +25,7 @@ REASON_LABELS = {"key": _l("The answer key is wrong"), "explanation": _l("The ex
                  "stem": _l("The question is unclear or ambiguous"), "basis": _l("The cited article is wrong"),
                  "other": _l("Something else")}
 STATUS_LABELS = {REPORT_OPEN: _l("Waiting for an examiner"), REPORT_FIXED: _l("Fixed"),
-                 REPORT_DISMISSED: _l("Not accepted")}
+                 REPORT_DISMISSED: _l("Dismissed")}
 
 
 class TooMany(DomainError):
