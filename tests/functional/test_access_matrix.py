@@ -61,6 +61,7 @@ MATRIX = {
     "bank.import_confirm": ("POST", (302, 403, 403, 403, 403, 302, 302)),
     "bank.import_errors": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.coverage": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.drafts": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.my_reports": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "bank.question_reports": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.report_new": ("GET", (302, 400, 400, 400, 400, 400, 400)),
