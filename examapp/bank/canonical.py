@@ -117,3 +117,14 @@ def accepts(alternatives, answer: object) -> bool:
     """True when the answer means the same as one of a blank's accepted alternatives."""
     given = canonical(answer)
     return given != "" and any(given == canonical(form) for form in alternatives or [])
+
+
+def trial(key: list, answers: list) -> list[dict]:
+    """For each blank: the typed answer, whether it would score, and the accepted form it means."""
+    rows = []
+    for index, alternatives in enumerate(key):
+        given = answers[index] if index < len(answers) else ""
+        form = canonical(given)
+        match = next((a for a in alternatives if form and canonical(a) == form), None)
+        rows.append({"answer": given, "accepted": match is not None, "matches": match})
+    return rows
