@@ -1,4 +1,4 @@
-"""`exams close-overdue`: finalise attempts whose deadline has passed (safe from cron at any time)."""
+"""`exams close-overdue` (finalise attempts past their deadline, safe from cron) and `exams regrade-rule`."""
 
 import logging
 import sys
@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 
 from ..db import utcnow
 from ..extensions import db
+from . import regrade
 from .attempts import finalise_overdue, overdue_ids
+from .models import Exam
 
 log = logging.getLogger("examapp.exams")
 
@@ -38,3 +40,24 @@ def close_overdue_command():
     click.echo(f"closed {closed} overdue attempt(s); {failed} failed")
     if failed:
         sys.exit(1)
+
+
+@exams.command("regrade-rule")
+@click.argument("exam_id", type=int)
+@click.option("--apply", "apply_it", is_flag=True, help="Rescore the listed attempts (audited); without it, a dry run.")
+def regrade_rule_command(exam_id: int, apply_it: bool):
+    """List the finished attempts of EXAM_ID whose score changes under the current scoring rule."""
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        click.echo(f"no exam {exam_id}", err=True)
+        sys.exit(1)
+    rows = regrade.rule_run(exam, None, utcnow()) if apply_it else regrade.rule_preview(exam)
+    for row in rows:
+        click.echo(f"attempt {row.attempt.id} {row.attempt.user.username}: {row.before} -> {row.after}"
+                   f" (passed {row.passed_before} -> {row.passed_after}; {len(row.marks)} answer(s))")
+    if apply_it:
+        db.session.commit()
+        click.echo(f"rescored {len(rows)} attempt(s)")
+    else:
+        db.session.rollback()
+        click.echo(f"dry run: {len(rows)} attempt(s) would change; run again with --apply to rescore them")
