@@ -141,3 +141,10 @@ def test_cli_dry_run_then_apply(org, rule_exam, two_attempts, runner):
     db.session.expire_all()
     assert db.session.get(Attempt, changed.id).score == 100
     assert runner.invoke(args=["exams", "regrade-rule", "999999"]).exit_code == 1
+
+
+def test_cli_every_exam_by_default(org, rule_exam, two_attempts, runner):
+    other = make_exam(org, title="另一场考试")
+    dry = runner.invoke(args=["exams", "regrade-rule"])
+    assert dry.exit_code == 0 and f"exam {rule_exam.id} attempt {two_attempts[0].id}" in dry.output
+    assert f"exam {other.id}" not in dry.output and "1 attempt(s) would change" in dry.output
