@@ -13,13 +13,14 @@ from ..extensions import db
 from ..org.models import User
 from .bank_source import rule_pool
 from .draw import RULE_FILTERS, VARIANTS, variants_present
-from .models import IN_PROGRESS, OVERRIDE_KINDS, Attempt, Exam, ExamOverride
+from .models import IN_PROGRESS, LEAVE_POLICIES, OVERRIDE_KINDS, Attempt, Exam, ExamOverride
 from .queries import counted_attempt  # noqa: F401  (re-exported for reports and records)
 
 EXAM_FIELDS = ("title", "year", "opens_at", "closes_at", "makeup_opens_at", "makeup_closes_at", "duration_minutes",
                "pass_mark", "excellent_mark", "max_attempts", "counted_rule", "multiple_rule", "partial_share",
                "review_policy", "review_shows_key", "counts_toward_record", "is_qualification",
-               "certificate_valid_months", "leave_limit", "audience", "eligibility", "is_kept_out_of_practice")
+               "certificate_valid_months", "leave_policy", "leave_limit", "audience", "eligibility",
+               "is_kept_out_of_practice")
 
 # 50 questions, 100 points: the yearly exam's default paper.
 DEFAULT_BLUEPRINT = [
@@ -54,8 +55,20 @@ def update_exam(exam: Exam, data: dict, actor: User, now: datetime) -> Exam:
                       code="bad_makeup_window")
     if Decimal(exam.excellent_mark) < Decimal(exam.pass_mark):
         raise Invalid(_("The excellent mark cannot be below the pass mark."), code="bad_marks")
+    check_leave_policy(exam)
     exam.updated_at = now
     return exam
+
+
+def check_leave_policy(exam: Exam) -> None:
+    """A policy from the list; "submit" needs the number of leaves allowed, the others keep none."""
+    if exam.leave_policy not in LEAVE_POLICIES:
+        raise Invalid(_("Choose what happens when a learner leaves the exam page."), code="bad_leave_policy")
+    if exam.leave_policy != "submit":
+        exam.leave_limit = None
+    elif exam.leave_limit is None or not 1 <= int(exam.leave_limit) <= 100:
+        raise Invalid(_("Say how many leaves (1 to 100) are allowed before the paper is submitted."),
+                      code="bad_leave_limit")
 
 
 def clean_rule(data: dict) -> dict:

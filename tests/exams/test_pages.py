@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from examapp.audit import AuditEvent
-from examapp.exams import attempts
+from examapp.exams import attempts, leaving
 from examapp.exams.models import Exam, ExamOverride
 from examapp.extensions import db
 
@@ -104,7 +104,7 @@ def test_examiner_pages_by_role(org, exam, login, who, status):
                                         ("unitadmin", 403)])
 def test_attempts_and_evidence_pages(org, sat, exam, login, who, status):
     done, running = sat
-    attempts.record_event(running, "leave", org.now, "2026-01-01T00:00:00Z")
+    leaving.record_event(running, "leave", org.now, "2026-01-01T00:00:00Z")
     db.session.commit()
     client = login(getattr(org, who))
     listing = client.get(f"/exams/manage/{exam.id}/attempts")
