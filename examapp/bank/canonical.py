@@ -8,6 +8,7 @@ answers stay apart: 七个工作日 ≠ 七日, 七日 ≠ 十五日, 六月 (Ju
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from ..study.numerals import DIGITS, cn_to_int
 
@@ -95,7 +96,12 @@ def _dates(text: str) -> str:
 
 def canonical(value: object) -> str:
     """Return the canonical form of one fill-in answer (empty when nothing was written)."""
-    text = unicodedata.normalize("NFKC", str(value if value is not None else ""))
+    return _canonical_text(str(value if value is not None else ""))
+
+
+@lru_cache(maxsize=8192)  # keys repeat across every paper of an exam and every regrade
+def _canonical_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = _TITLE_MARKS.sub("", _SPACE.sub("", text).casefold()).strip(_EDGE)
     text = _dates(_CN_RUN.sub(_arabic, text))
     text = _ARABIC_BIG.sub(_scale, text)
