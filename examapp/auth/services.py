@@ -14,6 +14,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..org.models import User
 from .models import ApiToken, hash_token
+from .sessions import end_sessions, revoke_tokens
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -73,13 +74,14 @@ def change_password(user: User, old: str, new: str, now: datetime) -> None:
 
 
 def reset_password(actor: User, user: User, now: datetime) -> str:
-    """Set a random one-time password that must be changed at next log-in."""
+    """Set a random one-time password that must be changed at next log-in; end every way in."""
     temporary = generate_password()
     user.set_password(temporary)
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
-    audit.record("password_reset", actor=actor, target=user.username, now=now)
+    detail = {"sessions_ended": end_sessions(user, now), "tokens_revoked": revoke_tokens(user, now)}
+    audit.record("password_reset", actor=actor, target=user.username, detail=detail, now=now)
     return temporary
 
 
