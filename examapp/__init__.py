@@ -8,7 +8,7 @@ from flask import Flask
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
-from .config import base_config, check_production
+from .config import apply_time_zone, base_config, check_production
 
 BLUEPRINTS = (
     "examapp.core.views",
@@ -43,6 +43,7 @@ def configure(app: Flask, config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.update(config)
+    apply_time_zone(app.config)
     check_production(app.config)
 
 
@@ -83,6 +84,9 @@ def register_request_hooks(app: Flask) -> None:
     from .core.hooks import register
 
     register(app)
+    from .localtime import register as register_time_filters
+
+    register_time_filters(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -12,6 +12,7 @@ from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from . import library
+from .coverage import bank_coverage, coverage_summary
 from .export import to_gift, to_xlsx
 from .importer import import_questions
 from .models import VISIBILITIES, Question, QuestionVersion
@@ -29,13 +30,14 @@ def counts(column, join_version: bool = False) -> dict:
 
 
 def bank_stats() -> dict:
-    """Totals by law, type, status and difficulty (a case question counts once)."""
+    """Totals by law, type, status, difficulty and visibility (a case question counts once), and coverage."""
     return {
         "total": db.session.scalar(select(func.count(Question.id))) or 0,
         "by_law": counts(Question.law_slug), "by_type": counts(Question.type),
         "by_status": counts(Question.status),
         "by_difficulty": dict(sorted(counts(QuestionVersion.difficulty, join_version=True).items())),
         "by_visibility": {v: 0 for v in VISIBILITIES} | counts(Question.visibility),
+        "coverage": coverage_summary(bank_coverage()),
     }
 
 
