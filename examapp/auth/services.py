@@ -20,16 +20,21 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def authenticate(username: str, password: str, now: datetime) -> User | None:
-    """Return the user when the password is right and the account open; count failures."""
+    """Return the user when the password is right and the account open; slow down repeated failures.
+
+    Every answer costs one password hash, whether the account exists, is waiting out a delay or is
+    retired, so the time taken tells nothing about the account.
+    """
     user = db.session.scalar(select(User).where(User.username == username.strip()))
+    right = check_password_hash(user.password_hash if user and user.password_hash else _dummy_hash(),
+                                password)
     if user is None:
-        check_password_hash(_dummy_hash(), password)  # same work as a real check: no timing oracle
         audit.record("login_failed", target=username[:64], detail={"reason": "unknown"}, now=now)
         return None
     if user.is_locked(now):
         audit.record("login_refused_locked", actor=user, target=user.username, now=now)
         return None
-    if not user.check_password(password) or not user.can_log_in:
+    if not right or not user.can_log_in:
         register_failure(user, now)
         return None
     user.failed_logins = 0
@@ -44,13 +49,23 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(8), method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
+def failure_delay(failures: int) -> timedelta:
+    """The wait before the next try: none for the first few, then doubling up to a cap."""
+    free = current_app.config["LOGIN_FREE_FAILURES"]
+    if failures <= free:
+        return timedelta(0)
+    seconds = 2 ** min(failures - free - 1, 20)
+    return timedelta(seconds=min(seconds, current_app.config["LOGIN_MAX_DELAY_SECONDS"]))
+
+
 def register_failure(user: User, now: datetime) -> None:
+    """Count a failure and make the next try wait (never a long lock anyone could trigger)."""
     user.failed_logins = (user.failed_logins or 0) + 1
+    delay = failure_delay(user.failed_logins)
     detail = {"failures": user.failed_logins}
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-        detail["locked_until"] = user.locked_until.isoformat()
+    if delay:
+        user.locked_until = now + delay
+        detail["wait_seconds"] = int(delay.total_seconds())
     audit.record("login_failed", actor=user, target=user.username, detail=detail, now=now)
 
 

@@ -26,7 +26,10 @@ bp = Blueprint("auth", __name__)
 
 
 def _account_key() -> str:
-    return "login-account:" + (request.form.get("username") or "").strip().lower()
+    # Per account *and* address: one address cannot use the limit to shut an account out for everyone
+    # (failures slow the account down instead, see services.failure_delay).
+    account = (request.form.get("username") or "").strip().lower()
+    return f"login-account:{account}:{request.remote_addr}"
 
 
 def _safe_next(target: str | None) -> str:
