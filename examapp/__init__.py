@@ -29,6 +29,7 @@ BLUEPRINTS = (
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask application."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json.ensure_ascii = False  # Chinese as UTF-8 characters, not \u escapes: half the bytes on a slow line
     configure(app, config)
     init_extensions(app)
     register_blueprints(app)

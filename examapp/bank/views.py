@@ -178,7 +178,13 @@ def export():
                     headers={"Content-Disposition": "attachment; filename=questions.xlsx"})
 
 
-from . import views_coverage, views_import, views_review  # noqa: E402, F401  (more routes on the same blueprint)
+from . import (  # noqa: E402, F401  (more routes on the same blueprint)
+    views_corrections,
+    views_coverage,
+    views_import,
+    views_review,
+    views_trial,
+)
 
 
 @bp.context_processor

@@ -91,3 +91,26 @@ def regrade_run(exam_id: int, question_id: int):
         db.session.commit()
         flash(_("Regraded %(n)s attempt(s).", n=len(rows)), "success")
     return redirect(url_for("exams.regrade_list", exam_id=exam.id))
+
+
+@bp.route("/manage/<int:exam_id>/regrade/rule")
+@roles_required(*MANAGERS)
+def regrade_rule_preview(exam_id: int):
+    """Dry run: the finished attempts whose score would change under today's scoring rule."""
+    exam = load_exam(exam_id)
+    rows = regrade.rule_preview(exam)
+    codes = dict(db.session.execute(select(Question.id, Question.code).where(
+        Question.id.in_({item.question_id for row in rows for item, _mark in row.marks}))).all()) if rows else {}
+    db.session.rollback()  # a dry run changes nothing
+    return render_template("exams/regrade_rule.html", exam=exam, rows=rows, codes=codes, form=ConfirmForm())
+
+
+@bp.route("/manage/<int:exam_id>/regrade/rule", methods=["POST"])
+@roles_required(*MANAGERS)
+def regrade_rule_run(exam_id: int):
+    exam = load_exam(exam_id)
+    if ConfirmForm().validate_on_submit():
+        rows = regrade.rule_run(exam, current_user, utcnow())
+        db.session.commit()
+        flash(_("Rescored %(n)s attempt(s) under the current scoring rule.", n=len(rows)), "success")
+    return redirect(url_for("exams.regrade_list", exam_id=exam.id))
