@@ -83,6 +83,6 @@ def person_patch(user_id: int):
      responses={403: "not yours to manage"})
 def person_sessions_end(user_id: int):
     person = load_person(user_id, manage=True)
-    counts = end_all_access(current_user, person, utcnow(), reason="ended_by_admin", tokens=False)
+    counts = end_all_access(current_user, person, utcnow(), tokens=False)
     db.session.commit()
     return jsonify({"sessions_ended": counts["sessions"]})

@@ -62,10 +62,10 @@ def revoke_tokens(user: User, now: datetime) -> int:
     return db.session.execute(stmt.values(revoked_at=now)).rowcount or 0
 
 
-def end_all_access(actor: User | None, user: User, now: datetime, reason: str, *,
-                   tokens: bool = True) -> dict:
+def end_all_access(actor: User | None, user: User, now: datetime, *, tokens: bool = True,
+                   status: str | None = None) -> dict:
     """End user's sessions and (unless told not to) revoke their API tokens; audited."""
     counts = {"sessions": end_sessions(user, now), "tokens": revoke_tokens(user, now) if tokens else 0}
-    audit.record("sessions_ended", actor=actor, target=user.username, detail={**counts, "reason": reason},
-                 now=now)
+    detail = {**counts, "status": status} if status else counts
+    audit.record("sessions_ended", actor=actor, target=user.username, detail=detail, now=now)
     return counts

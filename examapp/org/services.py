@@ -133,7 +133,7 @@ def set_status(actor: User, user: User, status: str, now: datetime, *, reason: s
     db.session.flush()
     record_change(actor, user, status, before, now, reason=reason)
     if not user.can_log_in:
-        end_all_access(actor, user, now, reason=status)
+        end_all_access(actor, user, now, status=status)
     return user
 
 

@@ -155,7 +155,7 @@ def reset(user_id: int):
 def end_sessions(user_id: int):
     person = load_person(user_id, manage=True)
     if ConfirmForm().validate_on_submit():
-        counts = end_all_access(current_user, person, utcnow(), reason="ended_by_admin", tokens=False)
+        counts = end_all_access(current_user, person, utcnow(), tokens=False)
         db.session.commit()
         flash(_("Ended %(n)s log-in session(s) of %(account)s.", n=counts["sessions"], account=person.username),
               "success")
