@@ -21,6 +21,7 @@ from .services import (
     current_versions,
     filter_bank,
     question_dict,
+    question_warnings,
     retire_question,
     update_question,
     validate_question,
@@ -102,6 +103,8 @@ def save_form(form: QuestionForm, question: Question | None):
         for problem in problems:
             flash(problem, "error")
         return None
+    for warning in question_warnings(data):
+        flash(warning, "info")
     now = utcnow()
     if question is None:
         return create_question(data, current_user, now)
