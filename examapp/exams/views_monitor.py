@@ -11,7 +11,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..org.models import User
 from ..permissions import ADMIN, EXAMINER, HR, in_scope, roles_required
-from . import bp, regrade
+from . import bp, leaving, regrade
 from . import services as svc
 from .forms import ConfirmForm, OverrideForm
 from .models import Attempt
@@ -55,7 +55,8 @@ def evidence(attempt_id: int):
     if attempt is None or not in_scope(current_user, attempt.user.unit):
         raise NotFound(_("The page or item was not found."))
     return render_template("exams/evidence.html", attempt=attempt, exam=attempt.exam,
-                           events=attempt_events(attempt))
+                           events=attempt_events(attempt), duration=leaving.duration_text,
+                           grace=leaving.grace_seconds())
 
 
 @bp.route("/manage/<int:exam_id>/regrade")
