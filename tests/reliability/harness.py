@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import JSON, create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,15 +108,13 @@ def seed(url: str, learners: int, minutes: int = 3) -> World:
 
 def stored_answers(url: str, attempt_ids: list[int]) -> dict[tuple[int, int], tuple[object, int]]:
     """(attempt id, question id) -> (answer, answer_seq), read straight from the database."""
-    import json
-
     engine = create_engine(url)
+    query = text("SELECT attempt_id, question_id, answer, answer_seq FROM attempt_items").columns(answer=JSON)
     rows = {}
     with engine.connect() as conn:
-        for aid, qid, answer, seq in conn.execute(text(
-                "SELECT attempt_id, question_id, answer, answer_seq FROM attempt_items")):
+        for aid, qid, answer, seq in conn.execute(query):
             if aid in attempt_ids:
-                rows[(aid, qid)] = (json.loads(answer) if isinstance(answer, str) else answer, seq)
+                rows[(aid, qid)] = (answer, seq)
     engine.dispose()
     return rows
 
