@@ -10,7 +10,7 @@ from .. import audit
 from ..auth.services import generate_password
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..permissions import ADMIN, LEARNER, UNIT_ADMIN, in_scope
+from ..permissions import ADMIN, UNIT_ADMIN, can_manage_person
 from .demo import is_demo_account
 from .models import ImportBatch, User
 
@@ -29,9 +29,7 @@ def may_issue_password(actor: User, person: User) -> bool:
     """Unit admins give first passwords to learners in their subtree; staff accounts only the system admin."""
     if is_demo_account(person) or person.status != "active" or person.id == actor.id:
         return False
-    if actor.role == ADMIN:
-        return True
-    return actor.role == UNIT_ADMIN and person.role == LEARNER and in_scope(actor, person.unit)
+    return can_manage_person(actor, person)  # the house rule: staff accounts are the system admin's alone
 
 
 def load_batch(actor: User, batch_id: int) -> ImportBatch:
