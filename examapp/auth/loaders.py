@@ -8,6 +8,7 @@ from ..errors import error_response, http_message
 from ..extensions import db, login_manager
 from ..org.models import User
 from .models import ApiToken, hash_token
+from .sessions import is_live
 
 
 @login_manager.user_loader
@@ -16,7 +17,9 @@ def load_user(user_id: str) -> User | None:
     if not user_pk.isdigit():
         return None
     user = db.session.get(User, int(user_pk))
-    if user is None or str(user.session_version or 0) != (version or "0"):
+    if user is None or str(user.session_version or 0) != (version or "0") or not user.can_log_in:
+        return None
+    if not is_live(user, utcnow()):  # logged out, ended by an admin, or expired on the server
         return None
     return user
 

@@ -14,6 +14,7 @@ from ..org.models import User
 from .bank_source import rule_pool
 from .draw import RULE_FILTERS, VARIANTS, variants_present
 from .models import IN_PROGRESS, LEAVE_POLICIES, OVERRIDE_KINDS, Attempt, Exam, ExamOverride
+from .publish_check import audience_problems, mark_problems
 from .queries import counted_attempt  # noqa: F401  (re-exported for reports and records)
 
 EXAM_FIELDS = ("title", "year", "opens_at", "closes_at", "makeup_opens_at", "makeup_closes_at", "duration_minutes",
@@ -146,15 +147,26 @@ def check_blueprint(exam: Exam) -> list[RuleCheck]:
     return checks
 
 
+def short_rule(check: RuleCheck) -> str:
+    section = check.rule.get("section") or _("rule %(n)s", n=check.index + 1)
+    return _("%(section)s needs %(needed)s questions, the bank can give %(available)s", section=section,
+             needed=check.needed, available=max(check.available, 0))
+
+
 def publish(exam: Exam, actor: User, now: datetime) -> list[RuleCheck]:
     """Publish when every rule can be filled from active questions not under review."""
     checks = check_blueprint(exam)
     if not checks:
         raise Conflict(_("Add at least one rule to the paper before publishing."), code="empty_blueprint")
-    if not all(c.ok for c in checks):
-        raise Conflict(_("The question bank cannot fill every rule; see the check below."), code="bank_short")
+    if short := [c for c in checks if not c.ok]:
+        raise Conflict(_("The question bank cannot fill every rule: %(rules)s. Add questions or change the rules.",
+                         rules="；".join(short_rule(c) for c in short)), code="bank_short")
     if "default" not in variants_present(exam.blueprint):
         raise Conflict(_("The paper needs rules for everyone (the default paper)."), code="no_default_paper")
+    if problems := mark_problems(exam, variant_totals(exam)):
+        raise Conflict(" ".join(problems), code="marks_out_of_reach")
+    if problems := audience_problems(exam):
+        raise Conflict(" ".join(problems), code="empty_audience")
     exam.status, exam.published_at, exam.updated_at = "published", now, now
     record("exam.publish", actor=actor, target=f"exam:{exam.id}",
            detail={"totals": {k: [n, str(p)] for k, (n, p) in variant_totals(exam).items()}}, now=now)

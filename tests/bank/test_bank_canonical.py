@@ -57,6 +57,15 @@ _UNIT = re.compile(r"^(个工作日|个月|日|天|年|周岁|人|名)")
 
 
 @pytest.mark.parametrize("code", sorted(BLANKS))
+def test_each_blank_writes_one_form_per_meaning(code):
+    """七日 already accepts 7日, 七天 and 7天: list only forms that mean something else (七个工作日)."""
+    for blank in BLANKS[code]["answer"]:
+        meanings = [canonical(form) for form in blank]
+        assert len(set(meanings)) == len(meanings), (
+            f"{code}: {blank} lists forms of the same meaning; keep one (see question_bank/README.md)")
+
+
+@pytest.mark.parametrize("code", sorted(BLANKS))
 def test_blanks_with_different_keys_do_not_collide(code):
     """Two blanks whose examiner wrote different keys must not come to mean the same."""
     blanks = BLANKS[code]["answer"]

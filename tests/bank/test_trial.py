@@ -92,3 +92,12 @@ def test_csrf_is_required(blank, org, app):
     assert client.post(url, data={"answer": ["七日", "x"], "csrf_token": token}).status_code == 200
     assert client.post("/bank/try-blank", json={"key": "七日", "answers": ["七日"]},
                        headers={"X-CSRFToken": token}).status_code == 200
+
+
+def test_the_editor_names_a_form_the_scorer_already_accepts(library, untangle, org, login):  # noqa: F811
+    client = login(org.examiner)
+    form = {"type": "blank", "stem": "应当在____内作出处理决定。", "answer": "七日/7天", "explanation": "第五十六条。",
+            "basis": "《行政处罚法》第五十六条", "difficulty": 2, "tags": "", "audience": "all", "status": "active"}
+    response = client.post("/bank/questions/new", data=form, follow_redirects=True)
+    assert response.status_code == 200 and "7天" in response.get_data(as_text=True)
+    assert "七日" in response.get_data(as_text=True)

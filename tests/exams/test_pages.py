@@ -8,6 +8,7 @@ from examapp.audit import AuditEvent
 from examapp.exams import attempts, leaving
 from examapp.exams.models import Exam, ExamOverride
 from examapp.extensions import db
+from tests.factories import make_user
 
 from .conftest import make_exam
 
@@ -147,6 +148,11 @@ def test_examiner_creates_adds_rules_and_publishes(org, bank, login):
     db.session.expire_all()
     assert db.session.get(Exam, exam.id).blueprint == [{"variant": "default", "section": "单选", "type": "single",
                                                         "count": 5, "points": "20"}]
+    client.post(f"/exams/manage/{exam.id}/publish")
+    db.session.expire_all()
+    assert not db.session.get(Exam, exam.id).is_published  # no law-enforcement officer yet: nobody to take it
+    make_user("officer1", org.village_a, is_enforcement=True)
+    db.session.commit()
     client.post(f"/exams/manage/{exam.id}/publish")
     db.session.expire_all()
     assert db.session.get(Exam, exam.id).is_published
