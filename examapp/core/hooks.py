@@ -40,6 +40,8 @@ def register(app) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
-        if current_user.is_authenticated:
+        # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
+        # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
+        if not current_user.is_anonymous:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
