@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
-from .config import apply_time_zone, base_config, check_production, trusted_proxies
+from .config import apply_time_zone, base_config, check_production, ensure_sqlite_folder, trusted_proxies
 
 BLUEPRINTS = (
     "examapp.core.views",
@@ -47,6 +47,7 @@ def configure(app: Flask, config: dict | None) -> None:
         app.config.update(config)
     apply_time_zone(app.config)
     check_production(app.config)
+    ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     proxies = trusted_proxies(app.config)
     if proxies:
         # Only the last `proxies` hops are believed: a client cannot forge its address past them.
