@@ -216,3 +216,23 @@ def test_the_desktop_keeps_the_whole_paper(live_server, desktop):
     assert desktop.get_by_test_id("pager").is_hidden()
     assert desktop.get_by_test_id("view-all").get_attribute("aria-pressed") == "true"
     assert axe_violations(desktop) == []
+
+
+def small_links_in_main(page) -> list[str]:
+    return page.evaluate(SMALL_TARGETS_JS.replace("'a[href], ", "'main a[href], "))
+
+
+def test_statute_lists_and_contents_are_44px_targets(live_server, phone):
+    base = live_server["url"]
+    log_in(phone, base, "grid15")
+    phone.goto(f"{base}/study/")
+    titles = phone.locator(".law-list a")
+    assert titles.count() >= 10
+    assert small_links_in_main(phone) == []
+    assert axe_violations(phone) == []
+    titles.first.click()
+    phone.wait_for_selector(".toc-articles a")
+    assert small_links_in_main(phone) == []
+    assert axe_violations(phone) == []
+    phone.goto(f"{base}/study/cases")
+    assert small_links_in_main(phone) == []
