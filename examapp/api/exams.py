@@ -71,7 +71,8 @@ def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False)
 
 @bp.route("/exams")
 @login_required
-@doc("Exams open to this account, with attempts left and why one cannot be started", roles="any user")
+@doc("Exams open to this account, with attempts left, why one cannot be started and what leaving the exam "
+     "page does (leave_policy: kind record|warn|submit, limit, text)", roles="any user")
 def my_exams():
     now = utcnow()
     rows = []
@@ -82,7 +83,9 @@ def my_exams():
                      "pass_mark": num(exam.pass_mark), "attempts_used": situation.attempts_used,
                      "attempts_left": situation.attempts_left, "can_start": situation.can_start,
                      "in_progress_attempt_id": situation.open_attempt.id if situation.open_attempt else None,
-                     "status": situation.reason, "message": standing_message(situation)})
+                     "status": situation.reason, "message": standing_message(situation),
+                     "leave_policy": {"kind": exam.leave_policy, "limit": exam.leave_limit,
+                                      "text": leaving.policy_text(exam)}})
     db.session.commit()
     return jsonify({"exams": rows})
 
