@@ -41,16 +41,12 @@ def register(app) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
-<<<<<<< HEAD
+        # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
+        # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
         try:
-            personal = current_user.is_authenticated
+            personal = not current_user.is_anonymous
         except SQLAlchemyError:  # the database is down (a 503 is on its way): never cache that either
             personal = True
         if personal:
-=======
-        # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
-        # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
-        if not current_user.is_anonymous:
->>>>>>> main
             response.headers.setdefault("Cache-Control", "no-store")
         return response
