@@ -1,5 +1,6 @@
 """Fast reliability items that run in `make test` (catalogue R-03 fast, R-09, R-10, C-03, C-04)."""
 
+import tempfile
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from tests.conftest import make_app
 from tests.exams.conftest import right_answers, start
 from tests.factories import PASSWORD, make_user
 
-DOWN = {"sqlite": "sqlite:////nonexistent-examapp-folder/examapp.sqlite",
+DOWN = {"sqlite": "sqlite:///" + tempfile.gettempdir(),  # a folder, not a database file: it cannot be opened
         "postgresql": "postgresql+psycopg://postgres@127.0.0.1:1/examapp_down"}
 
 
