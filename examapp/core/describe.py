@@ -29,7 +29,6 @@ ACTIONS = {
     "bank.review_flagged": _l("Questions held for review after an amendment"),
     "bank.review_confirmed": _l("Review: question confirmed"), "bank.review_edited": _l("Review: question edited"),
     "exam.create": _l("Exam created"), "exam.publish": _l("Exam published"), "exam.unpublish": _l("Exam withdrawn"),
-    "exam.publish_override": _l("Exam published despite warnings"),
     "exam.override": _l("Exception granted"), "exam.regrade": _l("Exam regraded"),
     "certificate.download": _l("Certificate downloaded"), "certificate.zip": _l("Certificates downloaded (zip)"),
     "certificate.revoke": _l("Certificate revoked"), "certificate.reconcile": _l("Certificates reconciled"),
