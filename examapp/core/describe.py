@@ -66,7 +66,7 @@ VERSION_NOTES = {"created": _l("Created"), "edited": _l("Edited"), "imported": _
                  "api": _l("Changed through the API"), "amendment confirmed": _l("Confirmed after an amendment"),
                  "edited after amendment": _l("Edited after an amendment")}
 
-TARGET_KINDS = {"exam": _l("Exam"), "year": _l("Year"), "case": _l("Case study"),
+TARGET_KINDS = {"exam": _l("Exam"), "year": _l("Year"), "case": _l("Case study"), "import": _l("Import batch"),
                 "study_session": _l("Organised study"), "practice": _l("Practice")}
 
 

@@ -71,7 +71,24 @@ def test_one_tap_submits_while_the_cursor_is_still_in_the_last_blank(live_server
         inputs.nth(n).press_sequentially(item["key"][n][0])
     assert phone.evaluate("() => document.activeElement.matches('input[data-blank]')")
 
-    submit_with_one_tap(phone)
+    # Hold the submit request to see the progress, and note the order in which requests leave the page.
+    sent, held = [], []
+    phone.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
+    phone.route("**/api/v1/attempts/*/submit", lambda route: held.append(route))
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.get_by_test_id("submit-exam").tap()
+    phone.wait_for_function("() => document.getElementById('submit-exam').disabled")
+    phone.wait_for_function("() => document.getElementById('submit-exam').textContent.includes('正在发送答案并交卷')")
+    for _ in range(100):
+        if held:
+            break
+        phone.wait_for_timeout(100)
+    assert held, "the submit request never left the page"
+    saves = [n for n, line in enumerate(sent) if line.startswith("PUT") and f"/answers/{item['question_id']}" in line]
+    submits = [n for n, line in enumerate(sent) if line.startswith("POST") and line.endswith("/submit")]
+    assert saves and submits and max(saves) < submits[0], sent  # the blank's save went out first
+    held[0].continue_()
+    phone.wait_for_selector("[data-testid=result]")
     review = phone.get_by_test_id(f"review-{position}")
     assert "right" in review.get_attribute("class").split(), review.inner_text()
     assert item["key"][-1][0] in phone.get_by_test_id(f"review-answer-{position}").inner_text()

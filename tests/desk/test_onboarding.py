@@ -66,6 +66,8 @@ def test_the_system_admin_also_serves_staff_accounts_as_xlsx(org, login, client)
     assert list(sheet.iter_rows(max_row=1, values_only=True))[0][3] == "一次性密码"
     assert can_log_in_and_must_change(client, "zhangfz", rows["zhangfz"][3])
     assert db.session.get(ImportBatch, batch_id).passwords_issued_count == 3
+    log = login(org.admin).get("/audit/?action=passwords_issued").get_data(as_text=True)
+    assert "批量发放一次性密码" in log and f"导入批次 {batch_id}" in log and "数量: 3" in log
 
 
 def test_a_second_issue_replaces_the_first_and_says_so(org, login, client):
