@@ -5,6 +5,8 @@ held by cadre1 (a learner in the town office), the statute library, a question b
 session in 东山村 and a case study. Roles: anonymous, learner (cadre1, the attempt's owner), another
 learner (grid1 in 东山村), HR (scoped to the town), the unit admin of 东山村, the examiner, the admin.
 Every route the app defines must be listed here or in PUBLIC, so each feature extends the matrix.
+The world is built once per module; each case runs in a transaction that is rolled back afterwards
+(tests/functional/rollback.py), so a case that submits, resets or retires something leaves no trace.
 """
 
 import re
