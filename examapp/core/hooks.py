@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..errors import error_response
 
 OPEN_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.login", "static", "core.set_language",
+                  "core.service_worker", "core.manifest", "core.favicon", "core.offline",
                   "core.health", "api.openapi", "records.verify", "records.verify_lookup",
                   "api.certificate_verify_api"}
 
