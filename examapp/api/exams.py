@@ -12,9 +12,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import utcnow
+from ..db import lock_for_writing, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
+from ..exams import leaving
 from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.models import Attempt, Exam
 from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_json, result_json, standing_message
@@ -52,7 +53,13 @@ def retrying(action, tries: int = 4):
 
 
 def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False) -> Attempt:
-    """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either."""
+    """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either.
+
+    share_lock: the caller writes to the attempt; a concurrent submit must wait for it (FOR SHARE on
+    PostgreSQL, the write lock on SQLite), so that its check of the state still holds when it writes.
+    """
+    if share_lock:
+        lock_for_writing(db.session)
     stmt = select(Attempt).where(Attempt.id == attempt_id)
     attempt = db.session.scalar(stmt.with_for_update(read=True) if share_lock else stmt)
     allowed = attempt is not None and (can_write_attempt(current_user, attempt) if write
@@ -64,7 +71,8 @@ def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False)
 
 @bp.route("/exams")
 @login_required
-@doc("Exams open to this account, with attempts left and why one cannot be started", roles="any user")
+@doc("Exams open to this account, with attempts left, why one cannot be started and what leaving the exam "
+     "page does (leave_policy: kind record|warn|submit, limit, text)", roles="any user")
 def my_exams():
     now = utcnow()
     rows = []
@@ -75,7 +83,9 @@ def my_exams():
                      "pass_mark": num(exam.pass_mark), "attempts_used": situation.attempts_used,
                      "attempts_left": situation.attempts_left, "can_start": situation.can_start,
                      "in_progress_attempt_id": situation.open_attempt.id if situation.open_attempt else None,
-                     "status": situation.reason, "message": standing_message(situation)})
+                     "status": situation.reason, "message": standing_message(situation),
+                     "leave_policy": {"kind": exam.leave_policy, "limit": exam.leave_limit,
+                                      "text": leaving.policy_text(exam)}})
     db.session.commit()
     return jsonify({"exams": rows})
 
@@ -154,14 +164,24 @@ def read_attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/events", methods=["POST"])
 @login_required
-@doc("Record leaving or returning to the exam page (evidence for the examiner)", roles="owner",
-     body={"type": "object", "properties": {"kind": {"enum": list(service.EVENT_KINDS)},
-                                            "client_at": {"type": "string"}}})
+@doc("Record leaving or returning to the exam page (evidence for the examiner). A return closes the open "
+     "leave: it counts when it lasted at least a few seconds (server times) and the exam's leave policy applies "
+     "(record, warn, or submit after too many leaves)", roles="owner",
+     body={"type": "object", "required": ["kind"], "properties": {
+         "kind": {"enum": list(leaving.EVENT_KINDS)}, "client_at": {"type": "string"},
+         "away_ms": {"type": "integer", "description": "optional: how long the device says it was away"}}},
+     responses={200: "{state, leaves (counted so far), counted (this return counted: true/false; null for a "
+                     "leave), away_seconds, message (the warning to show, empty when there is none)}"})
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request.get_json(silent=True) or {}
-    if body.get("kind") not in service.EVENT_KINDS:
+    if body.get("kind") not in leaving.EVENT_KINDS:
         raise Invalid(str(API_MESSAGES["invalid"]))
-    service.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""))
+    away_ms = body.get("away_ms")
+    away_ms = away_ms if isinstance(away_ms, int) and not isinstance(away_ms, bool) and away_ms >= 0 else None
+    comeback = leaving.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""), away_ms)
     db.session.commit()
-    return jsonify({"state": attempt.state})
+    return jsonify({"state": attempt.state, "leaves": attempt.leave_count,
+                    "counted": comeback.counted if comeback else None,
+                    "away_seconds": comeback.away_seconds if comeback else None,
+                    "message": comeback.message if comeback else ""})

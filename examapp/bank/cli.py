@@ -72,12 +72,14 @@ def export_command(file: Path, law: str | None):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
-def import_command(file: Path, dry_run: bool, skip_unsupported: bool):
-    """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing."""
+@click.option("--skip-duplicates", is_flag=True,
+              help="Import the rest when some questions duplicate another in the file or the bank; list them.")
+def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_duplicates: bool):
+    """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing unless told to skip."""
     with library.request_context():
         try:
             report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
-                                      skip_unsupported=skip_unsupported)
+                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates)
         except DomainError as exc:
             db.session.rollback()
             click.echo(f"{file.name}: {exc.message}", err=True)

@@ -39,12 +39,28 @@ class QuestionForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("File (.xlsx, .csv, .gift, Aiken .txt, .yaml or .json)"), validators=[FileRequired()])
     skip_unsupported = BooleanField(_l("Skip question types this system does not have"))
+    skip_duplicates = BooleanField(_l("Skip questions that duplicate another in the file or the bank"))
 
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
     skip_unsupported = HiddenField()
+    skip_duplicates = HiddenField()
 
 
 class ConfirmForm(FlaskForm):
     """A bare form: only the CSRF token."""
+
+
+class ReportForm(FlaskForm):
+    """A learner's error report (纠错); where the question was shown travels in the query string."""
+
+    reason = SelectField(_l("What is wrong?"), choices=[])
+    detail = TextAreaField(_l("Details (optional, up to 500 characters)"), validators=[Optional(), Length(max=500)])
+
+
+class ResolveForm(FlaskForm):
+    """An examiner's answer to the open reports of one question."""
+
+    reply = TextAreaField(_l("Reply to the learners"), validators=[Optional(), Length(max=1000)])
+    action = HiddenField()

@@ -21,6 +21,7 @@ from .services import (
     current_versions,
     filter_bank,
     question_dict,
+    question_warnings,
     retire_question,
     update_question,
     validate_question,
@@ -48,6 +49,20 @@ def filtered_stmt(args: dict):
                        type=args["type"] or None, difficulty=int(args["difficulty"]) if args["difficulty"] else None,
                        status=args["status"] or None, tag=args["tag"] or None, audience=args["audience"] or None,
                        search=args["q"] or None, lacking_basis=args["nobasis"] == "1")
+
+
+def commit_or_flash(action):
+    """Run one service call and commit; on a broken rule roll back, flash why and return its status."""
+    from ..errors import DomainError
+
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return None, exc.status
+    db.session.commit()
+    return result, None
 
 
 def get_question(question_id: int) -> Question:
@@ -102,6 +117,8 @@ def save_form(form: QuestionForm, question: Question | None):
         for problem in problems:
             flash(problem, "error")
         return None
+    for warning in question_warnings(data):
+        flash(warning, "info")
     now = utcnow()
     if question is None:
         return create_question(data, current_user, now)
@@ -178,7 +195,14 @@ def export():
                     headers={"Content-Disposition": "attachment; filename=questions.xlsx"})
 
 
-from . import views_coverage, views_import, views_review  # noqa: E402, F401  (more routes on the same blueprint)
+from . import (  # noqa: E402, F401  (more routes on the same blueprint)
+    views_corrections,
+    views_coverage,
+    views_drafts,
+    views_import,
+    views_review,
+    views_trial,
+)
 
 
 @bp.context_processor

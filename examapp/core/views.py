@@ -59,11 +59,11 @@ def inject_user_helpers():
     from flask_babel import get_locale
 
     from .. import permissions
+    from .describe import version_note
     from .nav import bottom_tab, nav_items, role_label, status_label
 
     return {"get_locale": get_locale, "perm": permissions, "nav_items": nav_items, "role_label": role_label,
-            "bottom_tab": bottom_tab,
-            "status_label": status_label}
+            "bottom_tab": bottom_tab, "status_label": status_label, "version_note": version_note}
 
 
 @bp.app_template_filter("figure")

@@ -13,6 +13,7 @@ class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     unit_id = SelectField(_l("Unit"), coerce=int)
     role = SelectField(_l("Role"))
+    scope_unit_id = SelectField(_l("What an HR account sees"), coerce=int, default=0)
     position = StringField(_l("Position"), validators=[Optional(), Length(max=80)])
     rank = StringField(_l("Rank"), validators=[Optional(), Length(max=80)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Regexp(r"^1\d{10}$", message=_l(
@@ -36,11 +37,8 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
+class IssuePasswordsForm(FlaskForm):
+    """Issue one-time passwords for an import, as a slip sheet to print or a spreadsheet."""
 
-    action = StringField(_l("Event"), validators=[Optional(), Length(max=60)])
-    actor = StringField(_l("Account"), validators=[Optional(), Length(max=64)])
-    date_from = StringField(_l("From (YYYY-MM-DD)"), validators=[Optional(), Length(max=10)])
-    date_to = StringField(_l("To (YYYY-MM-DD)"), validators=[Optional(), Length(max=10)])
+    format = SelectField(_l("Give me"), default="pdf", choices=[
+        ("pdf", _l("Slips to print and cut (PDF, eight per A4 page)")), ("xlsx", _l("A spreadsheet (.xlsx)"))])
