@@ -12,7 +12,7 @@ from .views import bp
 
 # What the service worker stores on install: the shell every page needs and the offline page.
 PRECACHE_STATIC = ("css/site.css", "css/shell.css", "css/study.css", "js/site.js", "js/study.js",
-                   "js/offline.js", "js/keep.js", "icons/icon-192.png", "icons/favicon-32.png")
+                   "js/offline.js", "js/keep.js", "js/speak.js", "icons/icon-192.png", "icons/favicon-32.png")
 
 
 def static_folder() -> Path:
