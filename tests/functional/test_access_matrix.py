@@ -22,6 +22,7 @@ from tests.functional.rollback import rolled_back
 from tests.functional.world import build_world, untangle_bank, village_staff
 
 PUBLIC = {"static", "auth.login", "auth.logout", "core.health", "core.set_language", "api.openapi",
+          "core.service_worker", "core.manifest", "core.favicon", "core.offline",
           "records.verify", "records.verify_lookup", "api.certificate_verify_api"}
 WHO = ("anonymous", "cadre1", "grid1", "hr", "unitadmin", "examiner", "admin")
 SAMPLES = {"slug": "supervision-law-2024", "other": "supervision-law-2018", "number": "1",
@@ -45,6 +46,7 @@ MATRIX = {
     "api.certificate_pdf_api": ("GET", (401, 200, 403, 200, 403, 403, 200)),
     "api.exam_report_api": ("GET", (401, 403, 403, 200, 200, 403, 200)),
     "api.heartbeat": ("POST", (401, 422, 422, 422, 422, 422, 422)),
+    "api.offline_time": ("POST", (401, 422, 422, 422, 422, 422, 422)),
     "api.laws": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.me": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.my_exams": ("GET", (401, 200, 200, 200, 200, 200, 200)),
