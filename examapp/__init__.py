@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
+from . import http
 from .config import apply_time_zone, base_config, check_production, trusted_proxies
 
 BLUEPRINTS = (
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.json.ensure_ascii = False  # Chinese as UTF-8 characters, not \u escapes: half the bytes on a slow line
     configure(app, config)
+    http.install(app)
     init_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)

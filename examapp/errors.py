@@ -3,6 +3,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -76,6 +77,16 @@ def register(app) -> None:
         db.session.rollback()
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "error"), http_message(status))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(StatementError)
+    def handle_out_of_range(exc: Exception):
+        # A number or text the database cannot hold (e.g. an id of 2**64 in a query string): bad input.
+        if isinstance(exc, StatementError) and not (
+                isinstance(exc, DataError) or isinstance(exc.orig, OverflowError)):
+            return handle_unexpected(exc)
+        db.session.rollback()
+        return error_response(400, "bad_request", http_message(400))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

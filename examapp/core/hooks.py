@@ -42,4 +42,8 @@ def register(app) -> None:
         )
         if current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("ENV_NAME") == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+
         return response
