@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint translations setup clean bench
+.PHONY: run test test-browser lint translations setup clean bench reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: setup
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Fault and load runs of the app under gunicorn (tests/reliability, marker `reliability`; README "Reliability"):
+# kill -9 of workers, a private PostgreSQL cluster restarted, a SQLite writer hog. DATABASE_URL picks the database.
+reliability: setup
+	$(BIN)/pytest -m reliability tests/reliability $(PYTEST_ARGS)
 
 test-browser: setup
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)

@@ -69,15 +69,27 @@ def measure_app(url: str, fixtures: dict) -> dict:
         save_file = RUN_DIR / "save.txt"
         save_file.write_text("".join(f"{p['attempt_id']} {p['token']} "
                                      + ",".join(f"{q}:{t}" for q, t in p["items"]) + "\n" for p in papers))
-        figures = {"start": start,
-                   "save": serve.wrk(port, "save.lua", SETTINGS, {"BENCH_SAVE_FILE": str(save_file)}),
-                   "page": serve.wrk(port, "page.lua", SETTINGS, {"BENCH_SAVE_FILE": str(save_file)})}
-        figures["practice"] = client.practice_round_trips(port, learners[n], start_one(port, exam_id, learners[n]),
-                                                          SETTINGS["practice"])
-        figures["submit"] = client.submit_attempts(port, papers)
-        figures["sync"] = client.synchronised_start(port, exam_id, learners[n + 1:n + 1 + sync])
-    figures["sync"]["attempts"] = attempts_per_user(url, [x["id"] for x in learners[n + 1:n + 1 + sync]], exam_id)
+        figures = {"start": start}
+        if wanted("save"):
+            figures["save"] = serve.wrk(port, "save.lua", SETTINGS, {"BENCH_SAVE_FILE": str(save_file)})
+        if wanted("page"):
+            figures["page"] = serve.wrk(port, "page.lua", SETTINGS, {"BENCH_SAVE_FILE": str(save_file)})
+        if wanted("practice"):
+            figures["practice"] = client.practice_round_trips(
+                port, learners[n], start_one(port, exam_id, learners[n]), SETTINGS["practice"])
+        if wanted("submit"):
+            figures["submit"] = client.submit_attempts(port, papers)
+        if wanted("sync"):
+            figures["sync"] = client.synchronised_start(port, exam_id, learners[n + 1:n + 1 + sync])
+    if "sync" in figures:
+        figures["sync"]["attempts"] = attempts_per_user(url, [x["id"] for x in learners[n + 1:n + 1 + sync]], exam_id)
     return figures
+
+
+def wanted(part: str) -> bool:
+    """BENCH_ONLY=save,page (while developing) runs only those parts; the default runs all of them."""
+    only = os.environ.get("BENCH_ONLY", "")
+    return not only or part in only.split(",")
 
 
 def start_one(port: int, exam_id: int, learner: dict) -> dict:

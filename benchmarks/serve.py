@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WRK_DIR = ROOT / "benchmarks" / "wrk"
 EXAMAPP, CEILING = "wsgi:app", "benchmarks.ceiling.app:app"
 WORKERS = os.environ.get("BENCH_WORKERS", "4")  # README: gunicorn -w 4
+running: list[int] = []  # gunicorn master pids, for a profiler (benchmarks/profile_save.py)
 
 
 def gunicorn() -> str | None:
@@ -53,6 +54,7 @@ def gunicorn_app(app: str, url: str, ready_path: str):
     log = open(ROOT / "benchmarks" / ".run" / f"gunicorn-{app.split('.')[0].split(':')[0]}.log", "w")  # noqa: SIM115
     process = subprocess.Popen([gunicorn(), "-w", WORKERS, "-b", f"127.0.0.1:{port}", app], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)
+    running.append(process.pid)
     try:
         wait_ready(port, ready_path, process)
         # One warm-up pass so every worker has imported and connected before measuring.
@@ -68,6 +70,7 @@ def gunicorn_app(app: str, url: str, ready_path: str):
             process.kill()
             process.wait()
         log.close()
+        running.remove(process.pid)
 
 
 def wrk(port: int, script: str, settings: dict, env: dict | None = None) -> dict:

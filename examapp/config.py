@@ -67,6 +67,19 @@ def trusted_proxies(config: dict) -> int:
     return int(value)
 
 
+def ensure_sqlite_folder(uri: str) -> None:
+    """Create the folder of a SQLite file (instance/ on a fresh checkout) so the first command works.
+
+    Without it `flask db upgrade` before `make run` dies with "unable to open database file".
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not url.database.startswith("file:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+
+
 def check_production(config: dict) -> None:
     """Refuse settings that are unsafe in production."""
     if config.get("ENV_NAME") != "production":

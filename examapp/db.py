@@ -40,6 +40,22 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+def lock_for_writing(session) -> None:
+    """On SQLite, take the database's write lock now, before this transaction reads what it will check.
+
+    Python's sqlite3 driver runs reads outside a transaction until the first INSERT/UPDATE/DELETE, so a
+    request that checks "still open?" and then writes could act on a state another process has just changed
+    (an answer stored after the submit scored the paper). BEGIN IMMEDIATE waits (busy_timeout) for the other
+    writer instead. PostgreSQL callers lock rows (FOR SHARE / FOR UPDATE) and need nothing here.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:  # a write earlier in this transaction already holds the lock
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""

@@ -1,9 +1,10 @@
 """Domain exceptions and their mapping to HTML pages and JSON errors."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -42,8 +43,9 @@ class Invalid(DomainError):
 HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-    422: "validation_error", 429: "too_many_requests", 500: "internal_error",
+    422: "validation_error", 429: "too_many_requests", 500: "internal_error", 503: "unavailable",
 }
+RETRY_AFTER_SECONDS = 5  # a PostgreSQL restart or a SQLite writer queue clears within seconds
 
 
 def wants_json() -> bool:
@@ -88,6 +90,25 @@ def register(app) -> None:
         db.session.rollback()
         return error_response(400, "bad_request", http_message(400))
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def handle_database_unavailable(exc: Exception):
+        # The database restarted, refused a connection or stayed locked past the busy timeout. The transaction
+        # was rolled back (or never reached the database), so the client sends the same request again: answer
+        # saves carry a sequence number, which makes a repeat harmless. Never a traceback, never a 500.
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it on the next checkout
+            db.session.invalidate()
+        app.logger.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
+        message = http_message(503)
+        try:
+            response = make_response(*error_response(503, "unavailable", message))
+        except Exception:  # the page layout itself needs the database (menu, account): answer in plain text
+            response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         db.session.rollback()
@@ -108,5 +129,6 @@ def http_message(status: int) -> str:
         422: _("Some input is invalid."),
         429: _("Too many requests. Please wait and try again."),
         500: _("Something went wrong on the server. Please try again later."),
+        503: _("The service is busy for a moment. Please try again in a few seconds."),
     }
     return messages.get(status, _("Something went wrong on the server. Please try again later."))

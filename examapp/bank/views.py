@@ -51,6 +51,20 @@ def filtered_stmt(args: dict):
                        search=args["q"] or None, lacking_basis=args["nobasis"] == "1")
 
 
+def commit_or_flash(action):
+    """Run one service call and commit; on a broken rule roll back, flash why and return its status."""
+    from ..errors import DomainError
+
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return None, exc.status
+    db.session.commit()
+    return result, None
+
+
 def get_question(question_id: int) -> Question:
     question = db.session.get(Question, question_id)
     if question is None:
@@ -184,6 +198,7 @@ def export():
 from . import (  # noqa: E402, F401  (more routes on the same blueprint)
     views_corrections,
     views_coverage,
+    views_drafts,
     views_import,
     views_review,
     views_trial,

@@ -7,13 +7,12 @@ from flask_login import current_user, login_required
 
 from ..core.nav import register_nav
 from ..db import utcnow
-from ..errors import DomainError
 from ..extensions import db
 from ..permissions import can_manage_bank
 from . import corrections
 from .forms import ReportForm, ResolveForm
 from .models import REPORT_OPEN, REPORT_REASONS, Question
-from .views import bp, staff
+from .views import bp, commit_or_flash, staff
 
 register_nav("bank.reports_queue", _l("Error reports"), _l("Questions learners say are wrong: fix or reply"),
              allowed=can_manage_bank, order=32)
@@ -40,14 +39,10 @@ def report_new():
     existing = corrections.open_report(current_user.id, question_id)
     status = 200
     if form.validate_on_submit():
-        try:
-            corrections.file_report(current_user, version, source, attempt_id, form.reason.data, form.detail.data, now)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            status = exc.status
-        else:
-            db.session.commit()
+        _report, failed = commit_or_flash(lambda: corrections.file_report(
+            current_user, version, source, attempt_id, form.reason.data, form.detail.data, now))
+        status = failed or status
+        if not failed:
             flash(_("Thank you. An examiner will look at the question and reply here."), "success")
             return redirect(url_for("bank.my_reports"))
     elif form.is_submitted():
@@ -85,12 +80,9 @@ def resolve_reports(question_id: int):
     form = ResolveForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        closed = corrections.resolve(question, form.action.data, form.reply.data, current_user, utcnow())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    closed, failed = commit_or_flash(
+        lambda: corrections.resolve(question, form.action.data, form.reply.data, current_user, utcnow()))
+    if failed:
         return redirect(url_for("bank.question_reports", question_id=question.id))
-    db.session.commit()
     flash(_("%(n)s report(s) closed; the learners can read your reply.", n=len(closed)), "success")
     return redirect(url_for("bank.reports_queue"))

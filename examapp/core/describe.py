@@ -20,14 +20,15 @@ ACTIONS = {
     "login": _l("Logged in"), "login_failed": _l("Log-in failed"),
     "login_refused_locked": _l("Log-in refused (locked)"),
     "logout": _l("Logged out"), "password_changed": _l("Password changed"), "password_reset": _l("Password reset"),
-    "token_issued": _l("API token issued"),
-    "sessions_ended": _l("Log-in sessions ended"), "role_changed": _l("Role changed"),
+    "token_issued": _l("API token issued"), "sessions_ended": _l("Log-in sessions ended"),
+    "role_changed": _l("Role changed"),
     "people_imported": _l("People imported"), "passwords_issued": _l("One-time passwords issued"),
     "bank.import": _l("Questions imported"), "bank.export": _l("Questions exported"),
-    "bank.retire": _l("Question retired"), "bank.review_flagged": _l("Questions held for review after an amendment"),
+    "bank.retire": _l("Question retired"),
+    "bank.drafts": _l("Question drafts made from an article"),
+    "bank.review_flagged": _l("Questions held for review after an amendment"),
     "bank.review_confirmed": _l("Review: question confirmed"), "bank.review_edited": _l("Review: question edited"),
     "exam.create": _l("Exam created"), "exam.publish": _l("Exam published"), "exam.unpublish": _l("Exam withdrawn"),
-    "exam.publish_override": _l("Exam published despite warnings"),
     "exam.override": _l("Exception granted"), "exam.regrade": _l("Exam regraded"),
     "certificate.download": _l("Certificate downloaded"), "certificate.zip": _l("Certificates downloaded (zip)"),
     "certificate.revoke": _l("Certificate revoked"), "certificate.reconcile": _l("Certificates reconciled"),
@@ -65,7 +66,7 @@ VERSION_NOTES = {"created": _l("Created"), "edited": _l("Edited"), "imported": _
                  "api": _l("Changed through the API"), "amendment confirmed": _l("Confirmed after an amendment"),
                  "edited after amendment": _l("Edited after an amendment")}
 
-TARGET_KINDS = {"exam": _l("Exam"), "year": _l("Year"), "case": _l("Case study"),
+TARGET_KINDS = {"exam": _l("Exam"), "year": _l("Year"), "case": _l("Case study"), "import": _l("Import batch"),
                 "study_session": _l("Organised study"), "practice": _l("Practice")}
 
 

@@ -3,6 +3,7 @@
 from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import error_response
 
@@ -40,7 +41,13 @@ def register(app) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
-        if current_user.is_authenticated:
+        # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
+        # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
+        try:
+            personal = not current_user.is_anonymous
+        except SQLAlchemyError:  # the database is down (a 503 is on its way): never cache that either
+            personal = True
+        if personal:
             response.headers.setdefault("Cache-Control", "no-store")
         if app.config.get("ENV_NAME") == "production":
             response.headers.setdefault("Strict-Transport-Security",

@@ -98,7 +98,9 @@ class Attempt(db.Model):
     is_makeup: Mapped[bool] = mapped_column(Boolean, default=False)
     variant: Mapped[str] = mapped_column(String(30), default="default")
     seed: Mapped[int] = mapped_column(BigInteger)
-    draw: Mapped[dict] = mapped_column(JSON, default=dict)  # pools and picks, for audit/reproduction
+    # Pools and picks, for audit/reproduction: tens of kB on a large bank and never needed to answer or score,
+    # so it is loaded only when read (an autosave would otherwise parse it every time).
+    draw: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,7 +12,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_set_scope, in_scope
 from ..uploads import read_table
-from .models import User
+from .models import ImportBatch, User
 from .services import create_person, find_unit
 from .validation import person_problems
 
@@ -41,6 +41,7 @@ class ImportReport:
     rows: list[PersonRow] = field(default_factory=list)
     errors: dict[int, list[str]] = field(default_factory=dict)
     created: int = 0
+    batch_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -150,8 +151,12 @@ def import_people(actor: User | None, data: bytes, filename: str, now: datetime,
 
 
 def write(actor: User | None, report: ImportReport, now: datetime, filename: str) -> None:
-    for person in report.rows:
-        create_person(actor, now, **person.values)
-    report.created = len(report.rows)
+    people = [create_person(actor, now, **person.values) for person in report.rows]
+    report.created = len(people)
+    batch = ImportBatch(actor_id=getattr(actor, "id", None), filename=filename[:200], created_at=now,
+                        user_ids=[p.id for p in people])
+    db.session.add(batch)
+    db.session.flush()
+    report.batch_id = batch.id
     audit.record("people_imported", actor=actor, target=filename[:200],
-                 detail={"count": report.created}, now=now)
+                 detail={"count": report.created, "batch": batch.id}, now=now)

@@ -205,9 +205,9 @@ def import_confirm(token: str):
         db.session.rollback()
         return preview(data, filename, token)
     db.session.commit()
-    flash(_("Imported %(n)s people. Reset each one's password to give them a first log-in.", n=report.created),
-          "success")
-    return redirect(url_for("org.people"))
+    flash(_("Imported %(n)s people. Issue their one-time passwords below to give them a first log-in.",
+            n=report.created), "success")
+    return redirect(url_for("org.import_batch", batch_id=report.batch_id))
 
 
 @bp.route("/import/<token>/errors")
@@ -226,3 +226,6 @@ def import_errors(token: str):
 @perm.roles_required(*PEOPLE_ROLES)
 def units():
     return render_template("org/units.html", units=units_in_scope(current_user))
+
+
+from . import views_onboarding  # noqa: E402,F401  (routes on the same blueprint)

@@ -18,7 +18,8 @@ PUBLIC = {"static", "auth.login", "auth.logout", "core.health", "core.set_langua
           "records.verify", "records.verify_lookup", "api.certificate_verify_api"}
 WHO = ("anonymous", "cadre1", "grid1", "hr", "unitadmin", "examiner", "admin")
 SAMPLES = {"slug": "supervision-law-2024", "other": "supervision-law-2018", "number": "1",
-           "token": "not-a-real-token", "index": "0", "review_id": "999999"}
+           "token": "not-a-real-token", "index": "0", "review_id": "999999",
+           "batch_id": "999999"}
 PARAMS = {"exam_id": "exam", "attempt_id": "attempt", "question_id": "question", "serial": "serial",
           "session_id": "session", "case_id": "case", "user_id": "learner", "unit_id": "office", "year": "year",
           "answer_id": "practice_answer", "entry_id": "book_entry"}
@@ -63,6 +64,7 @@ MATRIX = {
     "bank.import_errors": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.import_preview": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.coverage": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.drafts": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.my_reports": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "bank.question_reports": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.report_new": ("GET", (302, 400, 400, 400, 400, 400, 400)),
@@ -107,6 +109,8 @@ MATRIX = {
     "org.change_status": ("POST", (302, 403, 403, 403, 404, 403, 302)),
     "org.edit_person": ("GET", (302, 403, 403, 403, 404, 403, 200)),
     "org.end_sessions": ("POST", (302, 403, 403, 403, 404, 403, 302)),
+    "org.import_batch": ("GET", (302, 403, 403, 403, 404, 403, 404)),
+    "org.issue_passwords": ("POST", (302, 403, 403, 403, 404, 403, 404)),
     "org.import_confirm": ("POST", (302, 403, 403, 403, 422, 403, 422)),
     "org.import_errors": ("GET", (302, 403, 403, 403, 422, 403, 422)),
     "org.import_upload": ("GET", (302, 403, 403, 403, 200, 403, 200)),
