@@ -1,6 +1,7 @@
 """Domain exceptions and their mapping to HTML pages and JSON errors."""
 
 from flask import jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, StatementError
@@ -59,6 +60,8 @@ def error_response(status: int, code: str, message: str, details=None):
         if details is not None:
             body["error"]["details"] = details
         return jsonify(body), status
+    if request_ctx.url_adapter is None:  # e.g. a Host outside TRUSTED_HOSTS: no links can be built
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/generic.html", status=status, message=message), status
 
 

@@ -229,3 +229,11 @@ def test_production_sends_hsts(monkeypatch):
                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     response = app.test_client().get("/healthz", base_url="https://xuefa.example.gov.cn")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_trusted_hosts_refuse_a_forged_host():
+    app = create_app({"TESTING": True, "TRUSTED_HOSTS": ["xuefa.example.gov.cn"],
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    client = app.test_client()
+    assert client.get("/healthz", base_url="http://xuefa.example.gov.cn").status_code == 200
+    assert client.get("/healthz", base_url="http://evil.example").status_code == 400
