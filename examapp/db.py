@@ -70,13 +70,15 @@ def lock_named(session, key: int) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """Turn on WAL, full synchronous commits, a busy timeout and foreign keys for every SQLite connection."""
+    """Turn on WAL, full synchronous commits, a 10 s busy timeout and foreign keys for every SQLite connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A writer waits up to 10 s for the lock (well under gunicorn's 30 s timeout) before the request gives up
+    # with a 503: on a busy 2-core server 5 s was sometimes not enough for a queue of answer saves.
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on a power cut or an OS crash, and an
     # acknowledged answer must survive those too (one fsync per commit; README "Reliability", R-05).
