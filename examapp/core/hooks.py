@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import error_response
 
 OPEN_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.login", "static", "core.set_language",
+                  "core.service_worker", "core.manifest", "core.favicon", "core.offline",
                   "core.health", "api.openapi", "records.verify", "records.verify_lookup",
                   "api.certificate_verify_api"}
 

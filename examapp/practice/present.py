@@ -1,6 +1,5 @@
 """What leaves the server: a question without its key; after answering, the feedback with key and articles."""
 
-from datetime import datetime
 
 from flask import url_for
 from flask_babel import format_date
@@ -9,12 +8,9 @@ from sqlalchemy import select
 from ..bank.models import Question, QuestionVersion
 from ..exams.draw import options_list
 from ..extensions import db
+from ..localtime import iso  # noqa: F401  (the one ISO helper; re-exported for the API)
 from ..study.models import Article, Law
 from ..study.services import find_law
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def question_json(question: Question, version: QuestionVersion) -> dict:

@@ -92,6 +92,7 @@ def test_one_tap_submits_while_the_cursor_is_still_in_the_last_blank(live_server
     review = phone.get_by_test_id(f"review-{position}")
     assert "right" in review.get_attribute("class").split(), review.inner_text()
     assert item["key"][-1][0] in phone.get_by_test_id(f"review-answer-{position}").inner_text()
+    assert phone.evaluate(SMALL_TARGETS_JS) == []
     assert axe_violations(phone) == []
 
 
@@ -106,7 +107,9 @@ def test_leaving_the_page_is_explained_before_and_warned_on_return(live_server, 
     base = live_server["url"]
     log_in(phone, base, "grid12")
     phone.goto(f"{base}/exams/")
+    assert phone.evaluate(SMALL_TARGETS_JS) == []  # list titles, buttons and the header brand
     phone.locator("main a[href*='/exams/']").first.click()
+    assert phone.evaluate(SMALL_TARGETS_JS) == []
     policy = phone.get_by_test_id("leave-policy")
     assert "不会因此交卷" in policy.inner_text() and "3 秒" in policy.inner_text()
     assert axe_violations(phone) == []
@@ -241,6 +244,8 @@ def small_links_in_main(page) -> list[str]:
 
 def test_statute_lists_and_contents_are_44px_targets(live_server, phone):
     base = live_server["url"]
+    phone.goto(f"{base}/login")
+    assert phone.evaluate(SMALL_TARGETS_JS) == []  # the header buttons (larger text, language) too
     log_in(phone, base, "grid15")
     phone.goto(f"{base}/study/")
     titles = phone.locator(".law-list a")

@@ -34,6 +34,21 @@ def test_r03_a_database_that_is_down_gives_503_with_retry_after_never_a_tracebac
     assert b"Traceback" not in page.data and "再试" in page.get_data(as_text=True)
 
 
+def test_r05_durability_settings_are_as_documented(app):
+    """R-05: SQLite in WAL with synchronous=FULL and a busy timeout of 10 s; PostgreSQL with fsync and
+    synchronous_commit on (README: Configuration, Reliability)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        settings = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                    for name in ("journal_mode", "synchronous", "busy_timeout")}
+        assert settings["journal_mode"] == "wal" and settings["synchronous"] == 2 and settings["busy_timeout"] == 10000
+    else:
+        settings = {name: connection.exec_driver_sql(f"SHOW {name}").scalar()
+                    for name in ("fsync", "synchronous_commit")}
+        assert settings == {"fsync": "on", "synchronous_commit": "on"}
+    print(f"\nR-05: {settings}")
+
+
 def learner_client(app, user):
     client = app.test_client()
     assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
