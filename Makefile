@@ -50,9 +50,9 @@ translations: setup
 	$(FLASK) translate compile
 
 # Performance figures against the ceiling app (benchmarks/README.md). Installs nothing: it needs the venv,
-# gunicorn (pip install '.[bench]') and Debian's wrk, and says so when one is missing.
+# gunicorn (pip install '.[deploy]') and Debian's wrk, and says so when one is missing.
 bench:
-	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[bench]' first"; exit 2; }
+	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[deploy]' first"; exit 2; }
 	$(FLASK) translate compile
 	$(BIN)/python benchmarks/run.py
 

@@ -32,6 +32,7 @@ def test_a_kept_law_is_read_without_a_connection_and_the_time_is_sent_later(live
     assert keep.inner_text() == "删除离线副本"
     assert axe_violations(phone) == []
 
+    phone.goto(f"{base}/study/laws/constitution-2018/articles/33")  # opened, not kept: cached all the same
     urls = phone.evaluate(CACHED_URLS)
     assert f"/study/laws/{LAW}/articles/35" in urls
     assert not [u for u in urls if u.startswith(("/exams", "/api/"))], "exam pages and API answers are never cached"
@@ -44,6 +45,9 @@ def test_a_kept_law_is_read_without_a_connection_and_the_time_is_sent_later(live
     assert "第八条" in phone.locator("h1").inner_text()
     assert "村民委员会、居民委员会设立人民调解委员会" in phone.locator("main").inner_text()
     assert no_horizontal_scroll(phone)
+    phone.goto(f"{base}/study/laws/constitution-2018/articles/33")
+    assert "第三十三条" in phone.locator("h1").inner_text()
+    phone.goto(f"{base}/study/laws/{LAW}/articles/8")
     for _ in range(5):  # five seconds of reading, recorded on the phone
         phone.mouse.wheel(0, 50)
         phone.wait_for_timeout(1000)
@@ -74,3 +78,10 @@ def test_a_kept_law_is_read_without_a_connection_and_the_time_is_sent_later(live
     assert credited_seconds(app, "grid21") - before >= 3
     assert phone.evaluate("() => localStorage.getItem('examapp.offlineReading.' + "
                           "document.querySelector('meta[name=examapp-user]').content)") == '{"segments":[]}'
+
+    # Log-out on a shared phone: the copies and the list go, so the next person finds nothing of this one.
+    phone.goto(f"{base}/me")
+    phone.get_by_test_id("me-logout").tap()
+    phone.wait_for_url("**/login")
+    assert [u for u in phone.evaluate(CACHED_URLS) if u.startswith("/study/")] == []
+    assert phone.evaluate("() => localStorage.getItem('examapp.savedLaws')") is None

@@ -109,7 +109,18 @@
       });
     });
     document.querySelectorAll("form[data-logout]").forEach(function (f) {
-      f.addEventListener("submit", forgetOfflineCopies);
+      f.addEventListener("submit", function (ev) {
+        // Reading time still queued goes out first (while the session lasts), then the copies are forgotten.
+        var key = reading.key();
+        var queue = key ? read(key, { segments: [] }) : { segments: [] };
+        if (navigator.onLine && (queue.pending || queue.segments.length) && !f.hasAttribute("data-flushed")) {
+          ev.preventDefault();
+          f.setAttribute("data-flushed", "1");
+          reading.flush().then(function () { forgetOfflineCopies(); f.submit(); });
+          return;
+        }
+        forgetOfflineCopies();
+      });
     });
     reading.flush();
   });
