@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
+from . import http
 from .config import apply_time_zone, base_config, check_production, ensure_sqlite_folder, trusted_proxies
 from .localtime import SiteJSONProvider
 
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.json = SiteJSONProvider(app)  # Chinese as characters (half the bytes on a slow line), ISO times
     configure(app, config)
+    http.install(app)
     init_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)

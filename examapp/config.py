@@ -41,6 +41,9 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_RATE_PER_ADDRESS": "30 per 5 minutes",
         "EXAM_GRACE_SECONDS": 30,
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
+        "HSTS_SECONDS": 31536000,
     }
 
 
@@ -86,3 +89,9 @@ def check_production(config: dict) -> None:
         raise ConfigError("SECRET_KEY must be set to a random value of 32+ characters")
     if config.get("DEBUG"):
         raise ConfigError("DEBUG must be off in production")
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if base and not base.startswith(("https://", "http://")):
+        raise ConfigError("PUBLIC_BASE_URL must be a full address such as https://xuefa.example.gov.cn")
+    if not base and not config.get("TRUSTED_HOSTS"):
+        # Otherwise the Host header a client sends decides the address printed on certificates.
+        raise ConfigError("set PUBLIC_BASE_URL (or TRUSTED_HOSTS) in production")

@@ -1,9 +1,10 @@
 """Domain exceptions and their mapping to HTML pages and JSON errors."""
 
 from flask import jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -59,6 +60,8 @@ def error_response(status: int, code: str, message: str, details=None):
         if details is not None:
             body["error"]["details"] = details
         return jsonify(body), status
+    if request_ctx.url_adapter is None:  # e.g. a Host outside TRUSTED_HOSTS: no links can be built
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/generic.html", status=status, message=message), status
 
 
@@ -79,6 +82,16 @@ def register(app) -> None:
         db.session.rollback()
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "error"), http_message(status))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(StatementError)
+    def handle_out_of_range(exc: Exception):
+        # A number or text the database cannot hold (e.g. an id of 2**64 in a query string): bad input.
+        if isinstance(exc, StatementError) and not (
+                isinstance(exc, DataError) or isinstance(exc.orig, OverflowError)):
+            return handle_unexpected(exc)
+        db.session.rollback()
+        return error_response(400, "bad_request", http_message(400))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)

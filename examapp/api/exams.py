@@ -174,8 +174,8 @@ def read_attempt(attempt_id: int):
                      "leave), away_seconds, message (the warning to show, empty when there is none)}"})
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
-    body = request.get_json(silent=True) or {}
-    if body.get("kind") not in leaving.EVENT_KINDS:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("kind"), str) or body["kind"] not in leaving.EVENT_KINDS:
         raise Invalid(str(API_MESSAGES["invalid"]))
     away_ms = body.get("away_ms")
     away_ms = away_ms if isinstance(away_ms, int) and not isinstance(away_ms, bool) and away_ms >= 0 else None

@@ -50,4 +50,8 @@ def register(app) -> None:
             personal = True
         if personal:
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("ENV_NAME") == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+
         return response

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..auth.services import generate_password
+from ..auth.sessions import end_sessions, revoke_tokens
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..permissions import ADMIN, UNIT_ADMIN, can_manage_person
@@ -59,6 +60,8 @@ def issue_batch_passwords(actor: User, batch: ImportBatch, now: datetime) -> tup
         password = generate_password()
         person.set_password(password)
         person.must_change_password, person.failed_logins, person.locked_until = True, 0, None
+        end_sessions(person, now)
+        revoke_tokens(person, now)  # a new password is a reset: no old way in survives it
         slips.append(Slip(person.name, person.username, person.unit.full_name, password))
     batch.passwords_issued_at, batch.passwords_issued_count = now, len(slips)
     audit.record("passwords_issued", actor=actor, target=f"import:{batch.id}", now=now, detail={
