@@ -140,6 +140,8 @@ class Gunicorn:
                "DATABASE_URL": self.url, "RATELIMIT_STORAGE_URI": "memory://", "PYTHONPATH": str(ROOT)}
         command = [binary, "-w", str(self.workers), "--threads", str(self.threads), "--timeout", "30",
                    "--graceful-timeout", "5", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
+        if os.environ.get("RELIABILITY_PRELOAD", "1") == "1":  # README's deployment: --preload
+            command.insert(1, "--preload")
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
@@ -160,6 +162,24 @@ class Gunicorn:
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
         return [int(pid) for pid in out.split()]
+
+    def database_handles(self, pid: int) -> list[str]:
+        """What process `pid` holds open of the database: SQLite files, or TCP connections to its port."""
+        inodes, held = set(), []
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+                elif ".sqlite" in target:
+                    held.append(target)
+        port = make_url(self.url).port
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if port and fields[9] in inodes and int(fields[2].rsplit(":", 1)[1], 16) == port:
+                    held.append(f"tcp to port {port}")
+        return held
 
     def log_text(self) -> str:
         self.log.flush()

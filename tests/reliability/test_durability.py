@@ -76,8 +76,8 @@ def test_r02_no_acknowledged_answer_lost_across_kill_9_of_workers(scratch_url):
         during_kills.append(ledger.acknowledged)
 
     with Gunicorn(scratch_url) as server:
-        # The kills take 60 s; saving goes on until 2,000 were acknowledged (on a busy 2-core machine each
-        # killed worker needs a few seconds of CPU to boot again, so fewer are acknowledged meanwhile).
+        # The kills take 60 s; saving goes on until 2,000 were acknowledged (without --preload each killed
+        # worker needs seconds of CPU to import the app again, and far fewer are acknowledged meanwhile).
         ledger, examinees = run_examinees(server.port, world, seconds=63, think=0.05, until_acked=scaled(2000),
                                           cap=180, during=kills)
         log = server.log_text()
@@ -155,12 +155,17 @@ def test_r04_sqlite_concurrent_writers_never_show_database_is_locked(scratch_url
     assert ledger.percentile(0.99) <= 5.0
 
 
-def test_harness_gunicorn_serves_the_seeded_exam(scratch_url):
-    """The machinery itself: the seeded exam opens under gunicorn for a token holder."""
+def test_harness_and_o01_preloaded_master_holds_no_database_connection(scratch_url):
+    """The machinery serves the seeded exam to a token holder; O-01 (in part): with `--preload` (README's
+    deployment) the gunicorn master opens no database connection that its forked workers would share."""
     world = seed(scratch_url, learners=1)
-    with Gunicorn(scratch_url, workers=1) as server:
+    with Gunicorn(scratch_url, workers=2) as server:
         token = next(iter(world.tokens.values()))
         request = urllib.request.Request(f"{server.base}/api/v1/exams", headers={"Authorization": f"Bearer {token}"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            exams = json.loads(response.read())["exams"]
+        for _ in range(4):
+            with urllib.request.urlopen(request, timeout=10) as response:
+                exams = json.loads(response.read())["exams"]
+        master = server.database_handles(server.process.pid)
+        workers = [server.database_handles(pid) for pid in server.worker_pids()]
     assert [e["id"] for e in exams] == [world.exam_id] and exams[0]["duration_minutes"] == 3
+    assert master == [] and any(workers), (master, workers)

@@ -11,7 +11,7 @@ from .harness import Gunicorn, seed
 from .test_durability import KIND, scratch_url  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.reliability
-ROUNDS, CONCURRENT = 8, 24
+ROUNDS, CONCURRENT = 5, 24
 
 
 def call(port: int, token: str, method: str, path: str, body=None) -> tuple[int, dict]:
