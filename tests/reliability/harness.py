@@ -5,6 +5,7 @@ with EXAMAPP_ENV=production, on a free port, logging to a file that the tests re
 """
 
 import contextlib
+import ctypes
 import os
 import secrets
 import shutil
@@ -119,6 +120,12 @@ def stored_answers(url: str, attempt_ids: list[int]) -> dict[tuple[int, int], tu
     return rows
 
 
+def die_with_parent() -> None:
+    """In the child before exec: Linux sends it SIGTERM when the test process dies, so no server is left behind."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class Gunicorn:
     """examapp served by gunicorn on a free port; the master's pid lets the injectors find the workers."""
 
@@ -144,7 +151,8 @@ class Gunicorn:
         if os.environ.get("RELIABILITY_PRELOAD", "1") == "1":  # README's deployment: --preload
             command.insert(1, "--preload")
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                        preexec_fn=die_with_parent)
         self.wait_ready()
         return self
 
