@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from ..bank.models import Question, QuestionVersion
+from ..bank.models import CONFIDENTIAL, Question, QuestionVersion
 from ..bank.services import eligible_questions
 from ..extensions import db
 from .draw import RULE_FILTERS
@@ -16,9 +16,15 @@ def rule_filters(rule: dict) -> dict:
     return filters
 
 
-def rule_pool(rule: dict) -> list[int]:
-    """Return the ids of active, unreviewed questions that satisfy one blueprint rule."""
+def rule_pool(rule: dict, allow_public: bool = False) -> list[int]:
+    """Return the ids of active, unreviewed questions that satisfy one blueprint rule.
+
+    Only confidential (exam-only) questions, unless the exam explicitly allows public ones: the public
+    bank and its keys are published for study, so anyone could learn them by heart.
+    """
     stmt = eligible_questions(**rule_filters(rule)).with_only_columns(Question.id).order_by(Question.id)
+    if not allow_public:
+        stmt = stmt.where(Question.visibility == CONFIDENTIAL)
     return list(db.session.scalars(stmt))
 
 
