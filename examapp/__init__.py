@@ -8,7 +8,7 @@ from flask import Flask
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
-from .config import base_config, check_production
+from .config import apply_time_zone, base_config, check_production
 
 BLUEPRINTS = (
     "examapp.core.views",
@@ -28,6 +28,7 @@ BLUEPRINTS = (
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask application."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json.ensure_ascii = False  # Chinese as UTF-8 characters, not \u escapes: half the bytes on a slow line
     configure(app, config)
     init_extensions(app)
     register_blueprints(app)
@@ -43,6 +44,7 @@ def configure(app: Flask, config: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.update(config)
+    apply_time_zone(app.config)
     check_production(app.config)
 
 
@@ -83,6 +85,9 @@ def register_request_hooks(app: Flask) -> None:
     from .core.hooks import register
 
     register(app)
+    from .localtime import register as register_time_filters
+
+    register_time_filters(app)
 
 
 def configure_logging(app: Flask) -> None:

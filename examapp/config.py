@@ -32,7 +32,7 @@ def base_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE") or "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_MAX_FAILURES": 5,
@@ -41,6 +41,18 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_RATE_PER_ADDRESS": "30 per 5 minutes",
         "EXAM_GRACE_SECONDS": 30,
     }
+
+
+def apply_time_zone(config: dict) -> None:
+    """Make SITE_TIMEZONE the one zone pages, downloads and Babel use; refuse an unknown one."""
+    from .localtime import zone_named
+
+    name = config.get("SITE_TIMEZONE") or "Asia/Shanghai"
+    try:
+        zone_named(name)
+    except ValueError as exc:
+        raise ConfigError(f"SITE_TIMEZONE: {exc}") from exc
+    config["BABEL_DEFAULT_TIMEZONE"] = name
 
 
 def check_production(config: dict) -> None:

@@ -1,13 +1,15 @@
 """Question bank endpoints (examiners and admins): list, read, stats, create, edit, retire."""
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import audit
 from .. import permissions as perm
 from ..bank import library
 from ..bank.cli import bank_stats
-from ..bank.models import Question
+from ..bank.coverage import bank_coverage
+from ..bank.models import AUDIENCES, Question
 from ..bank.services import (
     create_question,
     current_versions,
@@ -117,6 +119,24 @@ def bank_retire(question_id: int):
 
 @bp.route("/bank/stats")
 @perm.roles_required(*STAFF)
-@doc("Totals by law, type, status and difficulty", roles="examiner, admin")
+@doc("Totals by law, type, status, difficulty and visibility, and coverage per law", roles="examiner, admin")
 def bank_stats_view():
     return jsonify(bank_stats())
+
+
+@bp.route("/bank/coverage")
+@perm.roles_required(*STAFF)
+@doc("Coverage: active questions citing each law, chapter and article, by type and difficulty",
+     roles="examiner, admin", query={"law": "string", "audience": "string"},
+     responses={404: "no such law", 422: "unknown audience"})
+def bank_coverage_view():
+    law = (request.args.get("law") or "").strip()
+    audience = (request.args.get("audience") or "").strip()
+    if audience and audience not in AUDIENCES:
+        raise Invalid(_("Unknown audience: %(value)s", value=audience))
+    if law and law not in library.law_slugs():
+        abort(404)
+    report = bank_coverage(law or None, audience or None)
+    if not law:  # the whole library: totals per law and chapter; one law's articles with ?law=
+        report = {slug: {k: v for k, v in row.items() if k != "items"} for slug, row in report.items()}
+    return jsonify({"audience": audience or None, "laws": report})

@@ -12,6 +12,7 @@ from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from . import library
+from .coverage import bank_coverage, coverage_summary
 from .export import to_gift, to_xlsx
 from .importer import import_questions
 from .models import VISIBILITIES, Question, QuestionVersion
@@ -29,13 +30,14 @@ def counts(column, join_version: bool = False) -> dict:
 
 
 def bank_stats() -> dict:
-    """Totals by law, type, status and difficulty (a case question counts once)."""
+    """Totals by law, type, status, difficulty and visibility (a case question counts once), and coverage."""
     return {
         "total": db.session.scalar(select(func.count(Question.id))) or 0,
         "by_law": counts(Question.law_slug), "by_type": counts(Question.type),
         "by_status": counts(Question.status),
         "by_difficulty": dict(sorted(counts(QuestionVersion.difficulty, join_version=True).items())),
         "by_visibility": {v: 0 for v in VISIBILITIES} | counts(Question.visibility),
+        "coverage": coverage_summary(bank_coverage()),
     }
 
 
@@ -70,12 +72,14 @@ def export_command(file: Path, law: str | None):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
-def import_command(file: Path, dry_run: bool, skip_unsupported: bool):
-    """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing."""
+@click.option("--skip-duplicates", is_flag=True,
+              help="Import the rest when some questions duplicate another in the file or the bank; list them.")
+def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_duplicates: bool):
+    """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing unless told to skip."""
     with library.request_context():
         try:
             report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
-                                      skip_unsupported=skip_unsupported)
+                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates)
         except DomainError as exc:
             db.session.rollback()
             click.echo(f"{file.name}: {exc.message}", err=True)

@@ -39,11 +39,13 @@ class QuestionForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("File (.xlsx, .csv, .gift, Aiken .txt, .yaml or .json)"), validators=[FileRequired()])
     skip_unsupported = BooleanField(_l("Skip question types this system does not have"))
+    skip_duplicates = BooleanField(_l("Skip questions that duplicate another in the file or the bank"))
 
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
     skip_unsupported = HiddenField()
+    skip_duplicates = HiddenField()
 
 
 class ConfirmForm(FlaskForm):

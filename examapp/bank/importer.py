@@ -25,6 +25,8 @@ class ImportReport:
     errors: dict[int, list[str]] = field(default_factory=dict)
     warnings: dict[int, list[str]] = field(default_factory=dict)
     unsupported: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # exact duplicates: (line, of what)
+    skip_duplicates: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -56,12 +58,17 @@ class ImportReport:
     def summary(self) -> str:
         if not self.ok:
             return _("%(n)s problem(s); nothing imported.", n=sum(len(m) for m in self.errors.values()))
+        skipped = len(self.skipped_duplicates)
         if self.dry_run:
-            return _("Dry run: %(n)s question(s) would be imported (%(skipped)s skipped as unsupported).",
-                     n=len(self.items), skipped=len(self.unsupported))
+            return _("Dry run: %(n)s question(s) would be imported (%(skipped)s skipped as unsupported, "
+                     "%(dupes)s as duplicates).", n=len(self.items), skipped=len(self.unsupported), dupes=skipped)
         return _("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, %(skipped)s skipped.",
                  created=len(self.created), updated=len(self.updated), unchanged=len(self.unchanged),
-                 skipped=len(self.unsupported))
+                 skipped=len(self.unsupported) + skipped)
+
+    @property
+    def skipped_duplicates(self) -> list[tuple[int, str]]:
+        return self.duplicates if self.skip_duplicates else []
 
 
 def detect(data: bytes, filename: str) -> str:
@@ -104,9 +111,10 @@ def parse_file(data: bytes, filename: str) -> ParseResult:
     return native.parse(text, is_json=kind == "json")
 
 
-def check(result: ParseResult, filename: str, skip_unsupported: bool) -> ImportReport:
+def check(result: ParseResult, filename: str, skip_unsupported: bool, skip_duplicates: bool = False) -> ImportReport:
     """Validate parsed questions: rules, unsupported types, codes and duplicates."""
-    report = ImportReport(kind=result.kind, filename=filename, items=result.items, unsupported=result.unsupported)
+    report = ImportReport(kind=result.kind, filename=filename, items=result.items, unsupported=result.unsupported,
+                          skip_duplicates=skip_duplicates)
     for line, message in result.errors:
         report.error(line, message)
     for line, kind in result.unsupported:
@@ -131,7 +139,24 @@ def check(result: ParseResult, filename: str, skip_unsupported: bool) -> ImportR
             seen_codes[code] = parsed.line
     for line, exact, message in find_duplicates([(p.line, p.data) for p in result.items],
                                               lambda n: _("%(word)s %(line)s", word=report.line_word, line=n)):
-        (report.error if exact else report.warn)(line, message)
+        if exact:
+            report.duplicates.append((line, message))
+        if exact and not skip_duplicates:
+            report.error(line, _("%(message)s Leave duplicates out with --skip-duplicates or the checkbox.",
+                                 message=message))
+        else:
+            report.warn(line, message)
+    return drop_duplicates(report) if skip_duplicates else report
+
+
+def drop_duplicates(report: ImportReport) -> ImportReport:
+    """Leave the exact duplicates out of the import and say so for each (the first copy in a file stays)."""
+    lines = {line for line, _message in report.duplicates}
+    report.items = [p for p in report.items if p.line not in lines]
+    for line in sorted(lines):
+        report.warn(line, _("Skipped as a duplicate."))
+    if not report.items and report.ok:
+        report.error(1, _("Every question of the file is a duplicate; nothing to import."))
     return report
 
 
@@ -153,15 +178,16 @@ def write(report: ImportReport, actor, now: datetime, visibility: str = CONFIDEN
 
 
 def import_questions(data: bytes, filename: str, actor, now: datetime, *, dry_run: bool = False,
-                     skip_unsupported: bool = False) -> ImportReport:
+                     skip_unsupported: bool = False, skip_duplicates: bool = False) -> ImportReport:
     """Run one import; nothing is written unless every question passes (and not a dry run)."""
     with library.cached():
-        report = check(parse_file(data, filename), filename, skip_unsupported)
+        report = check(parse_file(data, filename), filename, skip_unsupported, skip_duplicates)
         report.dry_run = dry_run
         if report.ok and not dry_run:
             write(report, actor, now)
         audit.record("bank.import", actor=actor, target=filename, now=now, detail={
             "format": report.kind, "created": len(report.created), "updated": len(report.updated),
             "unchanged": len(report.unchanged), "skipped": len(report.unsupported),
+            "skipped_duplicates": [line for line, _message in report.skipped_duplicates],
             "lacking_basis": len(report.lacking_basis)})
     return report

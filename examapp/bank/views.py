@@ -178,7 +178,7 @@ def export():
                     headers={"Content-Disposition": "attachment; filename=questions.xlsx"})
 
 
-from . import views_import, views_review  # noqa: E402, F401  (more routes on the same blueprint)
+from . import views_coverage, views_import, views_review  # noqa: E402, F401  (more routes on the same blueprint)
 
 
 @bp.context_processor

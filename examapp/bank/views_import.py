@@ -15,9 +15,18 @@ from .importer import import_questions
 from .views import XLSX, bp, staff
 
 
-def run(token: str, skip: bool, dry_run: bool):
+def run(token: str, skip: bool, dry_run: bool, dupes: bool = False):
     data, filename = staging.fetch(current_user.id, token)
-    return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip)
+    return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
+                            skip_duplicates=dupes)
+
+
+def preview_page(report, token: str, skip: bool, dupes: bool, form=None):
+    """The preview of a staged upload under the chosen skip options (nothing written)."""
+    confirm = form or ConfirmImportForm(token=token, skip_unsupported="1" if skip else "",
+                                        skip_duplicates="1" if dupes else "")
+    return render_template("bank/import_preview.html", report=report, confirm=confirm, token=token,
+                           tabular=report.kind in ("xlsx", "csv")), 200 if report.ok else 422
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -32,14 +41,22 @@ def import_upload():
         if len(data) > staging_limit():
             raise DomainError(_("The file is larger than %(mb)s MB.", mb=staging_limit() // 1024 // 1024))
         token = staging.keep(current_user.id, data, upload.filename or "upload")
-        report = run(token, form.skip_unsupported.data, dry_run=True)
+        report = run(token, form.skip_unsupported.data, dry_run=True, dupes=form.skip_duplicates.data)
     except DomainError as exc:
         db.session.rollback()
         return render_template("bank/import.html", form=form, fatal=exc.message), 422
     db.session.rollback()
-    confirm = ConfirmImportForm(token=token, skip_unsupported="1" if form.skip_unsupported.data else "")
-    return render_template("bank/import_preview.html", report=report, confirm=confirm, token=token,
-                           tabular=report.kind in ("xlsx", "csv")), 200 if report.ok else 422
+    return preview_page(report, token, form.skip_unsupported.data, form.skip_duplicates.data)
+
+
+@bp.route("/import/<token>/preview")
+@staff
+def import_preview(token: str):
+    """Check the staged upload again with other skip options (the preview page's checkboxes)."""
+    skip, dupes = request.args.get("skip") == "1", request.args.get("dupes") == "1"
+    report = run(token, skip, dry_run=True, dupes=dupes)
+    db.session.rollback()
+    return preview_page(report, token, skip, dupes)
 
 
 def staging_limit() -> int:
@@ -56,14 +73,18 @@ def import_confirm():
         flash(_("The form expired; upload the file again."), "error")
         return redirect(url_for("bank.import_upload"))
     token = form.token.data
-    report = run(token, form.skip_unsupported.data == "1", dry_run=False)
+    skip, dupes = form.skip_unsupported.data == "1", form.skip_duplicates.data == "1"
+    report = run(token, skip, dry_run=False, dupes=dupes)
     if not report.ok:
         db.session.rollback()
-        return render_template("bank/import_preview.html", report=report, confirm=form, token=token,
-                               tabular=report.kind in ("xlsx", "csv")), 422
+        return preview_page(report, token, skip, dupes, form)
     db.session.commit()
     staging.drop(current_user.id, token)
     flash(report.summary(), "success")
+    if report.skipped_duplicates:
+        flash(_("Skipped as duplicates: %(list)s", list="；".join(
+            _("%(word)s %(line)s", word=report.line_word, line=line) + f"（{message}）"
+            for line, message in report.skipped_duplicates)), "info")
     return redirect(url_for("bank.index"))
 
 
@@ -72,7 +93,7 @@ def import_confirm():
 def import_errors(token: str):
     """The uploaded file back with an error column (spreadsheets) or a list of problems (text files)."""
     skip = request.args.get("skip") == "1"
-    report = run(token, skip, dry_run=True)
+    report = run(token, skip, dry_run=True, dupes=request.args.get("dupes") == "1")
     db.session.rollback()
     data, filename = staging.fetch(current_user.id, token)
     if report.kind in ("xlsx", "csv"):

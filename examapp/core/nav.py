@@ -18,6 +18,8 @@ class NavEntry:
 
 
 NAV: list[NavEntry] = []
+# The entries of the 学法 tab of the phone's bottom bar: reading, cases, practice and one's own study.
+STUDY_PREFIXES = ("study.library", "study.cases", "study.progress", "practice.index")
 
 
 def register_nav(endpoint: str, label, hint, allowed: Callable, order: int = 50) -> None:
@@ -25,16 +27,33 @@ def register_nav(endpoint: str, label, hint, allowed: Callable, order: int = 50)
         NAV.append(NavEntry(endpoint, label, hint, allowed, order))
 
 
-def nav_items() -> list[dict]:
-    """Return the menu for the current user; the entry with the longest matching URL is current."""
+def nav_items(prefixes: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> list[dict]:
+    """Return the menu for the current user; the entry with the longest matching URL is current.
+
+    prefixes keeps only endpoints starting with one of them, exclude drops those starting with one.
+    """
     if not current_user.is_authenticated:
         return []
-    entries = sorted((e for e in NAV if e.allowed(current_user)), key=lambda e: e.order)
+    entries = sorted((e for e in NAV if e.allowed(current_user)
+                      and (not prefixes or e.endpoint.startswith(prefixes))
+                      and not (exclude and e.endpoint.startswith(exclude))), key=lambda e: e.order)
     items = [{"url": url_for(e.endpoint), "label": e.label, "hint": e.hint, "current": False} for e in entries]
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items
+
+
+def bottom_tab() -> str:
+    """Which tab of the phone's bottom bar the current page belongs to."""
+    endpoint = request.endpoint or ""
+    if endpoint == "core.home":
+        return "home"
+    if endpoint.startswith(("study.", "practice.")) or endpoint == "core.learn":
+        return "learn"
+    if endpoint.startswith("exams."):
+        return "exams"
+    return "me"
 
 
 ROLE_LABELS = {

@@ -1,12 +1,14 @@
 """Home page, language switch and health check."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import LOCALES
+from .home import today
+from .nav import STUDY_PREFIXES, nav_items
 
 bp = Blueprint("core", __name__)
 
@@ -14,7 +16,24 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @login_required
 def home():
-    return render_template("core/home.html")
+    now = utcnow()
+    shown = today(current_user, now)
+    db.session.commit()  # an overdue attempt found on the way was scored at its deadline
+    return render_template("core/home.html", today=shown)
+
+
+@bp.route("/learn")
+@login_required
+def learn():
+    """学法: the study entries of the menu as one page (the phone's bottom bar points here)."""
+    return render_template("core/learn.html", items=nav_items(prefixes=STUDY_PREFIXES))
+
+
+@bp.route("/me")
+@login_required
+def me():
+    """我的: profile, password, language, larger text, certificates, records and the rest of the menu."""
+    return render_template("core/me.html", items=nav_items(exclude=STUDY_PREFIXES + ("exams.index",)))
 
 
 @bp.route("/language/<code>", methods=["POST"])
@@ -40,10 +59,18 @@ def inject_user_helpers():
     from flask_babel import get_locale
 
     from .. import permissions
-    from .nav import nav_items, role_label, status_label
+    from .describe import version_note
+    from .nav import bottom_tab, nav_items, role_label, status_label
 
     return {"get_locale": get_locale, "perm": permissions, "nav_items": nav_items, "role_label": role_label,
-            "status_label": status_label}
+            "bottom_tab": bottom_tab, "status_label": status_label, "version_note": version_note}
+
+
+@bp.app_template_filter("figure")
+def figure(value) -> str:
+    """A number as people write it: at most two decimals, no trailing zeros (12.5, 20, 0.33)."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 @bp.app_template_filter("dict_without")

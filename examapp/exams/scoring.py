@@ -1,12 +1,11 @@
 """Pure scoring: exact Decimal points per question type, no database, no clock."""
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from ..bank.canonical import accepts
+
 CENT = Decimal("0.01")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -33,12 +32,6 @@ def split_points(points: Decimal, parts: int) -> list[Decimal]:
     return [base + (CENT if i < extra else 0) for i in range(parts)]
 
 
-def normalise_text(value: object) -> str:
-    """Fold full/half-width forms (NFKC), drop all spaces, ignore case."""
-    text = unicodedata.normalize("NFKC", str(value if value is not None else ""))
-    return _SPACE.sub("", text).casefold()
-
-
 def score_single(key: str, answer: object, points: Decimal) -> Mark:
     ok = isinstance(answer, str) and answer == key
     return Mark(Decimal(points) if ok else Decimal(0), ok)
@@ -63,13 +56,13 @@ def score_multiple(key: list, answer: object, points: Decimal, rules: Rules) -> 
 
 
 def score_blank(key: list, answer: object, points: Decimal) -> Mark:
-    """Each blank earns its share when it matches one accepted alternative after normalising."""
+    """Each blank earns its share when it means the same as one accepted alternative (bank.canonical)."""
     shares = split_points(points, len(key))
     given = answer if isinstance(answer, list) else []
     awarded, all_ok = Decimal(0), True
     for index, (accepted, share) in enumerate(zip(key, shares, strict=True)):
         value = given[index] if index < len(given) else ""
-        ok = normalise_text(value) != "" and normalise_text(value) in {normalise_text(a) for a in accepted}
+        ok = accepts(accepted, value)
         awarded += share if ok else 0
         all_ok = all_ok and ok
     return Mark(awarded, all_ok)

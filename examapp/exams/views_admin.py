@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from ..core.nav import register_nav
 from ..db import utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..localtime import site_zone
 from ..org.models import Unit
 from ..permissions import ADMIN, EXAMINER, roles_required
 from . import bp
@@ -27,7 +28,7 @@ MANAGERS = (ADMIN, EXAMINER)
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return site_zone()
 
 
 def to_utc(local: datetime | None) -> datetime | None:

@@ -34,13 +34,3 @@ class ConfirmForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])
-
-
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    action = StringField(_l("Event"), validators=[Optional(), Length(max=60)])
-    actor = StringField(_l("Account"), validators=[Optional(), Length(max=64)])
-    date_from = StringField(_l("From (YYYY-MM-DD)"), validators=[Optional(), Length(max=10)])
-    date_to = StringField(_l("To (YYYY-MM-DD)"), validators=[Optional(), Length(max=10)])

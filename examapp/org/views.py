@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import permissions as perm
 from ..auth.services import reset_password
+from ..core.describe import describe_roster, roster_kind_label
 from ..core.nav import ROLE_LABELS, STATUS_LABELS, register_nav
 from ..db import utcnow
 from ..errors import DomainError
@@ -57,7 +58,9 @@ def people():
 @login_required
 def person(user_id: int):
     person = load_person(user_id)
-    return render_template("org/person.html", person=person, history=roster_history(person),
+    history = roster_history(person)
+    return render_template("org/person.html", person=person, history=history, changes=describe_roster(history),
+                           roster_kind_label=roster_kind_label,
                            can_manage=perm.can_manage_person(current_user, person),
                            status_form=status_form(person), confirm=ConfirmForm())
 

@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from ..localtime import site_zone
 from ..org.models import RosterChange, User
 from .models import Certificate
 from .services import local_date
@@ -111,7 +110,7 @@ def exam_lines(person: User, year: int) -> list[ExamLine]:
 
 def exemptions(person: User, year: int) -> list[Exemption]:
     """Exemptions recorded for the person during the year, and the current one."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    zone = site_zone()
     start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
     changes = db.session.scalars(select(RosterChange).where(
         RosterChange.user_id == person.id, RosterChange.kind == "exempt",

@@ -9,6 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..localtime import local_date
 from .dossier import Dossier
 from .pdfkit import canvas_maker, register_fonts, styles
 
@@ -104,7 +105,7 @@ def exemption_section(d: Dossier, s: dict) -> list:
     if not d.exemptions:
         return flow + [Paragraph(escape(_("None recorded.")), s["body"])]
     rows = [[_("Reason"), _("Approved by"), _("Date")]] + [
-        [e.reason, e.approved_by or "—", e.at.date().isoformat() if e.at else "—"] for e in d.exemptions]
+        [e.reason, e.approved_by or "—", local_date(e.at).isoformat() if e.at else "—"] for e in d.exemptions]
     return flow + [table(rows, [100, 40, 34])]
 
 

@@ -3,13 +3,12 @@
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import localtime
 from ..audit import record as audit
 from ..errors import Conflict, Invalid
 from ..extensions import db
@@ -23,8 +22,7 @@ SERIAL_TRIES = 5
 
 def local_date(moment: datetime) -> date:
     """Return the calendar date of a UTC moment in the site's time zone."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return moment.astimezone(zone).date()
+    return localtime.local_date(moment)
 
 
 def add_months(day: date, months: int) -> date:

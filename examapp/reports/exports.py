@@ -4,6 +4,7 @@ from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..bank.forms import TYPE_CHOICES
 from ..db import utcnow
 from ..exams.models import Exam
 from ..extensions import db
@@ -82,10 +83,13 @@ def item_header() -> list[str]:
 
 
 def item_rows(result, info):
+    types = dict(TYPE_CHOICES)
+    answers = {"true": _("True"), "false": _("False")}
     for item in result.items:
         q = info.get(item.question_id)
-        options = "；".join(f"{k or _('blank')}: {v}" for k, v in item.options.items())
-        yield [q.code if q else item.question_id, q.type if q else "", q.stem[:200] if q else "", item.n,
+        options = "；".join(f"{answers.get(k, k) if k else _('blank')}: {v}" for k, v in item.options.items())
+        yield [q.code if q else item.question_id, str(types.get(q.type, q.type)) if q else "",
+               q.stem[:200] if q else "", item.n,
                item.facility, item.discrimination, item.upper_lower, options,
                _("Review") if item.flagged else ""]
 

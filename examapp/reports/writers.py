@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..localtime import local_text
 from ..uploads import FORMULA_PREFIXES, neutralise
 
 CHUNK = 64 * 1024
@@ -50,7 +51,7 @@ def safe(value):
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..localtime import local_date
 from ..org.models import User
 from .models import StudyAttendance, StudyCredit, StudyPresence, StudyRequirement, StudySession
 
@@ -58,8 +57,7 @@ class LeaderProgress:
 
 def local_day(now: datetime) -> date:
     """The calendar day in the site's time zone (credits are counted per local day)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return now.astimezone(zone).date()
+    return local_date(now)
 
 
 def requirement(year: int) -> StudyRequirement:

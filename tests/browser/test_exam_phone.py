@@ -30,3 +30,42 @@ def test_review_explanations_name_the_letters_the_learner_saw(live_server, phone
         checked += 1
     assert checked >= 10
     assert axe_violations(phone) == []
+
+
+def paper_item(live_server, username: str, position: int):
+    """The frozen item at a position of the person's open attempt (the test reads the key the server holds)."""
+    from sqlalchemy import select
+
+    from examapp.exams.models import IN_PROGRESS, Attempt, AttemptItem
+    from examapp.extensions import db
+    from examapp.org.models import User
+
+    with live_server["app"].app_context():
+        item = db.session.scalar(
+            select(AttemptItem).join(Attempt).join(User, User.id == Attempt.user_id)
+            .where(User.username == username, Attempt.state == IN_PROGRESS, AttemptItem.position == position))
+        found = {"question_id": item.question_id, "key": item.key, "type": item.type}
+        db.session.remove()
+    return found
+
+
+def test_one_tap_submits_while_the_cursor_is_still_in_the_last_blank(live_server, phone):
+    base = live_server["url"]
+    log_in(phone, base, "grid11")
+    start_demo_exam(phone, base)
+    last = phone.locator("section.question[data-type=blank]").last
+    position = int(last.get_attribute("data-testid").rsplit("-", 1)[1])
+    item = paper_item(live_server, "grid11", position)
+    phone.get_by_test_id(f"nav-{position}").tap()
+    inputs = last.locator("input[data-blank]")
+    for n in range(inputs.count()):
+        inputs.nth(n).tap()
+        # Typed key by key, like a thumb on a phone keyboard; the cursor stays in the last blank.
+        inputs.nth(n).press_sequentially(item["key"][n][0])
+    assert phone.evaluate("() => document.activeElement.matches('input[data-blank]')")
+
+    submit_with_one_tap(phone)
+    review = phone.get_by_test_id(f"review-{position}")
+    assert "right" in review.get_attribute("class").split(), review.inner_text()
+    assert item["key"][-1][0] in phone.get_by_test_id(f"review-answer-{position}").inner_text()
+    assert axe_violations(phone) == []

@@ -17,7 +17,8 @@ def test_login_scoped_page_and_logout_on_a_phone(live_server, phone):
     screenshot(phone, "people-phone")
     phone.goto(f"{base}/audit/")
     assert "403" in phone.locator("main").inner_text()
-    phone.get_by_test_id("logout").click()
+    phone.goto(f"{base}/me")  # on a phone, log out lives in 我的
+    phone.get_by_test_id("me-logout").click()
     phone.wait_for_url("**/login")
     phone.goto(f"{base}/org/people")
     assert "/login" in phone.url
@@ -26,6 +27,7 @@ def test_login_scoped_page_and_logout_on_a_phone(live_server, phone):
 def test_larger_text_switch_is_remembered(live_server, phone):
     base = live_server["url"]
     log_in(phone, base, "cadre1")
+    phone.goto(f"{base}/me")  # on a phone, the switch lives in 我的
     size = phone.evaluate("() => getComputedStyle(document.documentElement).fontSize")
     phone.get_by_role("button", name="大字模式").click()
     bigger = phone.evaluate("() => getComputedStyle(document.documentElement).fontSize")

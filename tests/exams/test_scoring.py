@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from examapp.exams.scoring import Rules, grade, normalise_text, score_item, split_points
+from examapp.exams.scoring import Mark, Rules, grade, score_item, split_points
 
 PARTIAL = Rules("partial", D("0.5"))
 STRICT = Rules("all_or_nothing")
@@ -68,10 +68,20 @@ def test_split_points_adds_up(points, parts, expected):
     assert shares == expected and sum(shares) == points
 
 
-@pytest.mark.parametrize("raw,folded", [("７日", "7日"), (" 三  日 ", "三日"), ("ＡＢＣ", "abc"), ("（一）", "(一)"),
-                                        ("\u3000十五日\u3000", "十五日")])
-def test_normalise_text(raw, folded):
-    assert normalise_text(raw) == folded
+@pytest.mark.parametrize("key,answer", [
+    ([["七日"]], ["7天"]), ([["十二个月"]], ["一年"]), ([["2021年7月15日"]], ["二○二一年七月十五日"]),
+    ([["2021年7月15日"]], ["2021-07-15"]), ([["六个月"]], ["半年"]), ([["十八个月"]], ["1年半。"]),
+])
+def test_blank_judged_by_meaning(key, answer):
+    assert score_item("blank", key, answer, D(2)) == Mark(D(2), True)
+
+
+@pytest.mark.parametrize("key,answer", [
+    ([["七日"]], ["七个工作日"]), ([["2021年7月15日"]], ["2021年7月16日"]), ([["十五日"]], ["五日"]),
+    ([["六个月"]], ["六月"]),
+])
+def test_blank_different_meaning_scores_nothing(key, answer):
+    assert score_item("blank", key, answer, D(2)) == Mark(D(0), False)
 
 
 def test_unknown_type_raises():

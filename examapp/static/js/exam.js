@@ -13,7 +13,7 @@
   var timerEl = document.getElementById("timer");
   var messageEl = document.getElementById("exam-message");
   var form = document.getElementById("exam-form");
-  var finished = false, flushing = false, away = false, failures = 0, loggedOut = false;
+  var finished = false, away = false, failures = 0, loggedOut = false;
 
   // ---- storage (localStorage may be off: then the queue lives in memory only) ----
   var memory = {};
@@ -130,30 +130,47 @@
       body: body === undefined ? undefined : JSON.stringify(body)
     });
   }
+  // One request at a time; a caller arriving while one is in flight waits for the same round.
+  var inflight = null;
   function flush() {
-    if (flushing || finished) { return Promise.resolve(); }
+    if (finished) { return Promise.resolve(); }
+    if (inflight) { return inflight; }
     var q = queue(), ids = Object.keys(q);
     if (!ids.length) { refreshStatus(); return Promise.resolve(); }
-    flushing = true;
     var qid = ids[0], entry = q[qid];
-    return api("PUT", d.saveUrl.replace("QID", qid), entry).then(function (response) {
+    inflight = api("PUT", d.saveUrl.replace("QID", qid), entry).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok || response.status === 422 || response.status === 404) {
           var now = queue();
           if (now[qid] && now[qid].seq === entry.seq) { delete now[qid]; store(QUEUE_KEY, now); }
           failures = 0; loggedOut = false;
           if (body && typeof body.remaining_seconds === "number") { syncClock(body.remaining_seconds); }
-          flushing = false;
+          inflight = null;
           return flush();
         }
-        if (response.status === 409) { flushing = false; return closed(body); }
+        if (response.status === 409) { inflight = null; return closed(body); }
         if (response.status === 401 || response.status === 403) { loggedOut = true; }
         if (response.status === 400) { refreshToken(); }
         throw new Error("save failed: " + response.status);
       });
     }).catch(function () {
-      failures += 1; flushing = false; refreshStatus();
+      failures += 1; inflight = null; refreshStatus();
       if (loggedOut) { showMessage(d.msgLogin); }
+    });
+    return inflight;
+  }
+  // Send everything queued, including answers typed since; resolve true once the queue is empty.
+  function drain() {
+    return flush().then(function () {
+      if (finished || !Object.keys(queue()).length) { return true; }
+      if (failures > 0) { return false; }
+      return drain();
+    });
+  }
+  // A blank still being typed in (its save waits for a pause) is queued now.
+  function queueTyping() {
+    document.querySelectorAll("section.question").forEach(function (section) {
+      if (section._debounce) { clearTimeout(section._debounce); section._debounce = null; enqueue(section); }
     });
   }
   function refreshToken() {
@@ -182,7 +199,7 @@
     var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     timerEl.textContent = (h ? h + ":" + pad(m) : String(m)) + ":" + pad(s);
     timerEl.classList.toggle("urgent", left <= 300);
-    if (left <= 0 && !finished && !submitting && performance.now() >= nextTry) { showMessage(d.msgTimeup); submitNow(); }
+    if (left <= 0 && !finished && !submitting && performance.now() >= nextTry) { submitNow(d.msgTimeup); }
   }
   function resync() {
     return api("GET", d.stateUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (state) {
@@ -192,24 +209,28 @@
     }).catch(function () { /* offline: keep counting */ });
   }
 
-  // ---- submit: send what is queued first, then finish once ----
+  // ---- submit: send what is queued first (waiting for a save in flight), then finish once ----
   var submitting = false, nextTry = 0;
-  function submitNow() {
+  function submitNow(message) {
     if (submitting || finished) { return Promise.resolve(); }
     submitting = true;
     var button = document.getElementById("submit-exam");
-    button.disabled = true;
-    return flush().then(function () {
-      if (Object.keys(queue()).length && remaining() > 0) { throw new Error("answers not sent yet"); }
+    var label = button.textContent;
+    button.disabled = true; button.textContent = d.msgSubmitting; root.setAttribute("aria-busy", "true");
+    showMessage(message || d.msgSubmitting);
+    queueTyping();
+    return drain().then(function (sent) {
+      if (!sent && remaining() > 0) { throw new Error("answers not sent yet"); }
       return api("POST", d.submitUrl);
     }).then(function (response) {
       if (response.ok || response.status === 409 || response.status === 404) {
-        finished = true; forget(); window.location.assign(d.resultUrl); return;
+        finished = true; forget(); showMessage(d.msgSubmitted); window.location.assign(d.resultUrl); return;
       }
       throw new Error("submit failed: " + response.status);
     }).catch(function () {
-      submitting = false; button.disabled = false; failures += 1; nextTry = performance.now() + 5000;
-      refreshStatus();
+      submitting = false; button.disabled = false; button.textContent = label; root.removeAttribute("aria-busy");
+      failures += 1; nextTry = performance.now() + 5000;
+      refreshStatus(); showMessage(loggedOut ? d.msgLogin : d.msgNotSubmitted);
     });
   }
 
@@ -233,13 +254,13 @@
   // ---- wiring ----
   form.addEventListener("change", function (ev) {
     var section = sectionOf(ev.target);
-    if (section) { enqueue(section); }
+    if (section) { clearTimeout(section._debounce); section._debounce = null; enqueue(section); }
   });
   form.addEventListener("input", function (ev) {
     if (ev.target.matches("input[data-blank]")) {
       var section = sectionOf(ev.target);
       clearTimeout(section._debounce);
-      section._debounce = setTimeout(function () { enqueue(section); }, 800);
+      section._debounce = setTimeout(function () { section._debounce = null; enqueue(section); }, 800);
     }
   });
   form.addEventListener("submit", function (ev) {
