@@ -12,13 +12,14 @@ from . import staging
 from .formats.xlsx_csv import ERROR_COLUMN
 from .forms import ConfirmImportForm, ImportForm
 from .importer import import_questions
+from .models import CONFIDENTIAL
 from .views import XLSX, bp, staff
 
 
-def run(token: str, skip: bool, dry_run: bool, dupes: bool = False):
+def run(token: str, skip: bool, dry_run: bool, dupes: bool = False, visibility: str = CONFIDENTIAL):
     data, filename = staging.fetch(current_user.id, token)
     return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
-                            skip_duplicates=dupes)
+                            skip_duplicates=dupes, visibility=visibility)
 
 
 def preview_page(report, token: str, skip: bool, dupes: bool, form=None):
@@ -70,11 +71,15 @@ def staging_limit() -> int:
 def import_confirm():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
+        if form.token.data and set(form.errors) == {"visibility"}:
+            flash(_("Choose public or confidential."), "error")
+            return redirect(url_for("bank.import_preview", token=form.token.data, skip=form.skip_unsupported.data,
+                                    dupes=form.skip_duplicates.data))
         flash(_("The form expired; upload the file again."), "error")
         return redirect(url_for("bank.import_upload"))
     token = form.token.data
     skip, dupes = form.skip_unsupported.data == "1", form.skip_duplicates.data == "1"
-    report = run(token, skip, dry_run=False, dupes=dupes)
+    report = run(token, skip, dry_run=False, dupes=dupes, visibility=form.visibility.data)
     if not report.ok:
         db.session.rollback()
         return preview_page(report, token, skip, dupes, form)
