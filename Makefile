@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint translations setup clean
+.PHONY: run test test-browser lint translations setup clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ lint: setup
 translations: setup
 	$(BIN)/python scripts/i18n.py
 	$(FLASK) translate compile
+
+# Performance figures against the ceiling app (benchmarks/README.md). Installs nothing: it needs the venv,
+# gunicorn (pip install '.[bench]') and Debian's wrk, and says so when one is missing.
+bench:
+	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[bench]' first"; exit 2; }
+	$(FLASK) translate compile
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) instance/examapp.sqlite*

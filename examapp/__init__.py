@@ -5,10 +5,11 @@ import os
 from importlib import import_module
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
-from .config import apply_time_zone, base_config, check_production
+from .config import apply_time_zone, base_config, check_production, trusted_proxies
 
 BLUEPRINTS = (
     "examapp.core.views",
@@ -46,6 +47,10 @@ def configure(app: Flask, config: dict | None) -> None:
         app.config.update(config)
     apply_time_zone(app.config)
     check_production(app.config)
+    proxies = trusted_proxies(app.config)
+    if proxies:
+        # Only the last `proxies` hops are believed: a client cannot forge its address past them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def init_extensions(app: Flask) -> None:

@@ -35,11 +35,12 @@ def base_config(instance_path: str) -> dict:
         "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE") or "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_FREE_FAILURES": 3,
+        "LOGIN_MAX_DELAY_SECONDS": 300,
         "LOGIN_RATE_PER_ACCOUNT": "10 per 5 minutes",
         "LOGIN_RATE_PER_ADDRESS": "30 per 5 minutes",
         "EXAM_GRACE_SECONDS": 30,
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
     }
 
 
@@ -53,6 +54,14 @@ def apply_time_zone(config: dict) -> None:
     except ValueError as exc:
         raise ConfigError(f"SITE_TIMEZONE: {exc}") from exc
     config["BABEL_DEFAULT_TIMEZONE"] = name
+
+
+def trusted_proxies(config: dict) -> int:
+    """Return how many reverse proxies in front of the app may set X-Forwarded-For/-Proto."""
+    value = str(config.get("TRUSTED_PROXIES") or "0").strip()
+    if not value.isdigit() or int(value) > 5:
+        raise ConfigError("TRUSTED_PROXIES must be a whole number from 0 to 5")
+    return int(value)
 
 
 def check_production(config: dict) -> None:

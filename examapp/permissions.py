@@ -21,9 +21,8 @@ def scope_unit(user: User) -> Unit | None:
     """
     if user.role in (ADMIN, EXAMINER):
         return None
-    if user.role == HR:
-        return user.scope_unit
-    if user.role == UNIT_ADMIN:
+    if user.role in (HR, UNIT_ADMIN):
+        # An HR account without a recorded scope sees its own unit, never the whole tree.
         return user.scope_unit or user.unit
     return user.unit
 
@@ -49,10 +48,15 @@ def can_manage_people(user: User) -> bool:
 
 
 def can_manage_person(user: User, person: User) -> bool:
-    """Unit admins manage their subtree; system admins everyone."""
+    """System admins manage every account; unit admins only learners in their subtree.
+
+    The one rule for every path that changes an account (pages, API, import): a staff account
+    (unit admin, examiner, HR, admin) is managed by a system admin alone.
+    """
     if user.role == ADMIN:
         return True
-    return user.role == UNIT_ADMIN and person.role != ADMIN and in_scope(user, person.unit)
+    return (user.role == UNIT_ADMIN and person.role == LEARNER and person.id != user.id
+            and in_scope(user, person.unit))
 
 
 def can_view_person(user: User, person: User) -> bool:
@@ -65,7 +69,12 @@ def can_view_person(user: User, person: User) -> bool:
 def can_assign_role(user: User, role: str) -> bool:
     if user.role == ADMIN:
         return True
-    return user.role == UNIT_ADMIN and role in (LEARNER, UNIT_ADMIN)
+    return user.role == UNIT_ADMIN and role == LEARNER
+
+
+def can_set_scope(user: User) -> bool:
+    """Only a system admin decides how far an HR or unit admin account sees."""
+    return user.role == ADMIN
 
 
 def can_read_audit(user: User) -> bool:

@@ -14,6 +14,7 @@ def user_json(user) -> dict:
         "is_leader": user.is_leader, "is_grid_worker": user.is_grid_worker,
         "is_enforcement": user.is_enforcement, "status": user.status,
         "must_change_password": user.must_change_password,
+        "scope": user.scope_unit.full_name if user.scope_unit is not None else None,
     }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
+from ..exams import leaving
 from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.models import Attempt, Exam
 from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_json, result_json, standing_message
@@ -154,14 +155,24 @@ def read_attempt(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/events", methods=["POST"])
 @login_required
-@doc("Record leaving or returning to the exam page (evidence for the examiner)", roles="owner",
-     body={"type": "object", "properties": {"kind": {"enum": list(service.EVENT_KINDS)},
-                                            "client_at": {"type": "string"}}})
+@doc("Record leaving or returning to the exam page (evidence for the examiner). A return closes the open "
+     "leave: it counts when it lasted at least a few seconds (server times) and the exam's leave policy applies "
+     "(record, warn, or submit after too many leaves)", roles="owner",
+     body={"type": "object", "required": ["kind"], "properties": {
+         "kind": {"enum": list(leaving.EVENT_KINDS)}, "client_at": {"type": "string"},
+         "away_ms": {"type": "integer", "description": "optional: how long the device says it was away"}}},
+     responses={200: "{state, leaves (counted so far), counted (this return counted: true/false; null for a "
+                     "leave), away_seconds, message (the warning to show, empty when there is none)}"})
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request.get_json(silent=True) or {}
-    if body.get("kind") not in service.EVENT_KINDS:
+    if body.get("kind") not in leaving.EVENT_KINDS:
         raise Invalid(str(API_MESSAGES["invalid"]))
-    service.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""))
+    away_ms = body.get("away_ms")
+    away_ms = away_ms if isinstance(away_ms, int) and not isinstance(away_ms, bool) and away_ms >= 0 else None
+    comeback = leaving.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""), away_ms)
     db.session.commit()
-    return jsonify({"state": attempt.state})
+    return jsonify({"state": attempt.state, "leaves": attempt.leave_count,
+                    "counted": comeback.counted if comeback else None,
+                    "away_seconds": comeback.away_seconds if comeback else None,
+                    "message": comeback.message if comeback else ""})

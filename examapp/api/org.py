@@ -1,33 +1,32 @@
 """People endpoints: the same scoped services as the roster pages."""
 
-from flask import abort, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
 from .. import permissions as perm
+from ..auth.sessions import end_all_access
 from ..db import utcnow
 from ..errors import Invalid
 from ..extensions import db
 from ..org import services
 from ..org.models import User
-from ..org.queries import people_query
+from ..org.queries import people_query, person_for
 from . import bp
 from .core import user_json
 from .spec import doc
 
 PERSON_PATCH = {"type": "object", "properties": {
     "name": {"type": "string"}, "unit": {"type": "string", "description": "unit full path"},
-    "role": {"type": "string"}, "position": {"type": "string"}, "rank": {"type": "string"},
+    "role": {"type": "string"},
+    "scope": {"type": "string", "description": "HR/unit admin: the unit (full path) whose subtree it sees; admin only"},
+    "position": {"type": "string"}, "rank": {"type": "string"},
     "phone": {"type": "string"}, "is_leader": {"type": "boolean"}, "is_grid_worker": {"type": "boolean"},
     "is_enforcement": {"type": "boolean"}}}
 EDITABLE = ("name", "role", "position", "rank", "phone", "is_leader", "is_grid_worker", "is_enforcement")
 
 
 def load_person(user_id: int, *, manage: bool = False) -> User:
-    person = db.session.get(User, user_id) or abort(404)
-    allowed = perm.can_manage_person if manage else perm.can_view_person
-    if not allowed(current_user, person):
-        abort(403)
-    return person
+    return person_for(current_user, user_id, manage=manage)
 
 
 @bp.route("/people")
@@ -59,7 +58,7 @@ def person_patch(user_id: int):
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise Invalid("JSON object expected")
-    unknown = set(payload) - set(EDITABLE) - {"unit"}
+    unknown = set(payload) - set(EDITABLE) - {"unit", "scope"}
     if unknown:
         raise Invalid(f"unknown fields: {', '.join(sorted(unknown))}")
     changes = {k: payload[k] for k in EDITABLE if k in payload}
@@ -68,6 +67,22 @@ def person_patch(user_id: int):
         if unit is None:
             raise Invalid(f"unknown unit: {payload['unit']}")
         changes["unit"] = unit
+    if "scope" in payload:
+        scope = services.find_unit(str(payload["scope"]))
+        if scope is None:
+            raise Invalid(f"unknown unit: {payload['scope']}")
+        changes["scope_unit"] = scope
     services.update_person(current_user, person, utcnow(), **changes)
     db.session.commit()
     return jsonify(user_json(person))
+
+
+@bp.route("/people/<int:user_id>/sessions", methods=["DELETE"])
+@perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN)
+@doc("End all of a person's log-in sessions (audited)", roles="admin; unit admin for learners in scope",
+     responses={403: "not yours to manage"})
+def person_sessions_end(user_id: int):
+    person = load_person(user_id, manage=True)
+    counts = end_all_access(current_user, person, utcnow(), tokens=False)
+    db.session.commit()
+    return jsonify({"sessions_ended": counts["sessions"]})

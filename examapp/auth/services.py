@@ -14,21 +14,27 @@ from ..errors import Invalid
 from ..extensions import db
 from ..org.models import User
 from .models import ApiToken, hash_token
+from .sessions import end_sessions, revoke_tokens
 
 MIN_PASSWORD_LENGTH = 8
 
 
 def authenticate(username: str, password: str, now: datetime) -> User | None:
-    """Return the user when the password is right and the account open; count failures."""
+    """Return the user when the password is right and the account open; slow down repeated failures.
+
+    Every answer costs one password hash, whether the account exists, is waiting out a delay or is
+    retired, so the time taken tells nothing about the account.
+    """
     user = db.session.scalar(select(User).where(User.username == username.strip()))
+    right = check_password_hash(user.password_hash if user and user.password_hash else _dummy_hash(),
+                                password)
     if user is None:
-        check_password_hash(_dummy_hash(), password)  # same work as a real check: no timing oracle
         audit.record("login_failed", target=username[:64], detail={"reason": "unknown"}, now=now)
         return None
     if user.is_locked(now):
         audit.record("login_refused_locked", actor=user, target=user.username, now=now)
         return None
-    if not user.check_password(password) or not user.can_log_in:
+    if not right or not user.can_log_in:
         register_failure(user, now)
         return None
     user.failed_logins = 0
@@ -43,13 +49,23 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(8), method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
+def failure_delay(failures: int) -> timedelta:
+    """The wait before the next try: none for the first few, then doubling up to a cap."""
+    free = current_app.config["LOGIN_FREE_FAILURES"]
+    if failures <= free:
+        return timedelta(0)
+    seconds = 2 ** min(failures - free - 1, 20)
+    return timedelta(seconds=min(seconds, current_app.config["LOGIN_MAX_DELAY_SECONDS"]))
+
+
 def register_failure(user: User, now: datetime) -> None:
+    """Count a failure and make the next try wait (never a long lock anyone could trigger)."""
     user.failed_logins = (user.failed_logins or 0) + 1
+    delay = failure_delay(user.failed_logins)
     detail = {"failures": user.failed_logins}
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-        detail["locked_until"] = user.locked_until.isoformat()
+    if delay:
+        user.locked_until = now + delay
+        detail["wait_seconds"] = int(delay.total_seconds())
     audit.record("login_failed", actor=user, target=user.username, detail=detail, now=now)
 
 
@@ -73,13 +89,14 @@ def change_password(user: User, old: str, new: str, now: datetime) -> None:
 
 
 def reset_password(actor: User, user: User, now: datetime) -> str:
-    """Set a random one-time password that must be changed at next log-in."""
+    """Set a random one-time password that must be changed at next log-in; end every way in."""
     temporary = generate_password()
     user.set_password(temporary)
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
-    audit.record("password_reset", actor=actor, target=user.username, now=now)
+    detail = {"sessions_ended": end_sessions(user, now), "tokens_revoked": revoke_tokens(user, now)}
+    audit.record("password_reset", actor=actor, target=user.username, detail=detail, now=now)
     return temporary
 
 

@@ -19,14 +19,17 @@ from .. import audit
 from ..db import utcnow
 from ..errors import Invalid
 from ..extensions import db, limiter
-from . import services
+from . import services, sessions
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
 
 def _account_key() -> str:
-    return "login-account:" + (request.form.get("username") or "").strip().lower()
+    # Per account *and* address: one address cannot use the limit to shut an account out for everyone
+    # (failures slow the account down instead, see services.failure_delay).
+    account = (request.form.get("username") or "").strip().lower()
+    return f"login-account:{account}:{request.remote_addr}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -49,6 +52,8 @@ def login():
         if user is not None:
             session.clear()
             login_user(user)
+            sessions.open_session(user, utcnow())
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong account or password, or the account is locked for a while."), "error")
     return render_template("auth/login.html", form=form)
@@ -58,6 +63,7 @@ def login():
 @login_required
 def logout():
     audit.record("logout", actor=current_user, target=current_user.username)
+    sessions.close_current(utcnow())
     db.session.commit()
     logout_user()
     session.clear()
@@ -76,6 +82,7 @@ def change_password():
         except Invalid as exc:
             form.new_password.errors = [*form.new_password.errors, exc.message]
         else:
+            sessions.end_sessions(current_user, utcnow(), keep_current=True)
             db.session.commit()
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")

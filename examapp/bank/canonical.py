@@ -8,6 +8,7 @@ answers stay apart: 七个工作日 ≠ 七日, 七日 ≠ 十五日, 六月 (Ju
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from ..study.numerals import DIGITS, cn_to_int
 
@@ -95,7 +96,12 @@ def _dates(text: str) -> str:
 
 def canonical(value: object) -> str:
     """Return the canonical form of one fill-in answer (empty when nothing was written)."""
-    text = unicodedata.normalize("NFKC", str(value if value is not None else ""))
+    return _canonical_text(str(value if value is not None else ""))
+
+
+@lru_cache(maxsize=8192)  # keys repeat across every paper of an exam and every regrade
+def _canonical_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = _TITLE_MARKS.sub("", _SPACE.sub("", text).casefold()).strip(_EDGE)
     text = _dates(_CN_RUN.sub(_arabic, text))
     text = _ARABIC_BIG.sub(_scale, text)
@@ -117,3 +123,14 @@ def accepts(alternatives, answer: object) -> bool:
     """True when the answer means the same as one of a blank's accepted alternatives."""
     given = canonical(answer)
     return given != "" and any(given == canonical(form) for form in alternatives or [])
+
+
+def trial(key: list, answers: list) -> list[dict]:
+    """For each blank: the typed answer, whether it would score, and the accepted form it means."""
+    rows = []
+    for index, alternatives in enumerate(key):
+        given = answers[index] if index < len(answers) else ""
+        form = canonical(given)
+        match = next((a for a in alternatives if form and canonical(a) == form), None)
+        rows.append({"answer": given, "accepted": match is not None, "matches": match})
+    return rows

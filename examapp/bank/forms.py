@@ -56,3 +56,17 @@ class VisibilityForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare form: only the CSRF token."""
+
+
+class ReportForm(FlaskForm):
+    """A learner's error report (纠错); where the question was shown travels in the query string."""
+
+    reason = SelectField(_l("What is wrong?"), choices=[])
+    detail = TextAreaField(_l("Details (optional, up to 500 characters)"), validators=[Optional(), Length(max=500)])
+
+
+class ResolveForm(FlaskForm):
+    """An examiner's answer to the open reports of one question."""
+
+    reply = TextAreaField(_l("Reply to the learners"), validators=[Optional(), Length(max=1000)])
+    action = HiddenField()

@@ -108,3 +108,34 @@ class QuestionReview(db.Model):
 
     question: Mapped[Question] = relationship()
     version: Mapped[QuestionVersion] = relationship()
+
+
+# Learners' error reports (纠错): open until an examiner fixes the question (a new version) or dismisses it.
+REPORT_OPEN, REPORT_FIXED, REPORT_DISMISSED = "open", "fixed", "dismissed"
+REPORT_REASONS = ("key", "explanation", "stem", "basis", "other")
+REPORT_SOURCES = ("practice", "exam")
+
+
+class QuestionReport(db.Model):
+    """A learner's report that a question they were shown with its feedback or review is wrong."""
+
+    __tablename__ = "question_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))  # the version the learner saw
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # practice | exam
+    attempt_id: Mapped[int | None] = mapped_column(Integer)  # the exam attempt whose review showed it
+    reason: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=REPORT_OPEN, index=True)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    fixed_version_id: Mapped[int | None] = mapped_column(ForeignKey("question_versions.id"))
+
+    question: Mapped[Question] = relationship()
+    version: Mapped[QuestionVersion] = relationship(foreign_keys=[version_id])
+    user = relationship("User", foreign_keys=[user_id])

@@ -7,6 +7,7 @@ import unicodedata
 from flask_babel import gettext as _
 
 from . import library
+from .canonical import canonical
 from .models import AUDIENCES, STATUSES, SUB_TYPES, TYPES
 
 BLANK = "____"
@@ -125,10 +126,25 @@ def law_name(slug: str) -> str:
 
 
 def question_warnings(data: dict) -> list[str]:
-    """Return what is allowed but worth a look (e.g. no legal basis)."""
-    if not data.get("basis"):
-        return [_("No legal basis: listed as lacking a basis.")]
-    return []
+    """Return what is allowed but worth a look (no legal basis, a fill-in form the scorer already accepts)."""
+    warnings = [] if data.get("basis") else [_("No legal basis: listed as lacking a basis.")]
+    return warnings + redundant_forms(data)
+
+
+def redundant_forms(data: dict) -> list[str]:
+    """Name accepted forms that mean the same as an earlier one of their blank (7日 after 七日)."""
+    if data.get("type") != "blank" or not isinstance(data.get("answer"), list):
+        return []
+    found = []
+    for number, forms in enumerate(data["answer"], start=1):
+        first: dict[str, str] = {}
+        for form in forms if isinstance(forms, list) else []:
+            meaning = canonical(form)
+            if meaning in first:
+                found.append(_("Blank %(n)s: %(form)s means the same as %(other)s, which is enough on its own.",
+                               n=number, form=form, other=first[meaning]))
+            first.setdefault(meaning, str(form))
+    return found
 
 
 def show(answer) -> str:

@@ -29,6 +29,7 @@ from .services import (
     current_versions,
     filter_bank,
     question_dict,
+    question_warnings,
     retire_question,
     update_question,
     validate_question,
@@ -57,6 +58,20 @@ def filtered_stmt(args: dict):
                        status=args["status"] or None, tag=args["tag"] or None, audience=args["audience"] or None,
                        search=args["q"] or None, lacking_basis=args["nobasis"] == "1",
                        visibility=args["visibility"] or None)
+
+
+def commit_or_flash(action):
+    """Run one service call and commit; on a broken rule roll back, flash why and return its status."""
+    from ..errors import DomainError
+
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return None, exc.status
+    db.session.commit()
+    return result, None
 
 
 def get_question(question_id: int) -> Question:
@@ -127,6 +142,8 @@ def save_form(form: QuestionForm, question: Question | None):
         for problem in problems:
             flash(problem, "error")
         return None
+    for warning in question_warnings(data):
+        flash(warning, "info")
     now = utcnow()
     if question is None:
         return create_question(data, current_user, now)
@@ -203,7 +220,14 @@ def export():
                     headers={"Content-Disposition": "attachment; filename=questions.xlsx"})
 
 
-from . import views_coverage, views_import, views_review  # noqa: E402, F401  (more routes on the same blueprint)
+from . import (  # noqa: E402, F401  (more routes on the same blueprint)
+    views_corrections,
+    views_coverage,
+    views_drafts,
+    views_import,
+    views_review,
+    views_trial,
+)
 
 
 @bp.context_processor

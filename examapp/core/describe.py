@@ -20,7 +20,7 @@ ACTIONS = {
     "login": _l("Logged in"), "login_failed": _l("Log-in failed"),
     "login_refused_locked": _l("Log-in refused (locked)"),
     "logout": _l("Logged out"), "password_changed": _l("Password changed"), "password_reset": _l("Password reset"),
-    "token_issued": _l("API token issued"), "role_changed": _l("Role changed"),
+    "token_issued": _l("API token issued"), "sessions_ended": _l("Log-in sessions ended"), "role_changed": _l("Role changed"),
     "people_imported": _l("People imported"), "passwords_issued": _l("One-time passwords issued"),
     "bank.import": _l("Questions imported"), "bank.export": _l("Questions exported"),
     "bank.retire": _l("Question retired"), "bank.review_flagged": _l("Questions held for review after an amendment"),
@@ -55,7 +55,9 @@ FIELDS = {
     "until": _l("Until"), "totals": _l("Totals"), "filters": _l("Filters"), "questions": _l("Questions"),
     "desired_retention": _l("Desired retention"), "before": _l("Before"), "after": _l("After"),
     "review": _l("Review number"), "people": _l("People concerned"), "override": _l("Override"),
-    "warnings": _l("Warnings"),
+    "warnings": _l("Warnings"), "sessions": _l("Sessions ended"), "tokens": _l("API tokens revoked"),
+    "sessions_ended": _l("Sessions ended"), "tokens_revoked": _l("API tokens revoked"),
+    "wait_seconds": _l("Next try allowed after (seconds)"),
 }
 
 VERSION_NOTES = {"created": _l("Created"), "edited": _l("Edited"), "imported": _l("Imported"),

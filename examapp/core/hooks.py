@@ -16,8 +16,15 @@ def register(app) -> None:
     def force_password_change():
         if not current_user.is_authenticated or not current_user.must_change_password:
             return None
-        if request.endpoint in OPEN_ENDPOINTS or getattr(g, "token_auth", False):
+        if request.endpoint in OPEN_ENDPOINTS:
             return None
+        if getattr(g, "token_auth", False):
+            # A token may still read, but nothing is started, answered or submitted until the
+            # person has chosen a new password on the site.
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                return None
+            return error_response(403, "password_change_required",
+                                  _("Change your password on the site before using an API token for this."))
         if request.path.startswith("/api/"):
             return error_response(403, "password_change_required",
                                   _("You must change your password before continuing."))
@@ -33,6 +40,8 @@ def register(app) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
-        if current_user.is_authenticated:
+        # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
+        # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
+        if not current_user.is_anonymous:
             response.headers.setdefault("Cache-Control", "no-store")
         return response

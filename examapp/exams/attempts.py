@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound
@@ -22,8 +22,6 @@ from .signals import attempt_finished
 from .validation import parse_ref, validate_answer
 
 log = logging.getLogger("examapp.exams")
-LEAVE = "leave"
-EVENT_KINDS = ("leave", "return", "resume")
 
 
 class TooLate(Conflict):
@@ -183,23 +181,6 @@ def score_attempt(attempt: Attempt) -> None:
     maximum = sum((Decimal(i.points) for i in attempt.items), Decimal(0))
     passed, excellent = grade(total, exam.pass_mark, exam.excellent_mark)
     attempt.record_result(score=total, max_score=maximum, passed=passed, excellent=excellent)
-
-
-def record_event(attempt: Attempt, kind: str, now: datetime, client_at: str = "") -> AttemptEvent | None:
-    """Keep a page-leave/return as evidence; past the exam's leave limit, finish the attempt."""
-    if attempt.state != IN_PROGRESS:
-        return None
-    event = AttemptEvent(attempt_id=attempt.id, kind=kind, at=now, client_at=client_at[:40])
-    db.session.add(event)
-    if kind == LEAVE:
-        db.session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.state == IN_PROGRESS)
-                           .values(leave_count=Attempt.leave_count + 1).execution_options(synchronize_session=False))
-        db.session.refresh(attempt)
-        limit = attempt.exam.leave_limit
-        if limit is not None and attempt.leave_count > limit:
-            finalise(attempt, now, finished_at=now, reason="left_page")
-    db.session.flush()
-    return event
 
 
 def overdue_ids(now: datetime) -> list[int]:

@@ -7,8 +7,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..org.models import Unit, User
+from ..org.models import User
 from ..permissions import ADMIN, EXAMINER
+from .audience import in_audience  # noqa: F401  (re-exported: callers import it from here)
 from .models import IN_PROGRESS, Attempt, Exam, ExamOverride
 
 # Reason codes shown to learners (labels live in present.py).
@@ -34,24 +35,6 @@ class Standing:
     @property
     def can_start(self) -> bool:
         return self.reason == OK
-
-
-def in_audience(exam: Exam, user: User) -> bool:
-    """Units (with subtrees) AND, when categories are set, any one of them."""
-    if user.status != "active":
-        return False
-    aud = exam.audience or {}
-    unit_ids = aud.get("unit_ids") or []
-    if unit_ids:
-        units = db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))).all()
-        if not any(u.contains(user.unit) for u in units):
-            return False
-    categories = [(aud.get("leaders"), user.is_leader), (aud.get("grid_workers"), user.is_grid_worker),
-                  (aud.get("enforcement"), user.is_enforcement)]
-    roles = aud.get("roles") or []
-    if not roles and not any(wanted for wanted, _ in categories):
-        return True
-    return user.role in roles or any(wanted and has for wanted, has in categories)
 
 
 def eligibility_problem(exam: Exam, user: User) -> dict | None:

@@ -1,4 +1,4 @@
-"""`exams close-overdue`: finalise attempts whose deadline has passed (safe from cron at any time)."""
+"""`exams close-overdue` (finalise attempts past their deadline, safe from cron) and `exams regrade-rule`."""
 
 import logging
 import sys
@@ -6,10 +6,13 @@ from datetime import datetime
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from ..db import utcnow
 from ..extensions import db
+from . import regrade
 from .attempts import finalise_overdue, overdue_ids
+from .models import Exam
 
 log = logging.getLogger("examapp.exams")
 
@@ -38,3 +41,28 @@ def close_overdue_command():
     click.echo(f"closed {closed} overdue attempt(s); {failed} failed")
     if failed:
         sys.exit(1)
+
+
+@exams.command("regrade-rule")
+@click.argument("exam_ids", type=int, nargs=-1)
+@click.option("--apply", "apply_it", is_flag=True, help="Rescore the listed attempts (audited); without it, a dry run.")
+def regrade_rule_command(exam_ids: tuple[int, ...], apply_it: bool):
+    """List the finished attempts of EXAM_IDS (default: every exam) whose score changes under the current rule."""
+    exams_ = [db.session.get(Exam, i) for i in exam_ids] if exam_ids else list(
+        db.session.scalars(select(Exam).order_by(Exam.id)))
+    if None in exams_:
+        click.echo(f"no exam {exam_ids[exams_.index(None)]}", err=True)
+        sys.exit(1)
+    total = 0
+    for exam in exams_:
+        rows = regrade.rule_run(exam, None, utcnow()) if apply_it else regrade.rule_preview(exam)
+        total += len(rows)
+        for row in rows:
+            click.echo(f"exam {exam.id} attempt {row.attempt.id} {row.attempt.user.username}: {row.before} -> "
+                       f"{row.after} (passed {row.passed_before} -> {row.passed_after}; {len(row.marks)} answer(s))")
+    if apply_it:
+        db.session.commit()
+        click.echo(f"rescored {total} attempt(s)")
+    else:
+        db.session.rollback()
+        click.echo(f"dry run: {total} attempt(s) would change; run again with --apply to rescore them")

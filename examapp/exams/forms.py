@@ -49,8 +49,12 @@ class ExamForm(FlaskForm):
     is_qualification = BooleanField(_l("Law-enforcement qualification exam"))
     certificate_valid_months = IntegerField(_l("Certificate valid for (months)"),
                                             validators=[Optional(), NumberRange(1, 240)])
-    leave_limit = IntegerField(_l("Finish the attempt after this many page leaves (optional)"),
-                               validators=[Optional(), NumberRange(0, 100)])
+    leave_policy = SelectField(_l("When a learner leaves the exam page"), default="record", choices=[
+        ("record", _l("Record it for the examiner (default)")),
+        ("warn", _l("Record it and warn the learner on every return")),
+        ("submit", _l("Record it, warn, and submit the paper after too many leaves"))])
+    leave_limit = IntegerField(_l("Leaves allowed before the paper is submitted"),
+                               validators=[Optional(), NumberRange(1, 100)])
     audience_units = SelectMultipleField(_l("Units (with their subtrees; none = everyone)"), coerce=int)
     audience_roles = SelectMultipleField(_l("Roles"), choices=[
         ("learner", _l("Learner")), ("unit_admin", _l("Unit administrator")), ("examiner", _l("Examiner")),

@@ -30,6 +30,8 @@ REVIEW_POLICIES = ("after_submit", "after_close", "never")
 COUNTED_RULES = ("highest", "latest")
 MULTIPLE_RULES = ("all_or_nothing", "partial")
 OVERRIDE_KINDS = ("extra_time", "extra_attempt", "reopen")
+# Leaving the exam page: always recorded; "warn" says so on every return; "submit" finishes after too many.
+LEAVE_POLICIES = ("record", "warn", "submit")
 
 
 class Exam(TimestampMixin, db.Model):
@@ -57,7 +59,8 @@ class Exam(TimestampMixin, db.Model):
     counts_toward_record: Mapped[bool] = mapped_column(Boolean, default=True)
     is_qualification: Mapped[bool] = mapped_column(Boolean, default=False)
     certificate_valid_months: Mapped[int | None] = mapped_column(Integer)
-    leave_limit: Mapped[int | None] = mapped_column(Integer)  # finish after this many page leaves
+    leave_policy: Mapped[str] = mapped_column(String(10), default="record", server_default="record")
+    leave_limit: Mapped[int | None] = mapped_column(Integer)  # policy "submit": leaves allowed; one more submits
     # While the exam is open to a learner, the questions it can draw stay out of that learner's practice.
     is_kept_out_of_practice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Papers draw from confidential (exam-only) questions; public ones only by the examiner's explicit choice.
@@ -97,7 +100,9 @@ class Attempt(db.Model):
     is_makeup: Mapped[bool] = mapped_column(Boolean, default=False)
     variant: Mapped[str] = mapped_column(String(30), default="default")
     seed: Mapped[int] = mapped_column(BigInteger)
-    draw: Mapped[dict] = mapped_column(JSON, default=dict)  # pools and picks, for audit/reproduction
+    # Pools and picks, for audit/reproduction: tens of kB on a large bank and never needed to answer or score,
+    # so it is loaded only when read (an autosave would otherwise parse it every time).
+    draw: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -106,7 +111,7 @@ class Attempt(db.Model):
     max_score: Mapped[Decimal] = mapped_column(POINTS, default=Decimal(0))
     passed: Mapped[bool | None] = mapped_column(Boolean)
     excellent: Mapped[bool | None] = mapped_column(Boolean)
-    leave_count: Mapped[int] = mapped_column(Integer, default=0)
+    leave_count: Mapped[int] = mapped_column(Integer, default=0)  # leaves that lasted long enough to count
 
     exam: Mapped[Exam] = relationship()
     user: Mapped[User] = relationship()
@@ -209,3 +214,11 @@ class AttemptEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     client_at: Mapped[str] = mapped_column(String(40), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A leave: when the person came back (server time), and whether it lasted long enough to count.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    @property
+    def away_seconds(self) -> int | None:
+        """For a leave that ended: whole seconds away, by the server's clock."""
+        return max(int((self.ended_at - self.at).total_seconds()), 0) if self.ended_at else None

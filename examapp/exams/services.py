@@ -13,14 +13,15 @@ from ..extensions import db
 from ..org.models import User
 from .bank_source import rule_pool
 from .draw import RULE_FILTERS, VARIANTS, variants_present
-from .models import IN_PROGRESS, OVERRIDE_KINDS, Attempt, Exam, ExamOverride
+from .models import IN_PROGRESS, LEAVE_POLICIES, OVERRIDE_KINDS, Attempt, Exam, ExamOverride
+from .publish_check import audience_problems, mark_problems
 from .queries import counted_attempt  # noqa: F401  (re-exported for reports and records)
 
 EXAM_FIELDS = ("title", "year", "opens_at", "closes_at", "makeup_opens_at", "makeup_closes_at", "duration_minutes",
                "pass_mark", "excellent_mark", "max_attempts", "counted_rule", "multiple_rule", "partial_share",
                "review_policy", "review_shows_key", "counts_toward_record", "is_qualification",
-               "certificate_valid_months", "leave_limit", "audience", "eligibility", "is_kept_out_of_practice",
-               "allows_public_questions")
+               "certificate_valid_months", "leave_policy", "leave_limit", "audience", "eligibility",
+               "is_kept_out_of_practice", "allows_public_questions")
 
 # 50 questions, 100 points: the yearly exam's default paper.
 DEFAULT_BLUEPRINT = [
@@ -82,8 +83,20 @@ def apply_settings(exam: Exam, data: dict, now: datetime) -> Exam:
                       code="bad_makeup_window")
     if Decimal(exam.excellent_mark) < Decimal(exam.pass_mark):
         raise Invalid(_("The excellent mark cannot be below the pass mark."), code="bad_marks")
+    check_leave_policy(exam)
     exam.updated_at = now
     return exam
+
+
+def check_leave_policy(exam: Exam) -> None:
+    """A policy from the list; "submit" needs the number of leaves allowed, the others keep none."""
+    if exam.leave_policy not in LEAVE_POLICIES:
+        raise Invalid(_("Choose what happens when a learner leaves the exam page."), code="bad_leave_policy")
+    if exam.leave_policy != "submit":
+        exam.leave_limit = None
+    elif exam.leave_limit is None or not 1 <= int(exam.leave_limit) <= 100:
+        raise Invalid(_("Say how many leaves (1 to 100) are allowed before the paper is submitted."),
+                      code="bad_leave_limit")
 
 
 def clean_rule(data: dict) -> dict:
@@ -163,19 +176,31 @@ def check_blueprint(exam: Exam) -> list[RuleCheck]:
     return checks
 
 
+def short_rule(check: RuleCheck) -> str:
+    section = check.rule.get("section") or _("rule %(n)s", n=check.index + 1)
+    return _("%(section)s needs %(needed)s questions, the bank can give %(available)s", section=section,
+             needed=check.needed, available=max(check.available, 0))
+
+
 def publish(exam: Exam, actor: User, now: datetime) -> list[RuleCheck]:
     """Publish when every rule can be filled from active questions not under review (confidential by default)."""
     checks = check_blueprint(exam)
     if not checks:
         raise Conflict(_("Add at least one rule to the paper before publishing."), code="empty_blueprint")
-    if not all(c.ok for c in checks):
+    if short := [c for c in checks if not c.ok]:
+        rules = "；".join(short_rule(c) for c in short)
         if not exam.allows_public_questions:
-            raise Conflict(_("The bank does not hold enough confidential questions for every rule (see the check "
-                             "below). Add or import confidential questions, or allow public questions for this "
-                             "exam."), code="bank_short")
-        raise Conflict(_("The question bank cannot fill every rule; see the check below."), code="bank_short")
+            raise Conflict(_("The bank does not hold enough confidential questions: %(rules)s. Add or import "
+                             "confidential questions, or allow public questions for this exam.", rules=rules),
+                           code="bank_short")
+        raise Conflict(_("The question bank cannot fill every rule: %(rules)s. Add questions or change the rules.",
+                         rules=rules), code="bank_short")
     if "default" not in variants_present(exam.blueprint):
         raise Conflict(_("The paper needs rules for everyone (the default paper)."), code="no_default_paper")
+    if problems := mark_problems(exam, variant_totals(exam)):
+        raise Conflict(" ".join(problems), code="marks_out_of_reach")
+    if problems := audience_problems(exam):
+        raise Conflict(" ".join(problems), code="empty_audience")
     exam.status, exam.published_at, exam.updated_at = "published", now, now
     record("exam.publish", actor=actor, target=f"exam:{exam.id}",
            detail={"totals": {k: [n, str(p)] for k, (n, p) in variant_totals(exam).items()},

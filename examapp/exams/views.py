@@ -10,7 +10,7 @@ from ..db import utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from . import attempts as service
-from . import bp
+from . import bp, leaving
 from .access import can_read_attempt, can_write_attempt
 from .forms import ConfirmForm
 from .models import IN_PROGRESS, Attempt, Exam
@@ -62,7 +62,7 @@ def detail(exam_id: int):
         raise NotFound(_("The page or item was not found."))
     return render_template("exams/detail.html", exam=exam, situation=situation, reasons=REASONS,
                            message=standing_message(situation), attempts=my_attempts(current_user, exam),
-                           form=ConfirmForm())
+                           leave_policy=leaving.policy_text(exam), form=ConfirmForm())
 
 
 @bp.route("/<int:exam_id>/start", methods=["POST"])
@@ -87,12 +87,14 @@ def take(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True)
     now = utcnow()
     service.settle(attempt, now)
+    comeback = leaving.resume(attempt, now)  # the page reopened after a leave: that is the return
     db.session.commit()
     if attempt.state != IN_PROGRESS:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     remaining = max(int((attempt.deadline_at - now).total_seconds()), 0)
     return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
-                           form=ConfirmForm())
+                           leave_policy=leaving.policy_text(attempt.exam), leave_grace=leaving.grace_seconds(),
+                           comeback=comeback, form=ConfirmForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

@@ -11,7 +11,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..org.models import User
 from ..permissions import ADMIN, EXAMINER, HR, in_scope, roles_required
-from . import bp, regrade
+from . import bp, leaving, regrade
 from . import services as svc
 from .forms import ConfirmForm, OverrideForm
 from .models import Attempt
@@ -55,7 +55,8 @@ def evidence(attempt_id: int):
     if attempt is None or not in_scope(current_user, attempt.user.unit):
         raise NotFound(_("The page or item was not found."))
     return render_template("exams/evidence.html", attempt=attempt, exam=attempt.exam,
-                           events=attempt_events(attempt))
+                           events=attempt_events(attempt), duration=leaving.duration_text,
+                           grace=leaving.grace_seconds())
 
 
 @bp.route("/manage/<int:exam_id>/regrade")
@@ -90,4 +91,27 @@ def regrade_run(exam_id: int, question_id: int):
         rows = regrade.run(exam, question, current_user, utcnow())
         db.session.commit()
         flash(_("Regraded %(n)s attempt(s).", n=len(rows)), "success")
+    return redirect(url_for("exams.regrade_list", exam_id=exam.id))
+
+
+@bp.route("/manage/<int:exam_id>/regrade/rule")
+@roles_required(*MANAGERS)
+def regrade_rule_preview(exam_id: int):
+    """Dry run: the finished attempts whose score would change under today's scoring rule."""
+    exam = load_exam(exam_id)
+    rows = regrade.rule_preview(exam)
+    codes = dict(db.session.execute(select(Question.id, Question.code).where(
+        Question.id.in_({item.question_id for row in rows for item, _mark in row.marks}))).all()) if rows else {}
+    db.session.rollback()  # a dry run changes nothing
+    return render_template("exams/regrade_rule.html", exam=exam, rows=rows, codes=codes, form=ConfirmForm())
+
+
+@bp.route("/manage/<int:exam_id>/regrade/rule", methods=["POST"])
+@roles_required(*MANAGERS)
+def regrade_rule_run(exam_id: int):
+    exam = load_exam(exam_id)
+    if ConfirmForm().validate_on_submit():
+        rows = regrade.rule_run(exam, current_user, utcnow())
+        db.session.commit()
+        flash(_("Rescored %(n)s attempt(s) under the current scoring rule.", n=len(rows)), "success")
     return redirect(url_for("exams.regrade_list", exam_id=exam.id))

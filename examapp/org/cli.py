@@ -52,15 +52,20 @@ def import_command(file: Path, dry_run: bool):
 @click.option("--unit", "unit_ref", required=True, help="Unit full path or unique name.")
 @click.option("--name", default=None)
 @click.option("--password", default=None, help="Default: a random one, printed.")
-def create_command(username, role, unit_ref, name, password):
+@click.option("--scope", "scope_ref", default=None,
+              help="HR or unit admin: the unit whose subtree it sees (default: its own unit).")
+def create_command(username, role, unit_ref, name, password, scope_ref):
     """Create one account."""
     unit = find_unit(unit_ref)
     if unit is None:
         fail(f"unknown unit: {unit_ref}")
+    scope = find_unit(scope_ref) if scope_ref else None
+    if scope_ref and scope is None:
+        fail(f"unknown unit: {scope_ref}")
     shown = password or generate_password()
     try:
         create_person(None, utcnow(), username=username, name=name or username, unit=unit,
-                      role=role, password=shown)
+                      role=role, password=shown, scope_unit=scope)
     except DomainError as exc:
         fail(exc.message)
     db.session.commit()

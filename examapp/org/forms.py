@@ -13,6 +13,7 @@ class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     unit_id = SelectField(_l("Unit"), coerce=int)
     role = SelectField(_l("Role"))
+    scope_unit_id = SelectField(_l("What an HR account sees"), coerce=int, default=0)
     position = StringField(_l("Position"), validators=[Optional(), Length(max=80)])
     rank = StringField(_l("Rank"), validators=[Optional(), Length(max=80)])
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Regexp(r"^1\d{10}$", message=_l(

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from .. import audit
 from ..errors import Invalid
 from ..extensions import db
-from ..permissions import can_assign_role, in_scope
+from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_set_scope, in_scope
 from ..uploads import read_table
 from .models import User
 from .services import create_person, find_unit
 
-HEADER = ("姓名", "账号", "单位", "职务", "职级", "角色", "领导干部", "网格员", "执法人员", "手机号")
-REQUIRED = HEADER[:-1]
+REQUIRED = ("姓名", "账号", "单位", "职务", "职级", "角色", "领导干部", "网格员", "执法人员")
+OPTIONAL = ("手机号", "范围")
+HEADER = REQUIRED + OPTIONAL
 ROLE_NAMES = {
     "学员": "learner", "单位管理员": "unit_admin", "考务管理员": "examiner", "人事": "hr",
     "系统管理员": "admin", "learner": "learner", "unit_admin": "unit_admin", "examiner": "examiner",
@@ -99,13 +100,30 @@ def validate_row(actor: User | None, row: int, record: dict, report: ImportRepor
     phone = record.get("手机号", "").strip()
     if phone and not PHONE_RE.match(phone):
         problems.append(_("手机号 %(value)s is not an 11-digit mobile number.", value=phone))
+    scope = check_scope(actor, record, role, problems)
     for message in problems:
         report.error(row, message)
     if problems:
         return None
-    values.update(username=account, name=name, unit=unit, role=role, phone=phone,
+    values.update(username=account, name=name, unit=unit, role=role, phone=phone, scope_unit=scope,
                   position=record.get("职务", "").strip(), rank=record.get("职级", "").strip(), **flags)
     return values
+
+
+def check_scope(actor: User | None, record: dict, role: str | None, problems: list[str]):
+    """Read the optional 范围 column: the unit whose subtree an HR or unit admin account sees."""
+    reference = record.get("范围", "").strip()
+    if not reference:
+        return None
+    scope = find_unit(reference)
+    if scope is None:
+        problems.append(_("范围 %(value)s is not a known unit (use its full path, e.g. 乌塘镇/某村委会).",
+                          value=reference))
+    elif actor is not None and not can_set_scope(actor):
+        problems.append(_("Only a system administrator may fill in 范围."))
+    elif role not in (HR, UNIT_ADMIN):
+        problems.append(_("范围 applies only to 人事 and 单位管理员 accounts."))
+    return scope
 
 
 def import_people(actor: User | None, data: bytes, filename: str, now: datetime, *,

@@ -1,9 +1,10 @@
 """Read-side helpers for the people pages and API (scoped)."""
 
+from flask import abort
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..permissions import restrict_to_scope, scope_unit
+from ..permissions import can_manage_person, can_view_person, restrict_to_scope, scope_unit
 from .models import RosterChange, Unit, User
 
 
@@ -39,3 +40,13 @@ def roster_history(user: User) -> list[RosterChange]:
     stmt = select(RosterChange).where(RosterChange.user_id == user.id).order_by(RosterChange.at.desc(),
                                                                                RosterChange.id.desc())
     return list(db.session.scalars(stmt))
+
+
+def person_for(actor: User, user_id: int, *, manage: bool = False) -> User:
+    """Load a person for actor: 404 unless actor may see them (so ids reveal nothing), 403 to manage."""
+    person = db.session.get(User, user_id)
+    if person is None or not can_view_person(actor, person):
+        abort(404)
+    if manage and not can_manage_person(actor, person):
+        abort(403)
+    return person

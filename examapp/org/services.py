@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import audit
+from ..auth.sessions import end_all_access
 from ..errors import Forbidden, Invalid
 from ..extensions import db
-from ..permissions import can_assign_role, can_manage_person, in_scope
+from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_manage_person, can_set_scope, in_scope
 from .models import ROLES, STATUSES, RosterChange, Unit, User
 
 TRACKED_FIELDS = ("name", "role", "unit_id", "scope_unit_id", "position", "rank", "phone", "is_leader",
@@ -59,14 +60,30 @@ def check_assignment(actor: User, role: str, unit: Unit) -> None:
         raise Forbidden(_("This unit is outside your scope."))
 
 
+def settle_scope(actor: User | None, user: User, scope: Unit | None) -> None:
+    """Give HR a scope (default: its own unit and subtree); only HR and unit admins keep one."""
+    if scope is not None and scope != user.scope_unit:
+        if actor is not None and not can_set_scope(actor):
+            raise Forbidden(_("Only a system administrator may set how far an account sees."))
+        if user.role not in (HR, UNIT_ADMIN):
+            raise Invalid(_("Only HR and unit administrator accounts have a scope."))
+        user.scope_unit = scope
+    if user.role == HR and user.scope_unit is None:
+        user.scope_unit = user.unit
+    elif user.role not in (HR, UNIT_ADMIN):
+        user.scope_unit = None
+
+
 def create_person(actor: User | None, now: datetime, *, username: str, name: str, unit: Unit,
-                  role: str = "learner", password: str | None = None, **fields) -> User:
+                  role: str = "learner", password: str | None = None, scope_unit: Unit | None = None,
+                  **fields) -> User:
     """Add one person (actor None means the system itself, e.g. the CLI)."""
     if actor is not None:
         check_assignment(actor, role, unit)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Invalid(_("The account %(name)s already exists.", name=username))
     user = User(username=username, name=name, unit=unit, role=role, **fields)
+    settle_scope(actor, user, scope_unit)
     if password:
         user.set_password(password)
     else:
@@ -77,7 +94,8 @@ def create_person(actor: User | None, now: datetime, *, username: str, name: str
     return user
 
 
-def update_person(actor: User, user: User, now: datetime, **changes) -> User:
+def update_person(actor: User, user: User, now: datetime, *, scope_unit: Unit | None = None,
+                  **changes) -> User:
     """Edit a person's details; role and unit changes are checked against scope."""
     if not can_manage_person(actor, user):
         raise Forbidden(_("This person is outside your scope."))
@@ -86,10 +104,11 @@ def update_person(actor: User, user: User, now: datetime, **changes) -> User:
     unit = changes.pop("unit", user.unit)
     check_assignment(actor, role, unit)
     for field, value in changes.items():
-        if field not in TRACKED_FIELDS:
+        if field not in TRACKED_FIELDS or field == "scope_unit_id":
             raise Invalid(_("This field cannot be changed here."))
         setattr(user, field, value)
     user.unit = unit
+    settle_scope(actor, user, scope_unit)
     db.session.flush()
     kind = "transferred" if before["unit_id"] != user.unit_id else "edited"
     if before["role"] != user.role:
@@ -113,6 +132,8 @@ def set_status(actor: User, user: User, status: str, now: datetime, *, reason: s
         user.exempt_reason, user.exempt_approved_by, user.exempt_at = reason.strip(), approver.strip(), now
     db.session.flush()
     record_change(actor, user, status, before, now, reason=reason)
+    if not user.can_log_in:
+        end_all_access(actor, user, now, status=status)
     return user
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from .. import permissions as perm
 from ..auth.services import reset_password
+from ..auth.sessions import end_all_access
 from ..core.describe import describe_roster, roster_kind_label
 from ..core.nav import ROLE_LABELS, STATUS_LABELS, register_nav
 from ..db import utcnow
@@ -19,7 +20,7 @@ from . import services
 from .forms import ConfirmForm, ImportForm, PersonForm, StatusForm
 from .importer import HEADER, import_people
 from .models import ROLES, STATUSES, Unit, User
-from .queries import people_query, roster_history, units_in_scope
+from .queries import people_query, person_for, roster_history, units_in_scope
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 PEOPLE_ROLES = (perm.ADMIN, perm.UNIT_ADMIN, perm.HR)
@@ -30,17 +31,16 @@ register_nav("org.people", _l("People"), _l("Roster, transfers and exemptions"),
 
 
 def load_person(user_id: int, *, manage: bool = False) -> User:
-    """Load a person (404) and check the current user may see or manage them (403)."""
-    person = db.session.get(User, user_id) or abort(404)
-    allowed = perm.can_manage_person if manage else perm.can_view_person
-    if not allowed(current_user, person):
-        abort(403)
-    return person
+    return person_for(current_user, user_id, manage=manage)
 
 
 def fill_choices(form: PersonForm) -> None:
     form.unit_id.choices = [(u.id, u.full_name) for u in units_in_scope(current_user)]
     form.role.choices = [(r, ROLE_LABELS[r]) for r in ROLES if perm.can_assign_role(current_user, r)]
+    if perm.can_set_scope(current_user):
+        form.scope_unit_id.choices = [(0, _("Its own unit and the units under it")), *form.unit_id.choices]
+    else:
+        del form.scope_unit_id
 
 
 @bp.route("/people")
@@ -96,7 +96,9 @@ def person_fields(form: PersonForm) -> dict:
     return {"name": form.name.data.strip(), "role": form.role.data, "position": form.position.data or "",
             "rank": form.rank.data or "", "phone": form.phone.data or "",
             "is_leader": form.is_leader.data, "is_grid_worker": form.is_grid_worker.data,
-            "is_enforcement": form.is_enforcement.data}
+            "is_enforcement": form.is_enforcement.data,
+            "scope_unit": db.session.get(Unit, form.scope_unit_id.data) if "scope_unit_id" in form
+            and form.scope_unit_id.data else None}
 
 
 @bp.route("/people/<int:user_id>/edit", methods=["GET", "POST"])
@@ -145,6 +147,18 @@ def reset(user_id: int):
         db.session.commit()
         flash(_("One-time password for %(account)s: %(password)s (must be changed at next log-in).",
                 account=person.username, password=temporary), "success")
+    return redirect(url_for("org.person", user_id=person.id))
+
+
+@bp.route("/people/<int:user_id>/end-sessions", methods=["POST"])
+@perm.roles_required(*MANAGER_ROLES)
+def end_sessions(user_id: int):
+    person = load_person(user_id, manage=True)
+    if ConfirmForm().validate_on_submit():
+        counts = end_all_access(current_user, person, utcnow(), tokens=False)
+        db.session.commit()
+        flash(_("Ended %(n)s log-in session(s) of %(account)s.", n=counts["sessions"], account=person.username),
+              "success")
     return redirect(url_for("org.person", user_id=person.id))
 
 

@@ -25,9 +25,17 @@ def log_download(action: str, target: str, detail: dict | None = None) -> None:
     db.session.commit()
 
 
-def send_bytes(data: bytes, filename: str, kind: str) -> Response:
+def disposition(filename: str, kind: str, fallback: str | None = None) -> str:
+    """Content-Disposition with the real (Chinese) name and a plain ASCII name for old clients."""
+    ascii_name = (fallback or filename).encode("ascii", "ignore").decode().replace('"', "") or f"download.{kind}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def send_bytes(data: bytes, filename: str, kind: str, fallback: str | None = None) -> Response:
     response = send_file(io.BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True,
                          download_name=filename)
+    if fallback:
+        response.headers["Content-Disposition"] = disposition(filename, kind, fallback)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -49,11 +57,9 @@ def reattached(chunks):
     return generate()
 
 
-def send_stream(chunks, filename: str, kind: str) -> Response:
+def send_stream(chunks, filename: str, kind: str, fallback: str | None = None) -> Response:
     """Stream a generator of bytes as an attachment (never built whole in memory)."""
     response = Response(stream_with_context(reattached(chunks)), mimetype=MIMETYPES[kind])
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or f"download.{kind}"
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    response.headers["Content-Disposition"] = disposition(filename, kind, fallback)
     response.headers["Cache-Control"] = "no-store"
     return response

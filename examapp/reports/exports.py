@@ -1,5 +1,7 @@
 """Report downloads (.xlsx, .csv, .pdf): audited, scoped, streamed."""
 
+import re
+
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -34,21 +36,39 @@ def scope_label(unit: Unit | None) -> str:
     return root.full_name if root else _("All units")
 
 
+def file_name(*parts: str, ext: str) -> str:
+    """A download's name that says what is in it: 2026年度学法考试_乌塘镇_成绩明细（按单位分表）.xlsx."""
+    text = "_".join(p for p in parts if p)
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)[:150] + "." + ext
+
+
+def exam_file_kind(fmt: str, per_unit: bool, only_absent: bool) -> tuple[str, str]:
+    """What an exam download holds: (words for the name, ASCII stem for old clients)."""
+    if only_absent:
+        return _("Absent list"), "absent"
+    if fmt == "pdf":
+        return _("Summary"), "summary"
+    if per_unit and fmt == "xlsx":
+        return _("Scores, one sheet per unit"), "report-per-unit"
+    return _("Scores"), "report"
+
+
 def exam_download(exam: Exam, fmt: str, unit: Unit | None, *, per_unit: bool = False, only_absent: bool = False):
     """Audit, then stream one exam's report in the chosen format."""
     log_download("report.download", f"exam:{exam.id}", {
         "report": "exam", "exam_id": exam.id, "format": fmt, "unit_id": unit.id if unit else None,
         "per_unit": per_unit, "only_absent": only_absent})
-    stem = f"exam-{exam.id}-{'absent' if only_absent else 'report'}"
+    what, stem = exam_file_kind(fmt, per_unit, only_absent)
+    name, fallback = file_name(exam.title, scope_label(unit), what, ext=fmt), f"exam-{exam.id}-{stem}.{fmt}"
     if fmt == "csv":
         rows = exam_report.csv_rows(exam, current_user, unit, only_absent=only_absent)
-        return send_stream(csv_stream(exam_report.detail_header(), rows), f"{stem}.csv", "csv")
+        return send_stream(csv_stream(exam_report.detail_header(), rows), name, "csv", fallback)
     if fmt == "pdf":
         summary = exam_report.build_summary(exam, current_user, unit)
         data = summary_pdf(exam.title, scope_label(unit), summary, local_date(utcnow()).isoformat())
-        return send_bytes(data, f"{stem}.pdf", "pdf")
+        return send_bytes(data, name, "pdf", fallback)
     sheets = exam_report.sheets(exam, current_user, unit, per_unit=per_unit)
-    return send_stream(xlsx_stream(sheets), f"{stem}.xlsx", "xlsx")
+    return send_stream(xlsx_stream(sheets), name, "xlsx", fallback)
 
 
 @bp.route("/exams/<int:exam_id>/download")
@@ -68,13 +88,16 @@ def year_export(year: int):
     log_download("report.download", f"year:{year}", {"report": "year", "year": year, "format": fmt,
                                                      "unit_id": unit.id if unit else None})
     rows, combined = year_summaries(year, current_user, unit)
+    name = file_name(_("Law exams %(year)s", year=year), scope_label(unit), ext=fmt)
+    fallback = f"year-{year}.{fmt}"
     if fmt == "csv":
-        return send_stream(csv_stream(exam_line_header(), exam_lines(rows)), f"year-{year}.csv", "csv")
+        return send_stream(csv_stream(exam_line_header(), exam_lines(rows), percent_columns=[4, 6, 8]), name,
+                           "csv", fallback)
     if fmt == "pdf":
         title = _("Law exams %(year)s", year=year)
         data = summary_pdf(title, scope_label(unit), combined, local_date(utcnow()).isoformat())
-        return send_bytes(data, f"year-{year}.pdf", "pdf")
-    return send_stream(xlsx_stream(year_sheets(rows, combined)), f"year-{year}.xlsx", "xlsx")
+        return send_bytes(data, name, "pdf", fallback)
+    return send_stream(xlsx_stream(year_sheets(rows, combined)), name, "xlsx", fallback)
 
 
 def item_header() -> list[str]:
@@ -104,9 +127,11 @@ def items_export(exam_id: int):
     log_download("report.download", f"exam:{exam.id}", {"report": "items", "exam_id": exam.id, "format": fmt})
     result, info = exam_item_analysis(exam)
     if fmt == "csv":
-        return send_stream(csv_stream(item_header(), item_rows(result, info)), f"exam-{exam.id}-items.csv", "csv")
+        return send_stream(csv_stream(item_header(), item_rows(result, info)),
+                           file_name(exam.title, _("Item analysis"), ext="csv"), "csv", f"exam-{exam.id}-items.csv")
     alpha = [[_("Attempts taken"), result.attempts], [_("Cronbach's alpha (KR-20)"), result.alpha],
              [_("Items in alpha"), result.alpha_items], [_("Mean"), result.mean], [_("Standard deviation"), result.sd]]
     sheets = [SheetSpec(_("Items"), item_header(), item_rows(result, info), [14, 8, 50, 8, 8, 8, 8, 30, 8]),
               SheetSpec(_("Test"), [_("Figure"), _("Value")], alpha, [30, 12])]
-    return send_stream(xlsx_stream(sheets), f"exam-{exam.id}-items.xlsx", "xlsx")
+    return send_stream(xlsx_stream(sheets), file_name(exam.title, _("Item analysis"), ext="xlsx"), "xlsx",
+                       f"exam-{exam.id}-items.xlsx")

@@ -1,6 +1,7 @@
 """A report's PDF summary: figures, charts (reportlab graphics) and the unit ranking."""
 
 import io
+import math
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -18,7 +19,14 @@ from .stats import percent
 from .summary import Summary
 
 BRAND = colors.HexColor("#9b1c1c")
-MAX_UNITS_CHARTED = 20
+UNITS_PER_CHART = 25  # one A4 page of bars; more units get more charts, never dropped
+
+
+def whole_people_axis(axis, top: int) -> None:
+    """Ticks at whole numbers of people (never 0.5 of a person)."""
+    axis.valueMin, axis.valueStep = 0, max(1, math.ceil(top / 6))
+    axis.valueMax = max(axis.valueStep * math.ceil(top / axis.valueStep), axis.valueStep)
+    axis.labelTextFormat = "%d"
 
 
 def distribution_chart(summary: Summary, width: float = 170 * mm, height: float = 60 * mm) -> Drawing:
@@ -30,30 +38,37 @@ def distribution_chart(summary: Summary, width: float = 170 * mm, height: float 
     chart.categoryAxis.categoryNames = [f"{b['low']:g}-" for b in summary.bands]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
+    whole_people_axis(chart.valueAxis, max(chart.data[0]))
     chart.bars[0].fillColor = BRAND
     drawing.add(chart)
     drawing.add(String(0, height - 5 * mm, _("Score distribution (people per band)"), fontName=font, fontSize=9))
     return drawing
 
 
-def rates_chart(summary: Summary, width: float = 170 * mm) -> Drawing:
-    """Participation and pass rates per ranked unit (top 20), as horizontal bars."""
+def rates_charts(summary: Summary, width: float = 170 * mm) -> list[Drawing]:
+    """Participation and pass rates of every ranked unit, as horizontal bars, a page-sized chart per block."""
+    ranked = summary.ranked()
+    blocks = [ranked[i:i + UNITS_PER_CHART] for i in range(0, len(ranked), UNITS_PER_CHART)]
+    return [rates_chart(block, width, part=n, parts=len(blocks)) for n, block in enumerate(blocks, start=1)]
+
+
+def rates_chart(ranked: list, width: float, *, part: int = 1, parts: int = 1) -> Drawing:
     font = register_fonts()
-    ranked = summary.ranked()[:MAX_UNITS_CHARTED]
     height = max(40 * mm, (len(ranked) * 9 + 20) * mm / 2.2)
     drawing = Drawing(width, height, initialFontName=font)
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 45 * mm, 8 * mm, width - 50 * mm, height - 16 * mm
     chart.data = [[round((t.participation_rate or 0) * 100, 1) for _p, _u, t in reversed(ranked)] or [0],
                   [round((t.pass_rate or 0) * 100, 1) for _p, _u, t in reversed(ranked)] or [0]]
-    chart.categoryAxis.categoryNames = [u.name[:14] for _p, u, _t in reversed(ranked)] or [""]
+    chart.categoryAxis.categoryNames = [f"{p}. {u.name[:12]}" for p, u, _t in reversed(ranked)] or [""]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, 100
     chart.bars[0].fillColor, chart.bars[1].fillColor = BRAND, colors.HexColor("#17672f")
     drawing.add(chart)
     label = _("Participation rate (red) and pass rate (green), %")
+    if parts > 1:
+        label = _("%(chart)s (part %(n)s of %(parts)s)", chart=label, n=part, parts=parts)
     drawing.add(String(0, height - 5 * mm, label, fontName=font, fontSize=9))
     return drawing
 
@@ -77,7 +92,7 @@ def summary_pdf(title: str, scope: str, summary: Summary, generated_on: str) -> 
                 Paragraph(escape(definition()), s["small"]),
                 Spacer(0, 4 * mm), distribution_chart(summary)]
         if summary.groups:
-            flow += [Spacer(0, 4 * mm), rates_chart(summary), Paragraph(escape(_("Units ranked")), s["h2"]),
+            flow += [Spacer(0, 4 * mm), *rates_charts(summary), Paragraph(escape(_("Units ranked")), s["h2"]),
                      ranking_table(summary)]
         doc.build(flow, canvasmaker=canvas_maker(title))
     return buffer.getvalue()

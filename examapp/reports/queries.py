@@ -1,16 +1,17 @@
 """Report queries: who was required, who took part, the counted attempt. Streamed (yield_per).
 
-The audience rule mirrors examapp.exams.availability.in_audience as SQL, so a 100,000-person
-report never loads people one by one.
+Who is required (应考) is the exams domain's own audience rule as SQL (examapp.exams.audience), so
+a 100,000-person report never loads people one by one and counts exactly who the exam is for.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from ..exams.audience import audience_clause
 from ..exams.models import FINISHED, Attempt, Exam
 from ..extensions import db
 from ..org.models import Unit, User
@@ -43,24 +44,6 @@ class ResultRow:
     @property
     def took_part(self) -> bool:
         return self.score is not None
-
-
-def audience_clause(exam: Exam):
-    """SQL for 'this person is required to take the exam' (as in_audience)."""
-    aud = exam.audience or {}
-    clause = User.status == "active"
-    unit_ids = [int(u) for u in aud.get("unit_ids") or []]
-    if unit_ids:
-        paths = db.session.scalars(select(Unit.path).where(Unit.id.in_(unit_ids))).all()
-        clause = and_(clause, or_(*[Unit.path.startswith(p) for p in paths]) if paths else false())
-    wanted = []
-    if aud.get("roles"):
-        wanted.append(User.role.in_(aud["roles"]))
-    for key, column in (("leaders", User.is_leader), ("grid_workers", User.is_grid_worker),
-                        ("enforcement", User.is_enforcement)):
-        if aud.get(key):
-            wanted.append(column.is_(True))
-    return and_(clause, or_(*wanted)) if wanted else clause
 
 
 def counted_order(exam: Exam) -> list:

@@ -16,7 +16,7 @@ from .access import can_see_item_analysis, requested_unit, require_reports
 from .exam_report import build_summary, report_root
 from .item_queries import exam_item_analysis
 from .stats import RANK_KEYS, percent
-from .year_report import year_summaries
+from .year_report import year_definition, year_summaries
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -45,11 +45,11 @@ def dashboard():
     rows, combined = year_summaries(year, current_user, unit)
     ranking = combined.ranked(rank_by())
     rate_chart = charts.bars(_("Rates per unit"), [(u.name, t.participation_rate, t.pass_rate)
-                                                   for _p, u, t in ranking[:30]],
+                                                   for _p, u, t in ranking],
                              (_("Participation rate"), _("Pass rate")))
     return render_template("reports/dashboard.html", year=year, unit=unit, units=unit_choices(), rows=rows,
                            combined=combined, ranking=ranking, rate_chart=rate_chart, percent=percent,
-                           root=report_root(current_user, unit), by=rank_by())
+                           root=report_root(current_user, unit), by=rank_by(), year_definition=year_definition())
 
 
 @bp.route("/exams/<int:exam_id>")
@@ -65,7 +65,7 @@ def exam_report(exam_id: int):
         "distribution": charts.columns(_("Score distribution"), [f"{b['low']:g}" for b in bands],
                                        [b["count"] for b in bands]),
         "rates": charts.bars(_("Rates per unit"), [(u.name, t.participation_rate, t.pass_rate)
-                                                   for _p, u, t in summary.ranked(rank_by())[:30]],
+                                                   for _p, u, t in summary.ranked(rank_by())],
                              (_("Participation rate"), _("Pass rate"))),
         "window": charts.cumulative(_("Participation over the exam window"),
                                     queries.attempts_over_time(exam, current_user, unit), summary.total.required),

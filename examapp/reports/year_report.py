@@ -1,6 +1,7 @@
 """A year's figures: one line per exam, and all exams combined per unit."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
@@ -8,26 +9,64 @@ from ..exams.models import Exam
 from ..org.models import Unit, User
 from . import queries
 from .exam_report import RANK_WIDTHS, build_summary, rank_header, rank_rows, report_root
-from .stats import Tally
-from .summary import Summary
+from .queries import ResultRow
+from .summary import Summary, summarise
 from .writers import SheetSpec
 
 
 def year_summaries(year: int, viewer: User, unit: Unit | None) -> tuple[list[tuple[Exam, Summary]], Summary]:
-    """Summaries of each exam of the year (that counts toward the record), and their sum."""
+    """Summaries of each exam of the year (that counts toward the record), and the year per person."""
     root = report_root(viewer, unit)
     ranked_units = queries.units_under(root)
-    combined = Summary(total=Tally(), groups={u.id: Tally() for u in ranked_units},
-                       units={u.id: u for u in ranked_units})
+    people: dict[int, PersonYear] = {}
     rows = []
     for exam in queries.exams_of_year(year):
-        summary = build_summary(exam, viewer, unit)
-        rows.append((exam, summary))
-        combined.total.merge(summary.total)
-        for uid, tally in summary.groups.items():
-            if uid in combined.groups:
-                combined.groups[uid].merge(tally)
+        rows.append((exam, build_summary(exam, viewer, unit)))
+        for line in queries.exam_rows(exam, viewer, unit):
+            people.setdefault(line.user_id, PersonYear(line.unit_path)).add(line)
+    combined = summarise((p.as_row() for p in people.values()), root, ranked_units)
     return rows, combined
+
+
+@dataclass
+class PersonYear:
+    """One person across the year's exams: counted once, whatever the number of exams.
+
+    Required when any exam is for them; took part when they finished any; passed (or excellent) when
+    they passed (or were excellent in) every exam they took and missed none they were required to take.
+    """
+
+    unit_path: str
+    required: bool = False
+    missed: bool = False
+    passed: bool = True
+    excellent: bool = True
+    attempts: int = 0
+    scores: list = field(default_factory=list)
+
+    def add(self, line: ResultRow) -> None:
+        self.required |= line.required
+        self.attempts += line.attempts
+        if line.score is None:
+            self.missed |= line.required
+            return
+        self.scores.append(line.score / line.max_score * 100 if line.max_score else line.score)
+        self.passed &= line.passed
+        self.excellent &= line.excellent
+
+    def as_row(self) -> ResultRow:
+        took = bool(self.scores)
+        return ResultRow(user_id=0, username="", name="", position="", unit_id=0, unit_path=self.unit_path,
+                         unit_name="", required=self.required, attempts=self.attempts,
+                         score=sum(self.scores) / len(self.scores) if took else None, max_score=100.0,
+                         passed=took and self.passed and not self.missed,
+                         excellent=took and self.excellent and not self.missed, finished_at=None, serial=None)
+
+
+def year_definition() -> str:
+    return _("The year counts people, not exam sittings: required = required by at least one of the year's "
+             "exams; took part = took at least one; passed (excellent) = passed (excellent in) every exam taken "
+             "and missed none required; average = mean score as a percentage of each paper.")
 
 
 def exam_line_header() -> list[str]:

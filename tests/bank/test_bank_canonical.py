@@ -51,6 +51,20 @@ def test_other_spellings_of_an_accepted_form_are_accepted_too(code):
                 assert accepts([form], spelling), (code, form, spelling)
 
 
+# Blanks with different keys that do mean the same: csl-163's contract of 一年 and probation of 十二个月.
+SAME_MEANING = {("csl-163", "12个月")}
+_UNIT = re.compile(r"^(个工作日|个月|日|天|年|周岁|人|名)")
+
+
+@pytest.mark.parametrize("code", sorted(BLANKS))
+def test_each_blank_writes_one_form_per_meaning(code):
+    """七日 already accepts 7日, 七天 and 7天: list only forms that mean something else (七个工作日)."""
+    for blank in BLANKS[code]["answer"]:
+        meanings = [canonical(form) for form in blank]
+        assert len(set(meanings)) == len(meanings), (
+            f"{code}: {blank} lists forms of the same meaning; keep one (see question_bank/README.md)")
+
+
 @pytest.mark.parametrize("code", sorted(BLANKS))
 def test_blanks_with_different_keys_do_not_collide(code):
     """Two blanks whose examiner wrote different keys must not come to mean the same."""
@@ -58,14 +72,27 @@ def test_blanks_with_different_keys_do_not_collide(code):
     for i, first in enumerate(blanks):
         for second in blanks[i + 1:]:
             if not set(first) & set(second):
-                assert not {canonical(f) for f in first} & {canonical(s) for s in second}, (code, first, second)
+                shared = {canonical(f) for f in first} & {canonical(s) for s in second}
+                assert not shared - {form for known, form in SAME_MEANING if known == code}, (code, first, second)
+
+
+@pytest.mark.parametrize("code", sorted(BLANKS))
+def test_a_number_blank_accepts_the_unit_the_stem_goes_on_with(code):
+    """In ____日内 a cadre who writes 三十日 (or 30天) means 三十: it scores."""
+    question = BLANKS[code]
+    after = question["stem"].split("____")[1:]
+    for blank, text in zip(question["answer"], after, strict=True):
+        unit = _UNIT.match(text)
+        if unit and all(canonical(form).isdigit() for form in blank):
+            assert accepts(blank, blank[0] + unit.group(1)), (code, blank, unit.group(1))
 
 
 @pytest.mark.parametrize("code,blank,answer", [
     ("apl-111", 1, "7天"), ("apl-111", 1, "7个工作日"), ("apl-138", 0, "5天"), ("apl-138", 1, "七天"),
     ("apl-174", 0, "2021-07-15"), ("apl-174", 0, "二○二一年七月十五日"), ("apl-174", 0, "2021.7.15"),
     ("csl-082", 0, "半年"), ("csl-082", 1, "一年"), ("csl-082", 1, "1年"), ("csl-082", 2, "一年半"),
-    ("csl-082", 3, "两年"),
+    ("csl-082", 3, "两年"), ("csl-131", 0, "30日"), ("csl-136", 0, "15天"), ("csl-163", 0, "1年"),
+    ("csl-163", 3, "一年"), ("pos-002", 0, "半年"), ("const-063", 0, "18周岁"), ("gid-006", 0, "20个工作日"),
 ])
 def test_audited_blanks_accept_the_cadres_spelling(code, blank, answer):
     assert accepts(BLANKS[code]["answer"][blank], answer)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from examapp.bank.validation import fingerprint, shingles, similarity, validate_question
+from examapp.bank.validation import fingerprint, question_warnings, shingles, similarity, validate_question
 
 APL = "administrative-penalty-law-2021"
 
@@ -82,3 +82,12 @@ def test_near_duplicates_score_high():
     b = shingles(single(stem="根据《中华人民共和国行政处罚法》规定，行政处罚的设定和实施应当遵循什么原则？"))
     c = shingles(single(stem="公务员的录用实行什么制度？", options=[{"key": "A", "text": "考试"}]))
     assert similarity(a, b) > 0.8 > similarity(a, c)
+
+
+def test_a_fill_in_form_the_scorer_already_accepts_is_named(req):
+    data = {"type": "blank", "stem": "应当在____内作出决定。", "answer": [["七日", "7天", "七个工作日", "7个工作日"]],
+            "basis": [{"law": "administrative-penalty-law-2021", "article": 56}]}
+    warnings = question_warnings(data)
+    assert len(warnings) == 2 and "7天" in warnings[0] and "七日" in warnings[0] and "七个工作日" in warnings[1]
+    data["answer"] = [["七日", "七个工作日"]]
+    assert question_warnings(data) == []

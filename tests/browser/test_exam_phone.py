@@ -69,3 +69,46 @@ def test_one_tap_submits_while_the_cursor_is_still_in_the_last_blank(live_server
     assert "right" in review.get_attribute("class").split(), review.inner_text()
     assert item["key"][-1][0] in phone.get_by_test_id(f"review-answer-{position}").inner_text()
     assert axe_violations(phone) == []
+
+
+HIDE_JS = """(hidden) => {
+  Object.defineProperty(document, 'hidden', {value: hidden, configurable: true});
+  Object.defineProperty(document, 'visibilityState', {value: hidden ? 'hidden' : 'visible', configurable: true});
+  document.dispatchEvent(new Event('visibilitychange'));
+}"""
+
+
+def test_leaving_the_page_is_explained_before_and_warned_on_return(live_server, phone):
+    base = live_server["url"]
+    log_in(phone, base, "grid12")
+    phone.goto(f"{base}/exams/")
+    phone.locator("main a[href*='/exams/']").first.click()
+    policy = phone.get_by_test_id("leave-policy")
+    assert "不会因此交卷" in policy.inner_text() and "3 秒" in policy.inner_text()
+    assert axe_violations(phone) == []
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.get_by_test_id("start-exam").click()
+    phone.wait_for_selector("[data-testid=exam-page]")
+    assert phone.get_by_test_id("leave-policy").is_visible()
+    warning = phone.get_by_test_id("leave-warning")
+
+    # A glance at a notification (under 3 s): kept as evidence, no warning.
+    phone.evaluate("() => window.dispatchEvent(new Event('blur'))")
+    phone.wait_for_timeout(500)
+    with phone.expect_response(lambda r: r.url.endswith("/events")):
+        phone.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    phone.wait_for_timeout(300)
+    assert not warning.is_visible()
+
+    # Answering a call: the page is hidden for a few seconds, then shown again.
+    phone.evaluate(HIDE_JS, True)
+    phone.wait_for_timeout(3500)
+    phone.evaluate(HIDE_JS, False)
+    warning.wait_for(state="visible")
+    text = warning.inner_text()
+    assert "第 1 次" in text and "考试继续" in text, text
+    assert warning.bounding_box()["y"] < 740  # in the sticky bar: seen wherever the learner was
+    assert axe_violations(phone) == []
+    phone.get_by_test_id("leave-warning-close").tap()
+    assert not warning.is_visible()
+    assert phone.get_by_test_id("exam-page").count() == 1  # record only: the exam goes on

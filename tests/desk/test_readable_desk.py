@@ -39,7 +39,7 @@ def test_audit_log_reads_as_chinese_sentences(org, login):
                  detail={"failures": 5, "locked_until": "2026-03-05T22:45:00+00:00"})
     db.session.commit()
     page = login(org.admin).get("/audit/").get_data(as_text=True)
-    body = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[-1].split("</main>", 1)[0])  # what a person reads, not attributes
+    body = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[-1].split("</main>", 1)[0])  # text, not attributes
     assert not RAW.search(body), RAW.search(body).group(0)
     for text in ("人员变动：新增人员", "姓名: 王新来", "角色: 学员", "领导干部: 否", "下载报表", "按单位分表: 是",
                  f"单位: {org.village_a.full_name}", "考试 7", "登录失败", "锁定至: 2026-03-06 06:45:00"):

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from examapp import create_app
 from examapp.bank.models import QuestionVersion
 from examapp.config import ConfigError
-from examapp.exams import attempts
+from examapp.exams import attempts, leaving
 from examapp.extensions import db
 from examapp.localtime import iso, local_iso_text, local_text, site_zone
 from tests.conftest import TEST_CONFIG
@@ -90,7 +90,7 @@ def test_question_version_history_in_the_site_zone(org, login, untangle):
 def test_evidence_page_shows_server_and_device_time_in_the_site_zone(org, login, bank):
     exam = make_exam(org)
     running = attempts.start_attempt(exam, org.villager, org.now)
-    attempts.record_event(running, "leave", LATE_EVENING_UTC, "2026-03-05T22:30:14.500Z")
+    leaving.record_event(running, "leave", LATE_EVENING_UTC, "2026-03-05T22:30:14.500Z")
     db.session.commit()
     page = login(org.examiner).get(f"/exams/manage/attempts/{running.id}/evidence").get_data(as_text=True)
     assert "2026-03-06 06:30:15" in page and "2026-03-06 06:30:14" in page

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from examapp.audit import AuditEvent
 from examapp.bank.models import Question, QuestionVersion
-from examapp.exams import attempts, regrade
+from examapp.exams import attempts, leaving, regrade
 from examapp.exams.cli import close_overdue
 from examapp.exams.models import Attempt, AttemptEvent, AttemptItem
 from examapp.exams.queries import counted_attempt
@@ -72,11 +72,11 @@ def test_finished_signal_sent_once_and_listener_failure_keeps_result(org, exam):
 
 
 def test_leave_limit_finishes_the_attempt(org, bank):
-    exam = make_exam(org, leave_limit=2)
+    exam = make_exam(org, leave_policy="submit", leave_limit=2)
     attempt = started(org, exam)
     for minute in range(3):
-        attempts.record_event(attempt, "leave", org.now + timedelta(minutes=minute), "x")
-        attempts.record_event(attempt, "return", org.now + timedelta(minutes=minute, seconds=5))
+        leaving.record_event(attempt, "leave", org.now + timedelta(minutes=minute), "x")
+        leaving.record_event(attempt, "return", org.now + timedelta(minutes=minute, seconds=5))
     db.session.commit()
     db.session.refresh(attempt)
     assert attempt.state == "finished" and attempt.finish_reason == "left_page" and attempt.leave_count == 3

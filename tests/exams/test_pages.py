@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 
 from examapp.audit import AuditEvent
-from examapp.exams import attempts
+from examapp.exams import attempts, leaving
 from examapp.exams.models import Exam, ExamOverride
 from examapp.extensions import db
+from tests.factories import make_user
 
 from .conftest import make_exam
 
@@ -104,7 +105,7 @@ def test_examiner_pages_by_role(org, exam, login, who, status):
                                         ("unitadmin", 403)])
 def test_attempts_and_evidence_pages(org, sat, exam, login, who, status):
     done, running = sat
-    attempts.record_event(running, "leave", org.now, "2026-01-01T00:00:00Z")
+    leaving.record_event(running, "leave", org.now, "2026-01-01T00:00:00Z")
     db.session.commit()
     client = login(getattr(org, who))
     listing = client.get(f"/exams/manage/{exam.id}/attempts")
@@ -147,6 +148,11 @@ def test_examiner_creates_adds_rules_and_publishes(org, bank, login):
     db.session.expire_all()
     assert db.session.get(Exam, exam.id).blueprint == [{"variant": "default", "section": "单选", "type": "single",
                                                         "count": 5, "points": "20"}]
+    client.post(f"/exams/manage/{exam.id}/publish")
+    db.session.expire_all()
+    assert not db.session.get(Exam, exam.id).is_published  # no law-enforcement officer yet: nobody to take it
+    make_user("officer1", org.village_a, is_enforcement=True)
+    db.session.commit()
     client.post(f"/exams/manage/{exam.id}/publish")
     db.session.expire_all()
     assert db.session.get(Exam, exam.id).is_published

@@ -1,5 +1,7 @@
 """Log-in, lock-out, rate limits, password changes, cookies and tokens."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -25,20 +27,56 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, org):
     assert "账号或密码错误" in wrong and "账号或密码错误" in unknown
 
 
-def test_repeated_bad_passwords_lock_the_account(app, org):
+def test_repeated_failures_make_the_account_wait_longer_each_time(app, org):
     now = utcnow()
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+    free = app.config["LOGIN_FREE_FAILURES"]
+    for _ in range(free):
         assert authenticate("cadre1", "bad-password", now) is None
-    assert org.learner.locked_until is not None
-    assert authenticate("cadre1", PASSWORD, now) is None, "locked even with the right password"
-    later = now.replace(microsecond=0) + (org.learner.locked_until - now) * 2
-    assert authenticate("cadre1", PASSWORD, later) is org.learner
+    assert org.learner.locked_until is None, "the first few mistakes cost nothing"
+    waits = []
+    for _ in range(3):
+        assert authenticate("cadre1", "bad-password", now) is None
+        waits.append(org.learner.locked_until - now)
+        now = org.learner.locked_until
+    assert waits[0] < waits[1] < waits[2] <= timedelta(seconds=app.config["LOGIN_MAX_DELAY_SECONDS"])
+    assert authenticate("cadre1", PASSWORD, now - timedelta(seconds=1)) is None, "still waiting"
+    assert authenticate("cadre1", PASSWORD, now) is org.learner
+    assert org.learner.failed_logins == 0 and org.learner.locked_until is None
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "login_failed" in actions and "login_refused_locked" in actions
 
 
+def test_no_one_can_lock_the_admin_out_for_long(app, org):
+    now = utcnow()
+    for _ in range(50):  # far more than the old hard lock-out's 5 tries
+        authenticate("admin", "guess-guess", now)
+        now = max(now, org.admin.locked_until or now)
+    assert org.admin.locked_until - now <= timedelta(seconds=app.config["LOGIN_MAX_DELAY_SECONDS"])
+    assert authenticate("admin", PASSWORD, org.admin.locked_until) is org.admin
+
+
+@pytest.mark.parametrize("case", ["unknown", "waiting", "retired", "wrong", "right"])
+def test_every_login_answer_computes_one_password_hash(app, org, monkeypatch, case):
+    """The same work whether the account exists, is waiting, retired or not: no timing oracle."""
+    import examapp.auth.services as services
+
+    calls = []
+    real = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    now = utcnow()
+    if case == "waiting":
+        org.learner.locked_until = now + timedelta(minutes=1)
+    if case == "retired":
+        org.learner.status = "retired"
+    username = "ghost" if case == "unknown" else "cadre1"
+    password = PASSWORD if case in ("waiting", "retired", "right") else "wrong-password"
+    result = authenticate(username, password, now)
+    assert (result is org.learner) == (case == "right")
+    assert len(calls) == 1 and calls[0].startswith(("pbkdf2:", "scrypt:"))
+
+
 @pytest.mark.parametrize("app", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_PER_ACCOUNT": "3 per minute",
-                                  "LOGIN_MAX_FAILURES": 100}], indirect=True)
+                                  "LOGIN_FREE_FAILURES": 100}], indirect=True)
 def test_login_attempts_are_rate_limited_per_account(client, org):
     codes = [post_login(client, "cadre1", "wrong-password").status_code for _ in range(4)]
     assert codes[:3] == [200, 200, 200] and codes[3] == 429
@@ -46,7 +84,7 @@ def test_login_attempts_are_rate_limited_per_account(client, org):
 
 
 @pytest.mark.parametrize("app", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_PER_ADDRESS": "5 per minute",
-                                  "LOGIN_MAX_FAILURES": 100}], indirect=True)
+                                  "LOGIN_FREE_FAILURES": 100}], indirect=True)
 def test_login_attempts_are_rate_limited_per_address(client, org):
     codes = [post_login(client, f"user{i}", "wrong-password").status_code for i in range(6)]
     assert codes[-1] == 429

@@ -18,21 +18,22 @@ def test_hr_scoped_to_a_town_does_not_see_another_town(client, org, login):
     login(org.hr)
     html = client.get("/org/people").get_data(as_text=True)
     assert "grid2" in html and "far1" not in html
-    assert client.get(f"/org/people/{org.far.id}").status_code == 403
+    assert client.get(f"/org/people/{org.far.id}").status_code == 404, "as if the id did not exist"
 
 
 @pytest.mark.parametrize("path", ["/org/people/{id}", "/org/people/{id}/edit", "/api/v1/people/{id}"])
 def test_unit_admin_cannot_see_people_outside_its_subtree(client, org, login, path):
     login(org.unitadmin)
-    assert client.get(path.format(id=org.outsider.id)).status_code == 403
+    assert client.get(path.format(id=org.outsider.id)).status_code == 404, "as if the id did not exist"
+    assert client.get(path.format(id=99999)).status_code == 404
     assert client.get(path.format(id=org.villager.id)).status_code == 200
 
 
 def test_unit_admin_cannot_change_people_outside_its_subtree(client, org, login):
     login(org.unitadmin)
-    assert client.patch(f"/api/v1/people/{org.outsider.id}", json={"name": "x"}).status_code == 403
-    assert client.post(f"/org/people/{org.outsider.id}/status", data={"status": "retired"}).status_code == 403
-    assert client.post(f"/org/people/{org.outsider.id}/reset-password").status_code == 403
+    assert client.patch(f"/api/v1/people/{org.outsider.id}", json={"name": "x"}).status_code == 404
+    assert client.post(f"/org/people/{org.outsider.id}/status", data={"status": "retired"}).status_code == 404
+    assert client.post(f"/org/people/{org.outsider.id}/reset-password").status_code == 404
     db.session.refresh(org.outsider)
     assert org.outsider.status == "active" and org.outsider.name == "grid2"
 
@@ -102,7 +103,8 @@ def test_unit_admin_cannot_add_a_person_outside_its_subtree(client, org, login):
 def test_learner_reads_only_itself_through_the_api(client, org, login):
     login(org.learner)
     assert client.get(f"/api/v1/people/{org.learner.id}").status_code == 200
-    assert client.get(f"/api/v1/people/{org.villager.id}").status_code == 403
+    assert client.get(f"/api/v1/people/{org.villager.id}").status_code == 404
+    assert client.get(f"/api/v1/people/{org.villager.id + 1000}").status_code == 404, "same answer: no id oracle"
     assert client.get("/api/v1/people").status_code == 403
 
 

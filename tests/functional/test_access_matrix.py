@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.factories import PASSWORD
-from tests.functional.world import build_world, untangle_bank
+from tests.functional.world import build_world, untangle_bank, village_staff
 
 PUBLIC = {"static", "auth.login", "auth.logout", "core.health", "core.set_language", "api.openapi",
           "records.verify", "records.verify_lookup", "api.certificate_verify_api"}
@@ -45,8 +45,9 @@ MATRIX = {
     "api.practice_mastery": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.practice_next": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.practice_review": ("GET", (401, 200, 200, 200, 200, 200, 200)),
-    "api.person_get": ("GET", (401, 200, 403, 200, 403, 403, 200)),
-    "api.person_patch": ("PATCH", (401, 403, 403, 403, 403, 403, 200)),
+    "api.person_get": ("GET", (401, 200, 404, 200, 404, 404, 200)),
+    "api.person_patch": ("PATCH", (401, 403, 403, 403, 404, 403, 200)),
+    "api.person_sessions_end": ("DELETE", (401, 403, 403, 403, 404, 403, 200)),
     "api.read_attempt": ("GET", (401, 200, 404, 200, 404, 404, 200)),
     "api.save_answer": ("PUT", (401, 422, 404, 404, 404, 404, 404)),
     "api.search_laws": ("GET", (401, 422, 422, 422, 422, 422, 422)),
@@ -63,6 +64,12 @@ MATRIX = {
     "bank.import_errors": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.import_preview": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.coverage": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.drafts": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.my_reports": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "bank.question_reports": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.report_new": ("GET", (302, 400, 400, 400, 400, 400, 400)),
+    "bank.reports_queue": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.resolve_reports": ("POST", (302, 403, 403, 403, 403, 302, 302)),
     "bank.import_upload": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.index": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.preview": ("GET", (302, 403, 403, 403, 403, 200, 200)),
@@ -73,6 +80,8 @@ MATRIX = {
     "bank.review_edit": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.reviews": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.template": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "bank.try_answer": ("POST", (302, 403, 403, 403, 403, 404, 404)),
+    "bank.try_key": ("POST", (302, 403, 403, 403, 403, 422, 422)),
     "core.home": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "core.learn": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "core.me": ("GET", (302, 200, 200, 200, 200, 200, 200)),
@@ -90,21 +99,24 @@ MATRIX = {
     "exams.regrade_list": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "exams.regrade_preview": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "exams.regrade_run": ("POST", (302, 403, 403, 403, 403, 302, 302)),
+    "exams.regrade_rule_preview": ("GET", (302, 403, 403, 403, 403, 200, 200)),
+    "exams.regrade_rule_run": ("POST", (302, 403, 403, 403, 403, 302, 302)),
     "exams.remove_rule": ("POST", (302, 403, 403, 403, 403, 302, 302)),
     "exams.result": ("GET", (302, 200, 404, 200, 404, 404, 200)),
     "exams.start": ("POST", (302, 302, 302, 302, 302, 302, 302)),
     "exams.submit": ("POST", (302, 302, 404, 404, 404, 404, 404)),
     "exams.take": ("GET", (302, 302, 404, 404, 404, 404, 404)),
     "exams.unpublish": ("POST", (302, 403, 403, 403, 403, 302, 302)),
-    "org.change_status": ("POST", (302, 403, 403, 403, 403, 403, 302)),
-    "org.edit_person": ("GET", (302, 403, 403, 403, 403, 403, 200)),
+    "org.change_status": ("POST", (302, 403, 403, 403, 404, 403, 302)),
+    "org.edit_person": ("GET", (302, 403, 403, 403, 404, 403, 200)),
+    "org.end_sessions": ("POST", (302, 403, 403, 403, 404, 403, 302)),
     "org.import_confirm": ("POST", (302, 403, 403, 403, 422, 403, 422)),
     "org.import_errors": ("GET", (302, 403, 403, 403, 422, 403, 422)),
     "org.import_upload": ("GET", (302, 403, 403, 403, 200, 403, 200)),
     "org.new_person": ("GET", (302, 403, 403, 403, 200, 403, 200)),
     "org.people": ("GET", (302, 403, 403, 200, 200, 403, 200)),
-    "org.person": ("GET", (302, 200, 403, 200, 403, 403, 200)),
-    "org.reset": ("POST", (302, 403, 403, 403, 403, 403, 302)),
+    "org.person": ("GET", (302, 200, 404, 200, 404, 404, 200)),
+    "org.reset": ("POST", (302, 403, 403, 403, 404, 403, 302)),
     "org.units": ("GET", (302, 403, 403, 200, 200, 403, 200)),
     "practice.answer": ("POST", (302, 422, 422, 422, 422, 422, 422)),
     "practice.book_remove": ("POST", (302, 302, 404, 404, 404, 404, 404)),
@@ -234,3 +246,29 @@ def test_only_examiners_and_admins_see_the_keys_of_another_persons_attempt(clien
     assert review and all(("key" in row) is sees_key and ("explanation" in row) is sees_key for row in review)
     html = page.get_data(as_text=True)
     assert ('data-testid="review-key-1"' in html) is sees_key and ("解析" in html) is sees_key
+
+# Staff on staff (issue 9): a unit admin manages learners only, even when an examiner, HR, another unit
+# admin or a system admin sits in its subtree (东山村); the system admin manages them all.
+STAFF_ROUTES = {  # endpoint: (method, status for the unit admin, status for the system admin)
+    "org.reset": ("POST", 403, 302),
+    "org.change_status": ("POST", 403, 302),
+    "org.edit_person": ("GET", 403, 200),
+    "org.end_sessions": ("POST", 403, 302),
+    "api.person_patch": ("PATCH", 403, 200),
+    "api.person_sessions_end": ("DELETE", 403, 200),
+}
+STAFF_TARGETS = ("vexam", "vhr", "vadmin", "vsys")
+
+
+@pytest.mark.parametrize("actor", ("unitadmin", "admin"))
+@pytest.mark.parametrize("target", STAFF_TARGETS)
+@pytest.mark.parametrize("endpoint", sorted(STAFF_ROUTES))
+def test_staff_accounts_are_managed_by_the_system_admin_alone(app, client, org, endpoint, target, actor):
+    staff = village_staff(org)
+    method, for_unit_admin, for_admin = STAFF_ROUTES[endpoint]
+    assert client.post("/login", data={"username": actor, "password": PASSWORD}).status_code == 302
+    path = path_for(app, endpoint, staff[target])
+    body = {"name": "改名"} if method == "PATCH" else None
+    data = {"status": "retired"} if endpoint == "org.change_status" else None
+    response = client.open(path, method=method, json=body, data=data)
+    assert response.status_code == (for_unit_admin if actor == "unitadmin" else for_admin), f"{actor} {path}"

@@ -56,6 +56,18 @@ def practise_once(org, question) -> tuple[int, int]:
     return outcome.answer.id, entry_of(org.learner.id, question.id).id
 
 
+def village_staff(org) -> dict:
+    """Staff accounts inside the unit admin's subtree (东山村), keyed by account, as path parameters."""
+    from tests.factories import make_user
+
+    staff = {"vexam": make_user("vexam", org.village_a, "examiner"),
+             "vhr": make_user("vhr", org.village_a, "hr", scope_unit=org.village_a),
+             "vadmin": make_user("vadmin", org.village_a, "unit_admin"),
+             "vsys": make_user("vsys", org.village_a, "admin")}
+    db.session.commit()
+    return {name: SimpleNamespace(learner=user.id) for name, user in staff.items()}
+
+
 def untangle_bank() -> None:
     db.session.rollback()
     db.session.execute(update(Question).values(current_version_id=None))

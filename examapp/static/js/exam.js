@@ -234,22 +234,42 @@
     });
   }
 
-  // ---- page-leave evidence ----
-  function report(kind) {
+  // ---- page-leave evidence and the exam's leave policy (the server counts and decides) ----
+  var warningEl = document.getElementById("leave-warning");
+  var warningText = document.getElementById("leave-warning-text");
+  var awaySince = 0, asking = false;
+  function warn(text) {
+    if (!text) { return; }
+    warningText.textContent = text; warningEl.hidden = false;
+  }
+  function report(kind, awayMs) {
     if (finished) { return; }
+    var body = { kind: kind, client_at: new Date().toISOString() };
+    if (awayMs !== undefined) { body.away_ms = Math.round(awayMs); }
     try {
       fetch(d.eventsUrl, { method: "POST", credentials: "same-origin", keepalive: true,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify({ kind: kind, client_at: new Date().toISOString() }) })
-        .then(function (r) { return r.ok ? r.json() : null; })
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify(body) })
+        .then(function (r) { if (!r.ok) { throw new Error("event " + r.status); } return r.json(); })
         .then(function (state) {
-          // Past the exam's limit on page leaves the server finishes the attempt.
-          if (state && state.state && state.state !== "in_progress") { finished = true; forget(); window.location.assign(d.resultUrl); }
-        }).catch(function () {});
+          // Past the exam's limit on page leaves the server has finished the attempt.
+          if (state.state && state.state !== "in_progress") { finished = true; forget(); window.location.assign(d.resultUrl); return; }
+          warn(state.message);
+        }).catch(function () {
+          // Not heard by the server (offline): still say what the policy is after a real absence.
+          if (kind === "return" && awayMs >= (parseInt(d.leaveGrace, 10) || 3) * 1000) { warn(d.msgLeft); }
+        });
     } catch (e) { /* evidence is best effort */ }
   }
-  function left() { if (!away) { away = true; report("leave"); } }
-  function back() { if (away) { away = false; report("return"); resync(); flush(); } }
+  function left() {
+    if (away || asking || finished) { return; }
+    away = true; awaySince = performance.now(); report("leave");
+  }
+  function back() {
+    if (!away) { return; }
+    away = false; report("return", performance.now() - awaySince); resync(); flush();
+  }
+  document.getElementById("leave-warning-close").addEventListener("click", function () { warningEl.hidden = true; });
 
   // ---- wiring ----
   form.addEventListener("change", function (ev) {
@@ -267,7 +287,11 @@
     ev.preventDefault();
     var open = updateUnanswered();
     var text = d.msgConfirm + (open ? "\n" + d.msgUnanswered.replace("{n}", open) : "");
-    if (window.confirm(text)) { submitNow(); }
+    // The browser's own dialog may take the focus: that is not leaving the page.
+    asking = true;
+    var yes = window.confirm(text);
+    asking = false;
+    if (yes) { submitNow(); }
   });
   window.addEventListener("online", function () { failures = 0; refreshStatus(); flush(); });
   window.addEventListener("offline", refreshStatus);

@@ -102,6 +102,15 @@
     else if (data.in_book) { notes.appendChild(el("li", null, msg("in-book"))); }
     if (data.credited) { notes.appendChild(el("li", null, msg("credited"))); }
     box.appendChild(notes);
+    var reportUrl = root.getAttribute("data-report-url");
+    if (reportUrl) {  // 纠错: report an error in the question just answered (bank/_report_link.html)
+      var report = el("a", null, msg("report"));
+      report.href = reportUrl + (reportUrl.indexOf("?") < 0 ? "?" : "&") + "question_id=" + data.question_id;
+      report.setAttribute("data-testid", "report-error");
+      var reportLine = el("p", "bank-report-link");
+      reportLine.appendChild(report);
+      box.appendChild(reportLine);
+    }
     var next = el("button", "primary wide", msg("next"));
     next.type = "button";
     next.setAttribute("data-testid", "next-question");
