@@ -68,6 +68,14 @@ def export_command(file: Path, law: str | None):
     click.echo(f"exported {len(pairs) - len(skipped)} question(s) to {file}")
 
 
+@questions.command("sweep-uploads")
+def sweep_uploads_command():
+    """Delete import uploads that were rejected or never confirmed (run from cron, e.g. hourly)."""
+    from . import staging
+
+    click.echo(f"deleted {staging.sweep()} file(s)")
+
+
 @questions.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")

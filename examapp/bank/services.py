@@ -157,7 +157,21 @@ def update_question(question: Question, data: dict, actor, now: datetime, note: 
         question.updated_at = now
     if not content_changed(question.current, data):
         return None
-    return add_version(question, data, actor, now, note=note or "edited")
+    before = key_of(question.current.content()) if question.current else None
+    version = add_version(question, data, actor, now, note=note or "edited")
+    after = key_of(version.content())
+    if before is not None and before != after:
+        # A new key changes how regrades and later papers score: keep who changed it, from what to what.
+        audit.record("bank.key_change", actor=actor, target=question.code, now=now,
+                     detail={"version": version.number, "before": before, "after": after})
+    return version
+
+
+def key_of(content: dict) -> dict:
+    """The answer key of a question's content (a case: each sub-question's key)."""
+    if content.get("type") == "case":
+        return {"answer": [sub.get("answer") for sub in content.get("subquestions") or []]}
+    return {"answer": content.get("answer")}
 
 
 def set_visibility(question: Question, visibility: str, actor, now: datetime) -> bool:

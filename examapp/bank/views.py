@@ -101,8 +101,7 @@ def index():
 def detail(question_id: int):
     question = get_question(question_id)
     return render_template("bank/detail.html", question=question, version=question.current,
-                           retire_form=ConfirmForm(), law_title=library.law_title,
-                           visibility_form=VisibilityForm(visibility=question.visibility))
+                           retire_form=ConfirmForm(), law_title=library.law_title)
 
 
 @bp.route("/questions/<int:question_id>/visibility", methods=["POST"])
@@ -237,5 +236,6 @@ def labels():
     visibilities = dict(VISIBILITY_CHOICES)
     return {"type_label": lambda v: types.get(v, v), "qstatus_label": lambda v: statuses.get(v, v),
             "visibility_label": lambda v: visibilities.get(v, v),
+            "visibility_form_for": lambda q: VisibilityForm(visibility=q.visibility),
             "audience_label": lambda v: audiences.get(v, v), "law_title": library.law_title,
             "basis_text": library.basis_text}

@@ -38,6 +38,7 @@ def import_upload():
         return render_template("bank/import.html", form=form, fatal=None), 422 if form.is_submitted() else 200
     upload = form.file.data
     data = upload.read(staging_limit() + 1)
+    token = None
     try:
         if len(data) > staging_limit():
             raise DomainError(_("The file is larger than %(mb)s MB.", mb=staging_limit() // 1024 // 1024))
@@ -45,6 +46,8 @@ def import_upload():
         report = run(token, form.skip_unsupported.data, dry_run=True, dupes=form.skip_duplicates.data)
     except DomainError as exc:
         db.session.rollback()
+        if token:  # unreadable: nothing to fix and confirm, so nothing to keep
+            staging.drop(current_user.id, token)
         return render_template("bank/import.html", form=form, fatal=exc.message), 422
     db.session.rollback()
     return preview_page(report, token, form.skip_unsupported.data, form.skip_duplicates.data)

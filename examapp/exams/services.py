@@ -50,22 +50,20 @@ def audit_value(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
-def setting_changes(exam: Exam, data: dict) -> dict:
-    """Return {field: [before, after]} for each setting the data would change."""
-    changes = {}
-    for name in EXAM_FIELDS:
-        if name in data and getattr(exam, name) != data[name]:
-            changes[name] = [audit_value(getattr(exam, name)), audit_value(data[name])]
-    return changes
+def setting_changes(exam: Exam, data: dict) -> tuple[dict, dict]:
+    """Return the settings the data would change: ({field: before}, {field: after})."""
+    changed = [name for name in EXAM_FIELDS if name in data and getattr(exam, name) != data[name]]
+    return ({name: audit_value(getattr(exam, name)) for name in changed},
+            {name: audit_value(data[name]) for name in changed})
 
 
 def update_exam(exam: Exam, data: dict, actor: User, now: datetime) -> Exam:
     """Apply the settings and audit every change with its before and after (results may depend on them)."""
-    changes = setting_changes(exam, data)
+    before, after = setting_changes(exam, data)
     apply_settings(exam, data, now)
-    if changes:
+    if after:
         record("exam.update", actor=actor, target=f"exam:{exam.id}", now=now,
-               detail={"published": exam.is_published, "changes": changes})
+               detail={"published": exam.is_published, "before": before, "after": after})
     return exam
 
 
