@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint translations setup clean bench
+.PHONY: run test test-browser lint translations setup clean bench reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Fault and load runs of the app under gunicorn (tests/reliability, marker `reliability`; README "Reliability"):
+# kill -9 of workers, a private PostgreSQL cluster restarted, a SQLite writer hog. DATABASE_URL picks the database.
+reliability: setup
+	$(BIN)/pytest -m reliability tests/reliability $(PYTEST_ARGS)
+
 test-browser: setup
 	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
 
@@ -45,9 +50,9 @@ translations: setup
 	$(FLASK) translate compile
 
 # Performance figures against the ceiling app (benchmarks/README.md). Installs nothing: it needs the venv,
-# gunicorn (pip install '.[bench]') and Debian's wrk, and says so when one is missing.
+# gunicorn (pip install '.[deploy]') and Debian's wrk, and says so when one is missing.
 bench:
-	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[bench]' first"; exit 2; }
+	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[deploy]' first"; exit 2; }
 	$(FLASK) translate compile
 	$(BIN)/python benchmarks/run.py
 

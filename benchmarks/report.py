@@ -70,5 +70,18 @@ def write(result: dict, path: Path) -> None:
     missed = [r["name"] for r in result["rows"] if not r["ok"]]
     print(f"SUMMARY {result['database']}: {len(result['rows']) - len(missed)}/{len(result['rows'])} targets met"
           + (f"; missed: {', '.join(missed)}" if missed else "") + f" ({result['seconds']} s)")
+    write_json(result, path)
+
+
+def write_json(result: dict, path: Path) -> None:
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str))
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False, default=timings_json))
+
+
+def timings_json(value) -> object:
+    """Client timings as their summary (the raw lists would bloat the file)."""
+    values = getattr(value, "values", None)
+    if values is None:
+        return str(value)
+    return {"count": len(values), "errors": value.errors, "median_ms": round(value.median, 1),
+            "p95_ms": round(value.p(0.95), 1), "max_ms": round(max(values), 1) if values else None}

@@ -8,6 +8,7 @@ Prints a table and one summary line, writes benchmarks/results/latest.json, exit
 import os
 import platform
 import shutil
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -46,7 +47,7 @@ def check_tools() -> None:
     if shutil.which("wrk") is None:
         missing.append("wrk (Debian: sudo apt-get install -y wrk)")
     if serve.gunicorn() is None:
-        missing.append("gunicorn (pip install '.[bench]', or .venv/bin/pip install gunicorn)")
+        missing.append("gunicorn (pip install '.[deploy]', or .venv/bin/pip install gunicorn)")
     if missing:
         print("make bench needs: " + "; ".join(missing) + ". Nothing was installed.", file=sys.stderr)
         sys.exit(2)
@@ -110,6 +111,8 @@ def attempts_per_user(url: str, user_ids: list[int], exam_id: int) -> dict[int, 
 
 
 def main() -> int:
+    # A terminated run still stops the gunicorn it started (the context managers' finally blocks run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     check_tools()
     url = database_url()
     from examapp import create_app
@@ -130,6 +133,7 @@ def main() -> int:
               "ceiling": {"before": ceiling_before, "after": ceiling_after},
               "seconds": round(time.monotonic() - began)}
     report.write(result, ROOT / "benchmarks" / "results" / "latest.json")
+    report.write_json(result, ROOT / "benchmarks" / "results" / f"latest-{engine_name}.json")
     return 0 if all(r["ok"] for r in rows) else 1
 
 

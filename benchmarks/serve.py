@@ -49,7 +49,8 @@ def gunicorn_app(app: str, url: str, ready_path: str):
     """Serve `app` with the production settings on a free port; stop it afterwards."""
     port = free_port()
     env = {**os.environ, "EXAMAPP_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "DATABASE_URL": url,
-           "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"), "PYTHONPATH": str(ROOT)}
+           "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"), "PYTHONPATH": str(ROOT),
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     log = open(ROOT / "benchmarks" / ".run" / f"gunicorn-{app.split('.')[0].split(':')[0]}.log", "w")  # noqa: SIM115
     process = subprocess.Popen([gunicorn(), "-w", WORKERS, "-b", f"127.0.0.1:{port}", app], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT)

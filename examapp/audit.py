@@ -8,8 +8,10 @@ from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import UTCDateTime, utcnow
+from .db import UTCDateTime, lock_named, utcnow
 from .extensions import db
+
+AUDIT_CHAIN_LOCK = 0x41554449  # "AUDI": the advisory lock that orders appends to the chain
 
 
 class AuditEvent(db.Model):
@@ -48,6 +50,9 @@ def _refuse_delete(*_args):
 def record(action: str, *, actor=None, target: str = "", detail: dict | None = None,
            now: datetime | None = None) -> AuditEvent:
     """Append one event to the log (flushes; the caller commits)."""
+    # Two requests appending at once would both link to the same predecessor and fork the chain (which
+    # verify_chain then reports as tampering): the lock makes the second read the first's hash.
+    lock_named(db.session, AUDIT_CHAIN_LOCK)
     last = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     entry = AuditEvent(
         at=(now or utcnow()).replace(microsecond=0),

@@ -41,6 +41,9 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_RATE_PER_ADDRESS": "30 per 5 minutes",
         "EXAM_GRACE_SECONDS": 30,
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "0"),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None,
+        "HSTS_SECONDS": 31536000,
     }
 
 
@@ -64,6 +67,19 @@ def trusted_proxies(config: dict) -> int:
     return int(value)
 
 
+def ensure_sqlite_folder(uri: str) -> None:
+    """Create the folder of a SQLite file (instance/ on a fresh checkout) so the first command works.
+
+    Without it `flask db upgrade` before `make run` dies with "unable to open database file".
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not url.database.startswith("file:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+
+
 def check_production(config: dict) -> None:
     """Refuse settings that are unsafe in production."""
     if config.get("ENV_NAME") != "production":
@@ -73,3 +89,9 @@ def check_production(config: dict) -> None:
         raise ConfigError("SECRET_KEY must be set to a random value of 32+ characters")
     if config.get("DEBUG"):
         raise ConfigError("DEBUG must be off in production")
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if base and not base.startswith(("https://", "http://")):
+        raise ConfigError("PUBLIC_BASE_URL must be a full address such as https://xuefa.example.gov.cn")
+    if not base and not config.get("TRUSTED_HOSTS"):
+        # Otherwise the Host header a client sends decides the address printed on certificates.
+        raise ConfigError("set PUBLIC_BASE_URL (or TRUSTED_HOSTS) in production")

@@ -40,15 +40,47 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+def lock_for_writing(session) -> None:
+    """On SQLite, take the database's write lock now, before this transaction reads what it will check.
+
+    Python's sqlite3 driver runs reads outside a transaction until the first INSERT/UPDATE/DELETE, so a
+    request that checks "still open?" and then writes could act on a state another process has just changed
+    (an answer stored after the submit scored the paper). BEGIN IMMEDIATE waits (busy_timeout) for the other
+    writer instead. PostgreSQL callers lock rows (FOR SHARE / FOR UPDATE) and need nothing here.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:  # a write earlier in this transaction already holds the lock
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_named(session, key: int) -> None:
+    """Serialise transactions that take the same named lock, until they end (append-only chains).
+
+    PostgreSQL: a transaction-level advisory lock; SQLite: the database's write lock.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": key})
+    else:
+        lock_for_writing(session)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
+    """Turn on WAL, full synchronous commits, a 10 s busy timeout and foreign keys for every SQLite connection."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A writer waits up to 10 s for the lock (well under gunicorn's 30 s timeout) before the request gives up
+    # with a 503: on a busy 2-core server 5 s was sometimes not enough for a queue of answer saves.
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    # FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on a power cut or an OS crash, and an
+    # acknowledged answer must survive those too (one fsync per commit; README "Reliability", R-05).
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()

@@ -1,9 +1,12 @@
 """Domain exceptions and their mapping to HTML pages and JSON errors."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -42,8 +45,9 @@ class Invalid(DomainError):
 HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-    422: "validation_error", 429: "too_many_requests", 500: "internal_error",
+    422: "validation_error", 429: "too_many_requests", 500: "internal_error", 503: "unavailable",
 }
+RETRY_AFTER_SECONDS = 5  # a PostgreSQL restart or a SQLite writer queue clears within seconds
 
 
 def wants_json() -> bool:
@@ -57,6 +61,8 @@ def error_response(status: int, code: str, message: str, details=None):
         if details is not None:
             body["error"]["details"] = details
         return jsonify(body), status
+    if request_ctx.url_adapter is None:  # e.g. a Host outside TRUSTED_HOSTS: no links can be built
+        return message, status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/generic.html", status=status, message=message), status
 
 
@@ -83,6 +89,35 @@ def register(app) -> None:
         db.session.rollback()
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "error"), http_message(status))
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(StatementError)
+    def handle_out_of_range(exc: Exception):
+        # A number or text the database cannot hold (e.g. an id of 2**64 in a query string): bad input.
+        if isinstance(exc, StatementError) and not (
+                isinstance(exc, DataError) or isinstance(exc.orig, OverflowError)):
+            return handle_unexpected(exc)
+        db.session.rollback()
+        return error_response(400, "bad_request", http_message(400))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def handle_database_unavailable(exc: Exception):
+        # The database restarted, refused a connection or stayed locked past the busy timeout. The transaction
+        # was rolled back (or never reached the database), so the client sends the same request again: answer
+        # saves carry a sequence number, which makes a repeat harmless. Never a traceback, never a 500.
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the pool replaces it on the next checkout
+            db.session.invalidate()
+        app.logger.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
+        message = http_message(503)
+        try:
+            response = make_response(*error_response(503, "unavailable", message))
+        except Exception:  # the page layout itself needs the database (menu, account): answer in plain text
+            response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
@@ -122,5 +157,6 @@ def http_message(status: int) -> str:
         422: _("Some input is invalid."),
         429: _("Too many requests. Please wait and try again."),
         500: _("Something went wrong on the server. Please try again later."),
+        503: _("The service is busy for a moment. Please try again in a few seconds."),
     }
     return messages.get(status, _("Something went wrong on the server. Please try again later."))

@@ -10,6 +10,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
+from flask.json.provider import DefaultJSONProvider
 
 DEFAULT_ZONE = "Asia/Shanghai"
 MINUTES = "%Y-%m-%d %H:%M"
@@ -83,6 +84,22 @@ def local_iso_text(text: str | None, *, seconds: bool = True) -> str:
     """Return an ISO text (e.g. a browser's UTC clock) in the site's zone, or the text unchanged."""
     moment = parse_iso(text)
     return local_text(moment, seconds=seconds) if moment else (text or "")
+
+
+def json_default(value):
+    """Times in JSON are ISO 8601 with their offset (Flask's own default would write an HTTP date)."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return DefaultJSONProvider.default(value)
+
+
+class SiteJSONProvider(DefaultJSONProvider):
+    """JSON as the API promises: Chinese as characters, times as ISO 8601 with the offset."""
+
+    ensure_ascii = False
+    default = staticmethod(json_default)
 
 
 def register(app) -> None:

@@ -11,7 +11,7 @@ import os
 from datetime import UTC, datetime
 
 from flask import Flask, render_template_string, request
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, Table, create_engine, event, text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, MetaData, Table, create_engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -26,16 +26,11 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>è
 
 
 def make_engine(url: str):
-    engine = create_engine(url)
-    if url.startswith("sqlite"):
-        @event.listens_for(engine, "connect")
-        def pragmas(conn, _record):  # the same pragmas examapp sets
-            cursor = conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-    return engine
+    # examapp's engine settings: SQLALCHEMY_ENGINE_OPTIONS, and its SQLite pragmas, which importing
+    # examapp.db registers for every engine (so the two cannot drift apart).
+    import examapp.db  # noqa: F401
+
+    return create_engine(url, pool_pre_ping=True)
 
 
 app = Flask(__name__)

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import utcnow
+from ..db import lock_for_writing, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving
@@ -53,7 +53,13 @@ def retrying(action, tries: int = 4):
 
 
 def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False) -> Attempt:
-    """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either."""
+    """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either.
+
+    share_lock: the caller writes to the attempt; a concurrent submit must wait for it (FOR SHARE on
+    PostgreSQL, the write lock on SQLite), so that its check of the state still holds when it writes.
+    """
+    if share_lock:
+        lock_for_writing(db.session)
     stmt = select(Attempt).where(Attempt.id == attempt_id)
     attempt = db.session.scalar(stmt.with_for_update(read=True) if share_lock else stmt)
     allowed = attempt is not None and (can_write_attempt(current_user, attempt) if write
@@ -65,7 +71,8 @@ def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False)
 
 @bp.route("/exams")
 @login_required
-@doc("Exams open to this account, with attempts left and why one cannot be started", roles="any user")
+@doc("Exams open to this account, with attempts left, why one cannot be started and what leaving the exam "
+     "page does (leave_policy: kind record|warn|submit, limit, text)", roles="any user")
 def my_exams():
     now = utcnow()
     rows = []
@@ -76,7 +83,9 @@ def my_exams():
                      "pass_mark": num(exam.pass_mark), "attempts_used": situation.attempts_used,
                      "attempts_left": situation.attempts_left, "can_start": situation.can_start,
                      "in_progress_attempt_id": situation.open_attempt.id if situation.open_attempt else None,
-                     "status": situation.reason, "message": standing_message(situation)})
+                     "status": situation.reason, "message": standing_message(situation),
+                     "leave_policy": {"kind": exam.leave_policy, "limit": exam.leave_limit,
+                                      "text": leaving.policy_text(exam)}})
     db.session.commit()
     return jsonify({"exams": rows})
 
@@ -165,8 +174,8 @@ def read_attempt(attempt_id: int):
                      "leave), away_seconds, message (the warning to show, empty when there is none)}"})
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
-    body = request.get_json(silent=True) or {}
-    if body.get("kind") not in leaving.EVENT_KINDS:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("kind"), str) or body["kind"] not in leaving.EVENT_KINDS:
         raise Invalid(str(API_MESSAGES["invalid"]))
     away_ms = body.get("away_ms")
     away_ms = away_ms if isinstance(away_ms, int) and not isinstance(away_ms, bool) and away_ms >= 0 else None

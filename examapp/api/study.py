@@ -9,6 +9,7 @@ from ..extensions import db
 from ..study import services
 from ..study.citations import law_named
 from ..study.credits import check_heartbeat, local_day, record_heartbeat, seconds_today
+from ..study.offline import credit_offline, parse_batch
 from ..study.search import check_query, citation_target, count_matches, search
 from . import bp
 from .spec import doc
@@ -80,3 +81,28 @@ def heartbeat():
         db.session.rollback()
         earned = 0
     return jsonify({"credited_seconds": earned, "today_seconds": seconds_today(current_user.id, local_day(now))})
+
+
+@bp.route("/study/offline-time", methods=["POST"])
+@login_required
+@doc("Reading time earned offline, queued on the phone and sent when the connection returns: credited once "
+     "per batch key, within each day's cap; time in the future, overlapping stretches and days older than "
+     "a week earn nothing",
+     body={"type": "object", "required": ["batch", "segments"], "properties": {
+         "batch": {"type": "string"}, "segments": {"type": "array", "items": {"type": "object", "properties": {
+             "slug": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"},
+             "seconds": {"type": "integer"}}}}}},
+     responses={422: "Malformed batch, an unknown law, or a reading that starts in the future"})
+def offline_time():
+    now = utcnow()
+    key, segments = parse_batch(request.get_json(silent=True), now)
+    try:
+        result = credit_offline(current_user, key, segments, now)
+        db.session.commit()
+    except IntegrityError:  # the same batch sent twice at once: the other request credited it
+        db.session.rollback()
+        result = credit_offline(current_user, key, segments, now)
+    return jsonify({"batch": key, "duplicate": result.duplicate, "claimed_seconds": result.claimed,
+                    "credited_seconds": result.credited, "too_old_seconds": result.too_old,
+                    "credited_by_day": result.days,
+                    "today_seconds": seconds_today(current_user.id, local_day(now))})

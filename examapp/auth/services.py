@@ -10,7 +10,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
-from ..errors import Invalid
+from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..org.models import User
 from .models import ApiToken, hash_token
@@ -90,6 +90,9 @@ def change_password(user: User, old: str, new: str, now: datetime) -> None:
 
 def reset_password(actor: User, user: User, now: datetime) -> str:
     """Set a random one-time password that must be changed at next log-in; end every way in."""
+    if actor is not None and actor.id == user.id:
+        # A stolen session must not turn into a new password: one's own goes through the current one.
+        raise Forbidden(_("Change your own password on the password page, with your current password."))
     temporary = generate_password()
     user.set_password(temporary)
     user.must_change_password = True

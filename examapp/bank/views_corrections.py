@@ -47,8 +47,7 @@ def report_new():
             return redirect(url_for("bank.my_reports"))
     elif form.is_submitted():
         status = 422
-    return render_template("bank/report_new.html", form=form, version=version, existing=existing,
-                           back=request.referrer), status
+    return render_template("bank/report_new.html", form=form, version=version, existing=existing), status
 
 
 @bp.route("/reports/mine")

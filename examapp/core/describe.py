@@ -24,10 +24,11 @@ ACTIONS = {
     "role_changed": _l("Role changed"),
     "people_imported": _l("People imported"), "passwords_issued": _l("One-time passwords issued"),
     "bank.import": _l("Questions imported"), "bank.export": _l("Questions exported"),
-    "bank.retire": _l("Question retired"), "bank.review_flagged": _l("Questions held for review after an amendment"),
+    "bank.retire": _l("Question retired"),
+    "bank.drafts": _l("Question drafts made from an article"),
+    "bank.review_flagged": _l("Questions held for review after an amendment"),
     "bank.review_confirmed": _l("Review: question confirmed"), "bank.review_edited": _l("Review: question edited"),
     "exam.create": _l("Exam created"), "exam.publish": _l("Exam published"), "exam.unpublish": _l("Exam withdrawn"),
-    "exam.publish_override": _l("Exam published despite warnings"),
     "exam.override": _l("Exception granted"), "exam.regrade": _l("Exam regraded"),
     "certificate.download": _l("Certificate downloaded"), "certificate.zip": _l("Certificates downloaded (zip)"),
     "certificate.revoke": _l("Certificate revoked"), "certificate.reconcile": _l("Certificates reconciled"),
@@ -36,7 +37,7 @@ ACTIONS = {
     "qualification.download": _l("Qualification list downloaded"),
     "study_requirement_set": _l("Study requirement set"), "study_session_recorded": _l("Organised study recorded"),
     "case_study_saved": _l("Case study saved"), "practice_settings_set": _l("Practice settings changed"),
-    "bank.drafts": _l("Question drafts saved from an article"), "exam.update": _l("Exam settings changed"), "bank.visibility": _l("Question visibility changed"),
+    "exam.update": _l("Exam settings changed"), "bank.visibility": _l("Question visibility changed"),
     "bank.key_change": _l("Question key changed"), "rate_limited": _l("Refused: too many requests"),
     **{f"roster_{kind}": _l("Roster: %(change)s", change=label) for kind, label in ROSTER_KINDS.items()},
 }
@@ -89,7 +90,7 @@ VERSION_NOTES = {"created": _l("Created"), "edited": _l("Edited"), "imported": _
                  "api": _l("Changed through the API"), "amendment confirmed": _l("Confirmed after an amendment"),
                  "edited after amendment": _l("Edited after an amendment")}
 
-TARGET_KINDS = {"exam": _l("Exam"), "year": _l("Year"), "case": _l("Case study"),
+TARGET_KINDS = {"exam": _l("Exam"), "year": _l("Year"), "case": _l("Case study"), "import": _l("Import batch"),
                 "study_session": _l("Organised study"), "practice": _l("Practice")}
 
 

@@ -3,10 +3,12 @@
 from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import error_response
 
 OPEN_ENDPOINTS = {"auth.change_password", "auth.logout", "auth.login", "static", "core.set_language",
+                  "core.service_worker", "core.manifest", "core.favicon", "core.offline",
                   "core.health", "api.openapi", "records.verify", "records.verify_lookup",
                   "api.certificate_verify_api"}
 
@@ -42,6 +44,14 @@ def register(app) -> None:
         )
         # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
         # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
-        if not current_user.is_anonymous:
+        try:
+            personal = not current_user.is_anonymous
+        except SQLAlchemyError:  # the database is down (a 503 is on its way): never cache that either
+            personal = True
+        if personal:
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("ENV_NAME") == "production":
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+
         return response

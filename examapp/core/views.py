@@ -76,3 +76,6 @@ def figure(value) -> str:
 @bp.app_template_filter("dict_without")
 def dict_without(mapping: dict, *keys: str) -> dict:
     return {k: v for k, v in mapping.items() if k not in keys}
+
+
+from . import pwa  # noqa: E402,F401  (manifest, service worker and offline page on the same blueprint)

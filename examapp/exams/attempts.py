@@ -96,6 +96,14 @@ def current_standing(exam: Exam, user: User, now: datetime):
     return situation
 
 
+def retry_offer(attempt: Attempt, user, now: datetime):
+    """The person's standing when they may sit the exam again after this finished, failed attempt; else None."""
+    if attempt.user_id != user.id or attempt.state == IN_PROGRESS or attempt.passed:
+        return None
+    situation = current_standing(attempt.exam, user, now)
+    return situation if situation.can_start else None
+
+
 def find_item(attempt: Attempt, question_id: int, lock: bool = False) -> AttemptItem:
     stmt = select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
                                      AttemptItem.question_id == question_id)

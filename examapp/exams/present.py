@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..localtime import iso  # noqa: F401  (the one ISO helper; re-exported for the API)
 from .letters import item_explanations
 from .models import IN_PROGRESS, Attempt, AttemptItem, Exam
 
@@ -42,9 +43,6 @@ def num(value) -> int | float | None:
     value = Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def question_json(item: AttemptItem) -> dict:

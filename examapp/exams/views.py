@@ -120,7 +120,8 @@ def result(attempt_id: int):
             return redirect(url_for("exams.take", attempt_id=attempt.id))
         raise NotFound(_("The page or item was not found."))
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam,
-                           data=attempt_json(attempt, current_user, now))
+                           data=attempt_json(attempt, current_user, now),
+                           retry=service.retry_offer(attempt, current_user, now))
 
 
 from . import views_admin  # noqa: E402,F401  (examiner pages on the same blueprint)

@@ -43,7 +43,8 @@ def import_command(file: Path, dry_run: bool):
         click.echo(f"dry run: {len(report.rows)} people would be imported.")
         return
     db.session.commit()
-    click.echo(f"imported {report.created} people.")
+    click.echo(f"imported {report.created} people. First passwords for the batch: a system admin issues them "
+               f"at /org/import/batches/{report.batch_id}")
 
 
 @users.command("create")

@@ -35,3 +35,10 @@ class ConfirmForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired()])
+
+
+class IssuePasswordsForm(FlaskForm):
+    """Issue one-time passwords for an import, as a slip sheet to print or a spreadsheet."""
+
+    format = SelectField(_l("Give me"), default="pdf", choices=[
+        ("pdf", _l("Slips to print and cut (PDF, eight per A4 page)")), ("xlsx", _l("A spreadsheet (.xlsx)"))])

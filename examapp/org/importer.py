@@ -12,8 +12,9 @@ from ..errors import Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_set_scope, in_scope
 from ..uploads import read_table
-from .models import User
+from .models import ImportBatch, User
 from .services import create_person, find_unit
+from .validation import person_problems
 
 REQUIRED = ("姓名", "账号", "单位", "职务", "职级", "角色", "领导干部", "网格员", "执法人员")
 OPTIONAL = ("手机号", "范围")
@@ -26,7 +27,7 @@ ROLE_NAMES = {
 YES = {"是", "y", "yes", "1", "true", "√"}
 NO = {"否", "n", "no", "0", "false", "×", ""}
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
-PHONE_RE = re.compile(r"^1\d{10}$")
+COLUMNS = {"name": "姓名", "position": "职务", "rank": "职级", "phone": "手机号"}
 
 
 @dataclass
@@ -40,6 +41,7 @@ class ImportReport:
     rows: list[PersonRow] = field(default_factory=list)
     errors: dict[int, list[str]] = field(default_factory=dict)
     created: int = 0
+    batch_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,8 +74,6 @@ def check_header(header: list[str]) -> None:
 def validate_row(actor: User | None, row: int, record: dict, report: ImportReport, seen: set) -> dict | None:
     values, problems = {}, []
     name, account = record.get("姓名", "").strip(), record.get("账号", "").strip()
-    if not name:
-        problems.append(_("姓名 is empty."))
     if not ACCOUNT_RE.match(account):
         problems.append(_("账号 %(value)s must be 2–64 letters, digits, '_', '.' or '-'.", value=account))
     elif account.lower() in seen:
@@ -98,8 +98,9 @@ def validate_row(actor: User | None, row: int, record: dict, report: ImportRepor
             problems.append(_("%(column)s must be 是/否, Y/N or 1/0, not %(value)s.", column=column,
                               value=record.get(column, "")))
     phone = record.get("手机号", "").strip()
-    if phone and not PHONE_RE.match(phone):
-        problems.append(_("手机号 %(value)s is not an 11-digit mobile number.", value=phone))
+    details = {"name": name, "position": record.get("职务", ""), "rank": record.get("职级", ""), "phone": phone}
+    for key, message in person_problems(details).items():
+        problems.append(_("%(column)s: %(problem)s", column=COLUMNS[key], problem=message))
     scope = check_scope(actor, record, role, problems)
     for message in problems:
         report.error(row, message)
@@ -150,8 +151,12 @@ def import_people(actor: User | None, data: bytes, filename: str, now: datetime,
 
 
 def write(actor: User | None, report: ImportReport, now: datetime, filename: str) -> None:
-    for person in report.rows:
-        create_person(actor, now, **person.values)
-    report.created = len(report.rows)
+    people = [create_person(actor, now, **person.values) for person in report.rows]
+    report.created = len(people)
+    batch = ImportBatch(actor_id=getattr(actor, "id", None), filename=filename[:200], created_at=now,
+                        user_ids=[p.id for p in people])
+    db.session.add(batch)
+    db.session.flush()
+    report.batch_id = batch.id
     audit.record("people_imported", actor=actor, target=filename[:200],
-                 detail={"count": report.created}, now=now)
+                 detail={"count": report.created, "batch": batch.id}, now=now)

@@ -114,3 +114,19 @@ class RosterChange(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class ImportBatch(db.Model):
+    """The people one import created, so their first passwords can be issued together."""
+
+    __tablename__ = "people_import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    user_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    passwords_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    passwords_issued_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])

@@ -21,8 +21,9 @@ def people_query(actor: User, *, q: str = "", unit_id: int | None = None, role: 
     """Return a select() of people in scope, filtered."""
     stmt = restrict_to_scope(select(User), actor).join(User.unit)
     if q:
-        like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(User.name.like(like), User.username.like(like)))
+        text = q.strip()  # % and _ are letters here, not wildcards
+        stmt = stmt.where(or_(User.name.contains(text, autoescape=True),
+                              User.username.contains(text, autoescape=True)))
     if unit_id:
         unit = db.session.get(Unit, unit_id)
         if unit is not None:

@@ -11,6 +11,7 @@ from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_manage_person, can_set_scope, in_scope
 from .models import ROLES, STATUSES, RosterChange, Unit, User
+from .validation import check_person
 
 TRACKED_FIELDS = ("name", "role", "unit_id", "scope_unit_id", "position", "rank", "phone", "is_leader",
                   "is_grid_worker", "is_enforcement", "status", "exempt_reason")
@@ -78,6 +79,8 @@ def create_person(actor: User | None, now: datetime, *, username: str, name: str
                   role: str = "learner", password: str | None = None, scope_unit: Unit | None = None,
                   **fields) -> User:
     """Add one person (actor None means the system itself, e.g. the CLI)."""
+    fields = check_person({"name": name, "role": role, **fields})
+    name, role = fields.pop("name"), fields.pop("role")
     if actor is not None:
         check_assignment(actor, role, unit)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -99,6 +102,7 @@ def update_person(actor: User, user: User, now: datetime, *, scope_unit: Unit | 
     """Edit a person's details; role and unit changes are checked against scope."""
     if not can_manage_person(actor, user):
         raise Forbidden(_("This person is outside your scope."))
+    changes = check_person(changes)
     before = snapshot(user)
     role = changes.get("role", user.role)
     unit = changes.pop("unit", user.unit)

@@ -39,6 +39,7 @@ def fill_choices(form: PersonForm) -> None:
     form.role.choices = [(r, ROLE_LABELS[r]) for r in ROLES if perm.can_assign_role(current_user, r)]
     if perm.can_set_scope(current_user):
         form.scope_unit_id.choices = [(0, _("Its own unit and the units under it")), *form.unit_id.choices]
+        form.scope_unit_id.data = form.scope_unit_id.data or 0  # no recorded scope: the default choice
     else:
         del form.scope_unit_id
 
@@ -83,13 +84,20 @@ def new_person():
                                           username=form.username.data.strip())
             temporary = reset_password(current_user, user, utcnow())
         except DomainError as exc:
-            form.username.errors = [*form.username.errors, exc.message]
+            attach_error(form, exc, form.username)
         else:
             db.session.commit()
             flash(_("Added %(name)s. One-time password: %(password)s (must be changed at first log-in).",
                     name=user.name, password=temporary), "success")
             return redirect(url_for("org.person", user_id=user.id))
     return render_template("org/person_form.html", form=form, person=None)
+
+
+def attach_error(form: PersonForm, exc: DomainError, default) -> None:
+    """Show a refusal under the field it is about (the shared validation names it)."""
+    name = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
+    target = form[name] if name in form else default
+    target.errors = [*target.errors, exc.message]
 
 
 def person_fields(form: PersonForm) -> dict:
@@ -113,7 +121,7 @@ def edit_person(user_id: int):
         try:
             services.update_person(current_user, person, utcnow(), unit=unit, **person_fields(form))
         except DomainError as exc:
-            form.unit_id.errors = [*form.unit_id.errors, exc.message]
+            attach_error(form, exc, form.unit_id)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -197,9 +205,9 @@ def import_confirm(token: str):
         db.session.rollback()
         return preview(data, filename, token)
     db.session.commit()
-    flash(_("Imported %(n)s people. Reset each one's password to give them a first log-in.", n=report.created),
-          "success")
-    return redirect(url_for("org.people"))
+    flash(_("Imported %(n)s people. Issue their one-time passwords below to give them a first log-in.",
+            n=report.created), "success")
+    return redirect(url_for("org.import_batch", batch_id=report.batch_id))
 
 
 @bp.route("/import/<token>/errors")
@@ -218,3 +226,6 @@ def import_errors(token: str):
 @perm.roles_required(*PEOPLE_ROLES)
 def units():
     return render_template("org/units.html", units=units_in_scope(current_user))
+
+
+from . import views_onboarding  # noqa: E402,F401  (routes on the same blueprint)

@@ -15,11 +15,11 @@ from ..exams.validation import check_value
 from ..extensions import db
 from ..org.models import User
 from ..study.credits import add_practice_credit, local_day
-from ..study.services import find_law
+from ..study.models import Law
 from . import book
 from .models import PracticeAnswer, PracticeCard, PracticeServe
-from .pool import is_practisable
-from .schedule import rating_for, review
+from .pool import in_practice_bank, is_practisable
+from .schedule import rating_for, review, scheduler
 
 
 @dataclass
@@ -90,23 +90,30 @@ def mark(version: QuestionVersion, answer) -> tuple[bool, list[Part]]:
 
 def answer_question(user: User, question_id: int, value, now: datetime) -> Outcome:
     """Answer the question last served to this learner (flushes); a repeat returns the first answer's outcome."""
-    serve = latest_serve(user, question_id)
-    if serve is None:
+    found = latest_serve_and_version(user, question_id)
+    if found is None:
         raise not_found()
+    serve, version, in_bank = found
     if serve.answered_at is not None:
         return repeat_outcome(serve)
-    if not is_practisable(user, question_id, now):
+    if not is_practisable(user, question_id, now, in_bank=in_bank):
         raise NotFound(_("This question is no longer available for practice."), code="not_available")
-    version = db.session.get(QuestionVersion, serve.version_id)
     value = check_answer(version, value)
     if not claim(serve, now):  # a double tap raced this one and answered first
         return repeat_outcome(serve)
     correct, parts = mark(version, value)
     row = record(user, serve, version, value, correct, now)
-    card = db.session.scalar(select(PracticeCard).where(PracticeCard.user_id == user.id,
-                                                        PracticeCard.question_id == question_id))
     in_book, left = book.after_answer(user, question_id, correct, now, row.day)
-    return Outcome(row, version, correct, card.due_at, in_book, left, parts=parts)
+    return Outcome(row, version, correct, row.due_at, in_book, left, parts=parts)
+
+
+def latest_serve_and_version(user: User, question_id: int) -> tuple[PracticeServe, QuestionVersion, bool] | None:
+    """The serve being answered, the version it showed and whether the bank still offers it, in one statement."""
+    found = db.session.execute(select(PracticeServe, QuestionVersion, in_practice_bank(question_id))
+                               .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
+                               .where(PracticeServe.user_id == user.id, PracticeServe.question_id == question_id)
+                               .order_by(PracticeServe.id.desc()).limit(1)).first()
+    return None if found is None else (found[0], found[1], bool(found[2]))
 
 
 def claim(serve: PracticeServe, now: datetime) -> bool:
@@ -123,13 +130,13 @@ def record(user: User, serve: PracticeServe, version: QuestionVersion, value, co
     """Store the answer, review the FSRS card and count the credit."""
     day = local_day(now)
     seconds = max(int((now - serve.served_at).total_seconds()), 0)
-    second_try = answered_today(user, serve.question_id, day, correct=False)
-    rating = rating_for(correct, seconds, parts=len(version.subquestions or []), second_try=second_try)
+    wrong_before, right_before = answered_today(user, serve.question_id, day)
+    rating = rating_for(correct, seconds, parts=len(version.subquestions or []), second_try=wrong_before)
     # Only the first correct answer to a question on a day counts: answering it again cannot farm credits.
-    credited = correct and not answered_today(user, serve.question_id, day, correct=True) and credit(
-        user, serve.question_id, now)
+    credited = correct and not right_before and credit(user, serve.question_id, now)
+    sched = scheduler()  # before a new card is added, so that it is inserted once, already reviewed
     card = card_for(user, serve.question_id, now)
-    review(card, rating, now)
+    review(card, rating, now, sched)
     row = PracticeAnswer(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
                          answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
                          is_credited=bool(credited), due_at=card.due_at)
@@ -140,14 +147,19 @@ def record(user: User, serve: PracticeServe, version: QuestionVersion, value, co
 
 def credit(user: User, question_id: int, now: datetime) -> bool:
     """Count an answer toward the study credits of the question's law (within the day's cap)."""
-    law = find_law(db.session.scalar(select(Question.law_slug).where(Question.id == question_id)) or "")
-    return law is not None and add_practice_credit(user, law.id, now)
+    law_id = db.session.scalar(select(Law.id).join(Question, Question.law_slug == Law.slug)
+                               .where(Question.id == question_id))
+    return law_id is not None and add_practice_credit(user, law_id, now)
 
 
-def answered_today(user: User, question_id: int, day, *, correct: bool) -> bool:
-    return bool(db.session.scalar(select(exists().where(
-        PracticeAnswer.user_id == user.id, PracticeAnswer.question_id == question_id, PracticeAnswer.day == day,
-        PracticeAnswer.is_correct.is_(correct)))))
+def answered_today(user: User, question_id: int, day) -> tuple[bool, bool]:
+    """Whether this learner answered the question wrong, and right, earlier on this day (one statement)."""
+    def earlier(correct: bool):
+        return exists().where(PracticeAnswer.user_id == user.id, PracticeAnswer.question_id == question_id,
+                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
+
+    wrong, right = db.session.execute(select(earlier(False), earlier(True))).one()
+    return bool(wrong), bool(right)
 
 
 def card_for(user: User, question_id: int, now: datetime) -> PracticeCard:

@@ -75,10 +75,19 @@ def pool(user: User, now: datetime, filters: Filters = NO_FILTERS) -> Select:
     return stmt.where(Question.id.notin_(blocked)) if blocked else stmt
 
 
-def is_practisable(user: User, question_id: int, now: datetime) -> bool:
-    """True when this learner may see this question (and its key) in practice now."""
-    found = db.session.scalar(practice_questions().with_only_columns(Question.id).where(Question.id == question_id))
-    return found is not None and question_id not in embargoed_ids(user, now)
+def in_practice_bank(question_id) -> ColumnElement[bool]:
+    """EXISTS: the question is public, active and not held for review (a column for a caller's own query)."""
+    return practice_questions().with_only_columns(Question.id).where(Question.id == question_id).exists()
+
+
+def is_practisable(user: User, question_id: int, now: datetime, in_bank: bool | None = None) -> bool:
+    """True when this learner may see this question (and its key) in practice now.
+
+    `in_bank` is in_practice_bank() when the caller already selected it with its own row.
+    """
+    if in_bank is None:
+        in_bank = bool(db.session.scalar(select(in_practice_bank(question_id))))
+    return in_bank and question_id not in embargoed_ids(user, now)
 
 
 def open_embargo_exams(user: User, now: datetime) -> list[Exam]:

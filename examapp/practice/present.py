@@ -1,17 +1,16 @@
 """What leaves the server: a question without its key; after answering, the feedback with key and articles."""
 
-from datetime import datetime
 
 from flask import url_for
 from flask_babel import format_date
+from sqlalchemy import select
 
 from ..bank.models import Question, QuestionVersion
 from ..exams.draw import options_list
-from ..study.services import find_article, find_law
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
+from ..extensions import db
+from ..localtime import iso  # noqa: F401  (the one ISO helper; re-exported for the API)
+from ..study.models import Article, Law
+from ..study.services import find_law
 
 
 def question_json(question: Question, version: QuestionVersion) -> dict:
@@ -45,10 +44,13 @@ def basis_articles(basis: list | None) -> list[dict]:
     rows = []
     for entry in basis or []:
         slug, number = entry.get("law", ""), int(entry.get("article") or 0)
-        article = find_article(slug, number)
-        if article is None:
+        # The article with its law in one statement (find_article would lazy-load the law after it).
+        found = db.session.execute(select(Article, Law).join(Law, Law.id == Article.law_id).where(
+            Law.slug == slug, Article.number == number, Article.suffix == 0)).first()
+        if found is None:
             continue
-        rows.append({"law": slug, "law_title": article.law.short_title, "article": number, "label": article.label,
+        article, law = found
+        rows.append({"law": slug, "law_title": law.short_title, "article": number, "label": article.label,
                      "text": article.text, "url": url_for("study.article", slug=slug, number=number)})
     return rows
 

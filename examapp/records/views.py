@@ -20,7 +20,7 @@ from ..org.models import Unit, User
 from ..permissions import restrict_to_scope, scope_unit
 from . import access, services
 from .certificate_pdf import certificate_pdf
-from .downloads import log_download, send_bytes
+from .downloads import log_download, safe_filename, send_bytes
 from .forms import RevokeForm, VerifyForm
 from .models import Certificate
 
@@ -109,7 +109,7 @@ def build_zip(certs: list[Certificate]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for cert in certs:
-            safe = "".join(ch for ch in f"{cert.holder_name}-{cert.exam_title}" if ch not in '/\\:*?"<>|')
+            safe = safe_filename(f"{cert.holder_name}-{cert.exam_title}")
             archive.writestr(f"{cert.serial}-{safe[:60]}.pdf", certificate_pdf(cert))
     return buffer.getvalue()
 

@@ -1,6 +1,6 @@
 """A year's figures: one line per exam, and all exams combined per unit."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..exams.models import Exam
 from ..org.models import Unit, User
 from . import queries
-from .exam_report import RANK_WIDTHS, build_summary, rank_header, rank_rows, report_root
+from .exam_report import RANK_WIDTHS, rank_header, rank_rows, report_root
 from .queries import ResultRow
 from .summary import Summary, summarise
 from .writers import SheetSpec
@@ -21,11 +21,16 @@ def year_summaries(year: int, viewer: User, unit: Unit | None) -> tuple[list[tup
     people: dict[int, PersonYear] = {}
     rows = []
     for exam in queries.exams_of_year(year):
-        rows.append((exam, build_summary(exam, viewer, unit)))
-        for line in queries.exam_rows(exam, viewer, unit):
-            people.setdefault(line.user_id, PersonYear(line.unit_path)).add(line)
+        rows.append((exam, summarise(noting(queries.exam_rows(exam, viewer, unit), people), root, ranked_units)))
     combined = summarise((p.as_row() for p in people.values()), root, ranked_units)
     return rows, combined
+
+
+def noting(lines: Iterable[ResultRow], people: dict) -> Iterator[ResultRow]:
+    """Pass an exam's lines on (one query feeds both figures) while adding each to its person's year."""
+    for line in lines:
+        people.setdefault(line.user_id, PersonYear(line.unit_path)).add(line)
+        yield line
 
 
 @dataclass

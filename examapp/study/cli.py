@@ -29,6 +29,17 @@ def load_bank(folder: Path, now) -> tuple[bool, list[str]]:
     return errors, lines
 
 
+def shown(lines: list[str], verbose: bool) -> list[str]:
+    """The summary lines and every error; the per-item lines (hundreds on a first load) only when verbose."""
+    if verbose:
+        return lines
+    kept = [line for line in lines if not line.startswith("  ") or line.startswith("  error")]
+    warnings = sum(1 for line in lines if line.startswith("  warning"))
+    if warnings:
+        kept.append(f"  {warnings} warning(s); run with --verbose to list them")
+    return kept
+
+
 @content.command("load")
 @click.option("--laws", "laws_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of statute .md files with MANIFEST.tsv (default: the shipped statutes).")
@@ -36,7 +47,8 @@ def load_bank(folder: Path, now) -> tuple[bool, list[str]]:
               help="Folder of case study .yaml files (default: the shipped cases).")
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of question bank .yaml files (default: question_bank/).")
-def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path | None):
+@click.option("--verbose", "-v", is_flag=True, help="List every statute, case and question added or updated.")
+def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path | None, verbose: bool = False):
     """Load statutes, case studies and the question bank; a second run changes nothing."""
     from .cases import CASES_DIR, load_cases_dir
     from .loader import LAWS_DIR, load_laws_dir
@@ -47,14 +59,14 @@ def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path |
     with current_app.test_request_context():  # validation messages are translated, which needs a request
         cases = load_cases_dir(cases_dir or CASES_DIR, now)
     db.session.commit()
-    for line in laws.lines("statutes") + cases.lines("case studies"):
+    for line in shown(laws.lines("statutes") + cases.lines("case studies"), verbose):
         click.echo(line)
     bank_errors = False
     folder = bank_dir or default_bank_dir()
     if folder.is_dir():
         bank_errors, lines = load_bank(folder, now)
         db.session.commit()
-        for line in lines:
+        for line in shown(lines, verbose):
             click.echo(line)
     if not laws.changed and not cases.changed:
         click.echo("statutes and case studies: nothing changed")

@@ -203,3 +203,17 @@ class CaseCompletion(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id", ondelete="CASCADE"), index=True)
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OfflineStudyBatch(db.Model):
+    """Reading time earned without a connection and sent later; one row per batch, so a resend credits nothing."""
+
+    __tablename__ = "offline_study_batches"
+    __table_args__ = (UniqueConstraint("user_id", "batch_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    batch_key: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seconds_claimed: Mapped[int] = mapped_column(Integer, default=0)
+    seconds_credited: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,7 +4,7 @@ Revision ID: f7uxdesk0007
 Revises: f6uxphone006
 Create Date: 2026-12-01 10:10:00
 
-A reserved slot in the chain, filled by the work it names (empty until then).
+People import batches: the people one import created, for issuing their first passwords together.
 """
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
@@ -19,8 +19,18 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('people_import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('user_ids', sa.JSON(), nullable=False),
+    sa.Column('created_at', examapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('passwords_issued_at', examapp.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('passwords_issued_count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_people_import_batches_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_people_import_batches'))
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('people_import_batches')

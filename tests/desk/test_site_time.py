@@ -108,3 +108,12 @@ def test_certificate_revocation_date_in_the_site_zone(org, login):
     db.session.commit()
     page = login(org.admin).get(f"/records/certificates/{cert.serial}").get_data(as_text=True)
     assert "2026-03-06" in page and "2026-03-05" not in page
+
+
+def test_json_gives_times_as_iso_with_offset_and_chinese_as_characters(app):
+    from datetime import date
+
+    from flask import json
+
+    text = json.dumps({"at": LATE_EVENING_UTC, "on": date(2026, 3, 6), "who": "李明华"})
+    assert '"at": "2026-03-05T22:30:15Z"' in text and '"on": "2026-03-06"' in text and "李明华" in text

@@ -126,6 +126,13 @@ def test_the_policy_is_shown_before_starting_and_on_the_exam_page(org, bank, log
     assert 'data-testid="leave-policy"' in page and text in page and "短于 3 秒" in page
 
 
+def test_the_api_tells_the_policy_before_starting(org, bank, login):
+    exam = make_exam(org, leave_policy="submit", leave_limit=4)
+    rows = login(org.learner).get("/api/v1/exams").get_json()["exams"]
+    policy = next(row for row in rows if row["id"] == exam.id)["leave_policy"]
+    assert policy["kind"] == "submit" and policy["limit"] == 4 and "离开超过 4 次" in policy["text"]
+
+
 def test_the_evidence_page_lists_every_leave_with_how_long_and_whether_it_counted(org, sitting, clock, login):
     client, aid = sitting()
     away(client, clock, aid, 1)

@@ -180,3 +180,22 @@ def test_override_page_grants_with_reason(org, exam, login):
     assert grant.granted_by_id == org.examiner.id and grant.reason == "残疾人便利" and grant.minutes == 20
     page = client.get(f"/exams/manage/{exam.id}/overrides").get_data(as_text=True)
     assert "残疾人便利" in page
+
+
+def test_a_failed_result_offers_try_again_while_attempts_remain(org, bank, login):
+    exam = make_exam(org, max_attempts=2)
+    client = login(org.learner)
+    results = []
+    for minute in (0, 10):
+        done = attempts.start_attempt(exam, org.learner, org.now + timedelta(minutes=minute))
+        attempts.submit(done, org.now + timedelta(minutes=minute + 5))  # nothing answered: below the pass mark
+        db.session.commit()
+        results.append((done.id, client.get(f"/exams/attempts/{done.id}/result").get_data(as_text=True)))
+    first_id, first = results[0]
+    assert 'data-testid="result-retry"' in first and "再考一次" in first and "还可考 1 次" in first
+    assert f'href="/exams/{exam.id}"' in first
+    _, last = results[1]
+    assert "result-retry" not in last and "再考一次" not in last  # no attempts left
+    # Staff reading someone's result are not offered the learner's retry.
+    staff = login(org.admin).get(f"/exams/attempts/{first_id}/result").get_data(as_text=True)
+    assert "result-retry" not in staff

@@ -20,7 +20,7 @@ def test_production_refuses_unsafe_settings(monkeypatch, settings):
 
 def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("EXAMAPP_ENV", "production")
-    app = create_app({"SECRET_KEY": "k" * 48})
+    app = create_app({"SECRET_KEY": "k" * 48, "PUBLIC_BASE_URL": "https://xuefa.example.gov.cn"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 

@@ -5,20 +5,29 @@ held by cadre1 (a learner in the town office), the statute library, a question b
 session in 东山村 and a case study. Roles: anonymous, learner (cadre1, the attempt's owner), another
 learner (grid1 in 东山村), HR (scoped to the town), the unit admin of 东山村, the examiner, the admin.
 Every route the app defines must be listed here or in PUBLIC, so each feature extends the matrix.
+The world is built once per module; each case runs in a transaction that is rolled back afterwards
+(tests/functional/rollback.py), so a case that submits, resets or retires something leaves no trace.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import PASSWORD
+from examapp.extensions import db
+from examapp.org.models import Unit
+from tests.conftest import empty_tables, make_app, reference_tables
+from tests.factories import PASSWORD, small_org
+from tests.functional.rollback import rolled_back
 from tests.functional.world import build_world, untangle_bank, village_staff
 
 PUBLIC = {"static", "auth.login", "auth.logout", "core.health", "core.set_language", "api.openapi",
+          "core.service_worker", "core.manifest", "core.favicon", "core.offline",
           "records.verify", "records.verify_lookup", "api.certificate_verify_api"}
 WHO = ("anonymous", "cadre1", "grid1", "hr", "unitadmin", "examiner", "admin")
 SAMPLES = {"slug": "supervision-law-2024", "other": "supervision-law-2018", "number": "1",
-           "token": "not-a-real-token", "index": "0", "review_id": "999999"}
+           "token": "not-a-real-token", "index": "0", "review_id": "999999",
+           "batch_id": "999999"}
 PARAMS = {"exam_id": "exam", "attempt_id": "attempt", "question_id": "question", "serial": "serial",
           "session_id": "session", "case_id": "case", "user_id": "learner", "unit_id": "office", "year": "year",
           "answer_id": "practice_answer", "entry_id": "book_entry"}
@@ -37,6 +46,7 @@ MATRIX = {
     "api.certificate_pdf_api": ("GET", (401, 200, 403, 200, 403, 403, 200)),
     "api.exam_report_api": ("GET", (401, 403, 403, 200, 200, 403, 200)),
     "api.heartbeat": ("POST", (401, 422, 422, 422, 422, 422, 422)),
+    "api.offline_time": ("POST", (401, 422, 422, 422, 422, 422, 422)),
     "api.laws": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.me": ("GET", (401, 200, 200, 200, 200, 200, 200)),
     "api.my_exams": ("GET", (401, 200, 200, 200, 200, 200, 200)),
@@ -51,8 +61,8 @@ MATRIX = {
     "api.read_attempt": ("GET", (401, 200, 404, 200, 404, 404, 200)),
     "api.save_answer": ("PUT", (401, 422, 404, 404, 404, 404, 404)),
     "api.search_laws": ("GET", (401, 422, 422, 422, 422, 422, 422)),
-    # An exam naming no roles is for learners (409 not_in_audience for staff); examiners and admins read
-    # keys, so they never sit one even when named (409 key_holder: tests/exams/test_confidential.py).
+    # An exam that names no roles is for learners: staff accounts are not examinees (issue 10, item 9).
+    # Examiners and admins read keys, so they never sit one even when named (409 key_holder).
     "api.start_attempt": ("POST", (401, 201, 201, 409, 409, 409, 409)),
     "api.submit_attempt": ("POST", (401, 200, 404, 404, 404, 404, 404)),
     "audit.events": ("GET", (302, 403, 403, 403, 403, 403, 200)),
@@ -111,6 +121,8 @@ MATRIX = {
     "org.change_status": ("POST", (302, 403, 403, 403, 404, 403, 302)),
     "org.edit_person": ("GET", (302, 403, 403, 403, 404, 403, 200)),
     "org.end_sessions": ("POST", (302, 403, 403, 403, 404, 403, 302)),
+    "org.import_batch": ("GET", (302, 403, 403, 403, 404, 403, 404)),
+    "org.issue_passwords": ("POST", (302, 403, 403, 403, 404, 403, 404)),
     "org.import_confirm": ("POST", (302, 403, 403, 403, 422, 403, 422)),
     "org.import_errors": ("GET", (302, 403, 403, 403, 422, 403, 422)),
     "org.import_upload": ("GET", (302, 403, 403, 403, 200, 403, 200)),
@@ -179,10 +191,38 @@ def path_for(app, endpoint: str, world) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", value, rule.rule)
 
 
+@pytest.fixture(scope="module")
+def built(_schema):
+    """The world, built once for the whole module; every test runs in a transaction that is rolled back."""
+    app = make_app()
+    with app.app_context():
+        empty_tables(keep=reference_tables())
+        org = small_org()
+        world = build_world(org)
+        village_a = org.village_a.id
+        db.session.remove()
+    yield SimpleNamespace(app=app, world=world, village_a=village_a)
+    with app.app_context():
+        untangle_bank()
+        empty_tables(keep=reference_tables())
+        db.session.remove()
+
+
 @pytest.fixture
-def world(org):
-    yield build_world(org)
-    untangle_bank()
+def app(built, monkeypatch):
+    """This module's app: the built world, with whatever a test changes rolled back afterwards."""
+    with built.app.app_context(), rolled_back(monkeypatch):
+        yield built.app
+
+
+@pytest.fixture
+def org(app, built):
+    return SimpleNamespace(village_a=db.session.get(Unit, built.village_a))
+
+
+@pytest.fixture
+def world(app, built):
+    return built.world
 
 
 def test_every_route_is_in_the_matrix(app):

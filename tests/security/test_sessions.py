@@ -9,6 +9,7 @@ from examapp.auth.models import ApiToken, UserSession
 from examapp.auth.services import issue_token
 from examapp.db import utcnow
 from examapp.extensions import db
+from examapp.org.models import User
 from tests.exams.conftest import make_bank, make_exam
 from tests.factories import PASSWORD
 from tests.functional.world import untangle_bank
@@ -129,3 +130,18 @@ def test_a_token_cannot_submit_while_a_password_change_is_due(client, org, open_
     db.session.commit()
     response = client.post(f"/api/v1/attempts/{attempt}/submit", headers=bearer)
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "password_change_required"
+
+
+def test_batch_one_time_passwords_revoke_old_tokens(client, org, login):
+    from tests.desk.test_onboarding import import_batch
+
+    batch_id = import_batch(login(org.unitadmin))
+    person = db.session.scalar(select(User).where(User.username == "wangxm"))
+    token = issue_token(person, utcnow())
+    person.must_change_password = False
+    db.session.commit()
+    client.post("/logout")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    login(org.unitadmin).post(f"/org/import/batches/{batch_id}/passwords", data={"format": "xlsx"})
+    client.post("/logout")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

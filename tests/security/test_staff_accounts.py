@@ -168,3 +168,11 @@ def test_hr_without_a_recorded_scope_sees_only_its_unit(client, org, login):
     login(org.hr)
     html = client.get("/org/people").get_data(as_text=True)
     assert "cadre1" in html and "grid1" not in html and "far1" not in html
+
+
+def test_admin_edits_a_learner_without_touching_the_scope_field(client, org, login):
+    login(org.admin)
+    data = {"name": "新名字", "unit_id": org.village_a.id, "role": "learner", "position": "", "rank": "", "phone": ""}
+    assert client.post(f"/org/people/{org.villager.id}/edit", data=data).status_code == 302
+    db.session.refresh(org.villager)
+    assert org.villager.name == "新名字" and org.villager.scope_unit_id is None

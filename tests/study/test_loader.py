@@ -29,9 +29,9 @@ def test_cli_loads_from_a_folder_and_reports_broken_files(runner, scratch_laws):
     write_law(scratch_laws, "test-broken-2099", GOOD.replace("<!-- INFO END -->", ""))
     write_law(scratch_laws, "test-gap-2099", GOOD.replace("测试", "").replace("第二条", "第四条")
               .replace("行政处罚法", "测试乙法"))
-    result = runner.invoke(args=["content", "load", "--laws", str(scratch_laws)])
+    result = runner.invoke(args=["content", "load", "--laws", str(scratch_laws), "--verbose"])
     assert result.exit_code == 1
-    assert "added test-good-2099" in result.output
+    assert "added test-good-2099" in result.output  # listed with --verbose; errors are always listed
     assert "test-broken-2099.md:" in result.output and "header end" in result.output
     assert "test-gap-2099.md:13: article number out of sequence" in result.output
     assert services.find_law("test-broken-2099") is None and services.find_law("test-gap-2099") is None

@@ -96,17 +96,23 @@
   function sectionOf(el) { return el.closest("section.question"); }
   function flagOf(section) { var f = section.querySelector("input[data-flag]"); return !!(f && f.checked); }
 
-  // ---- navigator ----
+  // ---- navigator (the answer sheet): answered / marked / not answered, in colour and in words ----
   function updateNav(section) {
     var link = document.querySelector('[data-nav="' + section.dataset.questionId + '"]');
     if (!link) { return; }
-    link.classList.toggle("answered", valueOf(section) !== null);
-    link.classList.toggle("flagged", flagOf(section));
+    var answered = valueOf(section) !== null, flagged = flagOf(section);
+    link.classList.toggle("answered", answered);
+    link.classList.toggle("flagged", flagged);
+    var words = [answered ? d.msgStateAnswered : d.msgStateEmpty];
+    if (flagged) { words.push(d.msgStateFlagged); }
+    link.querySelector("[data-nav-state]").textContent = " " + words.join(" ");
   }
   function updateUnanswered() {
-    var open = 0;
-    document.querySelectorAll("section.question").forEach(function (s) { if (valueOf(s) === null) { open += 1; } });
+    var open = 0, flagged = 0, all = document.querySelectorAll("section.question");
+    all.forEach(function (s) { if (valueOf(s) === null) { open += 1; } if (flagOf(s)) { flagged += 1; } });
     document.getElementById("unanswered").textContent = open ? d.msgUnanswered.replace("{n}", open) : "";
+    document.getElementById("sheet-count").textContent = d.msgSheet.replace("{answered}", all.length - open)
+      .replace("{total}", all.length).replace("{flagged}", flagged);
     return open;
   }
 
@@ -271,6 +277,71 @@
   }
   document.getElementById("leave-warning-close").addEventListener("click", function () { warningEl.hidden = true; });
 
+  // ---- one question per screen (the default on narrow screens) or the whole paper (desktops) ----
+  var VIEW_KEY = "examapp.exam.view";
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.question"));
+  var sheet = document.getElementById("answer-sheet");
+  var pager = document.getElementById("pager");
+  var switcher = document.getElementById("view-switch");
+  var prevButton = document.getElementById("prev-question"), nextButton = document.getElementById("next-question");
+  var bar = root.querySelector(".exam-bar");
+  var current = 0, oneMode = false;
+  function show(index, move) {
+    current = Math.max(0, Math.min(sections.length - 1, index));
+    var section = sections[current];
+    sections.forEach(function (s, i) { s.classList.toggle("current", i === current); });
+    document.querySelectorAll("[data-nav]").forEach(function (link) {
+      if (link.dataset.nav === section.dataset.questionId) { link.setAttribute("aria-current", "step"); }
+      else { link.removeAttribute("aria-current"); }
+    });
+    prevButton.disabled = current === 0;
+    nextButton.disabled = current === sections.length - 1;
+    document.getElementById("position").textContent = d.msgPosition.replace("{n}", current + 1).replace("{total}", sections.length);
+    if (!move) { return; }
+    if (window.history && history.replaceState) { history.replaceState(null, "", "#" + section.id); }
+    // scroll-margin-top (the sticky bar's measured height) keeps the question's start below the bar.
+    section.scrollIntoView({ block: "start" });
+    section.querySelector("h3").focus({ preventScroll: true });
+  }
+  function setView(view, remember) {
+    oneMode = view === "one";
+    root.classList.toggle("one-question", oneMode);
+    pager.hidden = !oneMode;
+    switcher.querySelectorAll("[data-view]").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === view)); });
+    if (remember) { try { localStorage.setItem(VIEW_KEY, view); } catch (e) { /* this visit only */ } }
+  }
+  function measureBar() { document.documentElement.style.setProperty("--exam-bar-height", bar.offsetHeight + "px"); }
+  function startView() {
+    var saved = null;
+    try { saved = localStorage.getItem(VIEW_KEY); } catch (e) { /* none */ }
+    var narrow = window.matchMedia && window.matchMedia("(max-width: 47.99em)").matches;
+    var view = saved === "one" || saved === "all" ? saved : (narrow ? "one" : "all");
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    switcher.hidden = false;
+    if (view === "one") { sheet.open = false; }  // the question first; the sheet is one tap away
+    setView(view, false);
+    show(target ? Math.max(sections.indexOf(target), 0) : 0, false);
+    measureBar();
+    if (window.ResizeObserver) { new ResizeObserver(measureBar).observe(bar); }
+  }
+  switcher.addEventListener("click", function (ev) {
+    var button = ev.target.closest("[data-view]");
+    if (!button) { return; }
+    setView(button.dataset.view, true);
+    sheet.open = !oneMode;
+    show(current, true);
+  });
+  sheet.addEventListener("click", function (ev) {
+    var link = ev.target.closest("[data-nav]");
+    var index = link ? sections.indexOf(document.getElementById("q-" + link.dataset.nav)) : -1;
+    if (index < 0) { return; }
+    ev.preventDefault();
+    if (oneMode) { sheet.open = false; }
+    show(index, true);
+  });
+  prevButton.addEventListener("click", function () { show(current - 1, true); });
+  nextButton.addEventListener("click", function () { show(current + 1, true); });
+
   // ---- wiring ----
   form.addEventListener("change", function (ev) {
     var section = sectionOf(ev.target);
@@ -315,6 +386,7 @@
   });
   document.querySelectorAll("section.question").forEach(updateNav);
   updateUnanswered();
+  startView();
   refreshStatus();
   tick();
   setInterval(tick, 1000);
