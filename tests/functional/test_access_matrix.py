@@ -256,17 +256,17 @@ KEY_VIEWERS = {"hr": (200, False), "unitadmin": (200, False), "examiner": (404, 
 
 
 @pytest.fixture
-def sat_by_grid1(world, org):
+def sat_by_grid1(app, world):
     """grid1 (东山村, in HR's and the unit admin's scope) sits the world's exam; then the exam closes."""
     from datetime import timedelta
 
     from examapp.db import utcnow
     from examapp.exams import attempts
     from examapp.exams.models import Exam
-    from examapp.extensions import db
+    from examapp.org.models import User
 
     exam = db.session.get(Exam, world.exam)
-    attempt = attempts.start_attempt(exam, org.villager, utcnow())
+    attempt = attempts.start_attempt(exam, db.session.get(User, world.villager), utcnow())
     attempts.submit(attempt, utcnow())
     exam.closes_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
