@@ -6,10 +6,10 @@ cookie replayed after logging out (or after an admin ended the person's sessions
 """
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, request, session
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from .. import audit
 from ..extensions import db
@@ -17,10 +17,14 @@ from ..org.models import User
 from .models import ApiToken, UserSession, hash_token
 
 SESSION_KEY = "sid"
+KEEP_EXPIRED = timedelta(days=30)
 
 
 def open_session(user: User, now: datetime) -> None:
     """Record a new session for user and put its id in the (signed) cookie."""
+    # Records past any use (older than a session can live) are dropped as new ones open: the table stays small.
+    db.session.execute(delete(UserSession).where(
+        UserSession.created_at < now - current_app.permanent_session_lifetime - KEEP_EXPIRED))
     sid = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, sid_hash=hash_token(sid), created_at=now,
                                ip=(request.remote_addr or "")[:64],

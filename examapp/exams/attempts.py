@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound
@@ -14,7 +14,7 @@ from ..extensions import db
 from ..org.models import User
 from . import draw as drawing
 from .availability import deadline_for, grace_seconds, next_number, open_attempt, standing
-from .bank_source import current_versions, rule_pool
+from .bank_source import frozen_sources, rule_pools
 from .models import IN_PROGRESS, Attempt, AttemptEvent, AttemptItem, Exam
 from .present import refusal_message
 from .scoring import Rules, grade, score_item
@@ -41,12 +41,14 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     attempt.variant = drawing.choose_variant(exam.blueprint or [], is_leader=user.is_leader,
                                              is_enforcement=user.is_enforcement, is_grid=user.is_grid_worker)
     items, record = build_paper(exam, attempt.variant, attempt.seed)
-    attempt.draw, attempt.max_score = record, sum((i.points for i in items), Decimal(0))
+    attempt.draw, attempt.max_score = record, sum((i["points"] for i in items), Decimal(0))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
-            attempt.items = items
             db.session.flush()
+            # One executemany of plain rows instead of 50 ORM objects flushed one INSERT at a time;
+            # attempt.items loads them when read.
+            db.session.execute(insert(AttemptItem), [{**item, "attempt_id": attempt.id} for item in items])
     except IntegrityError:
         # Another request for the same person started first; resume theirs.
         winner = open_attempt(exam, user)
@@ -57,26 +59,29 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     return attempt
 
 
-def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[AttemptItem], dict]:
-    """Draw from the blueprint and freeze each question: version, option order, key and points."""
+def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict]:
+    """Draw from the blueprint and freeze each question: version, option order, key and points.
+
+    Returns the attempt_items rows (without attempt_id) and the draw record.
+    """
     rules = drawing.variant_rules(exam.blueprint or [], variant)
     if not rules:
         raise Conflict(_("This exam has no questions yet."), code="empty_blueprint")
     try:
-        result = drawing.draw_paper(rules, [rule_pool(r, exam.allows_public_questions) for r in rules], seed)
+        result = drawing.draw_paper(rules, rule_pools(rules, exam.allows_public_questions), seed)
     except drawing.DrawError:
         raise Conflict(_("The question bank cannot fill this exam's paper now. Please tell the examiner."),
                        code="bank_short") from None
-    versions = current_versions([p.question_id for p in result.picks])
+    versions = frozen_sources([p.question_id for p in result.picks])
     items = []
     for position, pick in enumerate(result.picks, start=1):
         version = versions[pick.question_id]
         rng = drawing.random.Random(f"{seed}:{pick.question_id}")
-        frozen = drawing.freeze_question(version.type, version.stem, version.options, version.answer,
-                                         version.subquestions, rng)
-        items.append(AttemptItem(position=position, section=pick.section, question_id=pick.question_id,
-                                 question_version_id=version.id, type=version.type, points=pick.points,
-                                 **frozen))
+        frozen = drawing.freeze_question(version["type"], version["stem"], version["options"], version["answer"],
+                                         version["subquestions"], rng)
+        items.append({"position": position, "section": pick.section, "question_id": pick.question_id,
+                      "question_version_id": version["version_id"], "type": version["type"],
+                      "points": pick.points, "answer_seq": 0, "is_flagged": False, **frozen})
     result.record["variant"] = variant
     return items, result.record
 

@@ -57,9 +57,9 @@ def scoped_units() -> list[Unit]:
 
 
 def load_person(user_id: int) -> User:
-    person = db.get_or_404(User, user_id)
-    if not access.can_view_record(current_user, person):
-        abort(403)
+    person = db.session.get(User, user_id)
+    if person is None or not access.can_view_record(current_user, person):
+        abort(404)  # the same answer for an id that does not exist: ids reveal nobody
     return person
 
 

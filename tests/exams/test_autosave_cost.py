@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from jinja2 import pass_context
 from sqlalchemy import event, inspect, select
 
 from examapp.auth.models import ApiToken
@@ -102,3 +103,69 @@ def test_the_draw_record_is_loaded_only_when_read(client, exam, bearer):
     attempt = db.session.scalar(select(Attempt).where(Attempt.id == attempt_id))
     assert "draw" not in inspect(attempt).dict
     assert attempt.draw["variant"] == "default"
+
+
+def test_starting_an_attempt_is_a_few_set_based_statements(client, exam, bearer, statements):
+    assert client.get("/api/v1/exams", headers=bearer).status_code == 200  # the token's use is written now
+    statements.clear()
+    data = paper(client, exam, bearer)
+    assert len(data["questions"]) == 9
+    queries = [s for s in statements if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE")]
+    # all rule pools in one statement, the drawn versions in one, the 9 items in one executemany
+    # (it was one pool query per rule and one INSERT per item: 27 statements for this 9-question paper)
+    assert len([s for s in queries if s.startswith("INSERT INTO attempt_items")]) == 1, queries
+    assert len([s for s in queries if "FROM questions" in s]) == 2, queries
+    assert len(queries) <= 14, queries
+
+
+def test_rule_pools_keep_the_banks_rules(org, bank):
+    from examapp.bank.models import Question
+    from examapp.exams.bank_source import rule_pools
+
+    from .conftest import make_question
+
+    under_review = make_question("rev", needs_review=True)
+    retired = make_question("old", status="retired")
+    hard = make_question("hard", difficulty=5)
+    unfinished = Question(code="draft", law_slug=under_review.law_slug, type="single")  # no version yet
+    db.session.add(unfinished)
+    db.session.commit()
+    singles, hardest, multiples = rule_pools([{"type": "single"}, {"type": "single", "difficulty": 5},
+                                              {"type": "multiple", "law": under_review.law_slug}])
+    expected = sorted(q.id for q in bank if q.type == "single") + [hard.id]
+    assert singles == expected and hardest == [hard.id]
+    assert multiples == sorted(q.id for q in bank if q.type == "multiple")
+    assert not {under_review.id, retired.id, unfinished.id} & set(singles)
+
+
+def test_the_exam_page_reads_each_thing_once(client, exam, bearer, statements, org):
+    attempt_id = paper(client, exam, bearer)["attempt_id"]
+    statements.clear()
+    response = client.get(f"/exams/attempts/{attempt_id}", headers=bearer)
+    assert response.status_code == 200 and exam.title in response.get_data(as_text=True)
+    assert org.learner.name in response.get_data(as_text=True)
+    queries = [s for s in statements if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE")]
+    # token and person; attempt and exam joined; an open leave?; the items. Nothing is reloaded after the
+    # commit (it was 7: the attempt, the exam and the person again).
+    assert len(queries) == 4, queries
+    assert "exams" in queries[1] and "attempt_items" in queries[-1]
+
+
+def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer):
+    attempt_id = paper(client, exam, bearer)["attempt_id"]
+    translate = app.jinja_env.globals["gettext"]
+    looked_up: list[str] = []
+
+    @pass_context
+    def counting(context, message, **variables):
+        looked_up.append(message)
+        return translate(context, message, **variables)
+
+    app.jinja_env.globals["gettext"] = counting
+    try:
+        page = client.get(f"/exams/attempts/{attempt_id}", headers=bearer).get_data(as_text=True)
+    finally:
+        app.jinja_env.globals["gettext"] = translate
+    assert page.count('data-flag data-testid="flag-') == 9
+    for label in ("Mark for review", "%(n)s pts", "True", "False"):
+        assert looked_up.count(label) == 1, (label, looked_up.count(label))

@@ -144,6 +144,13 @@ def test_an_unknown_and_a_hidden_id_look_the_same(client, org, login):
     assert hidden.get_json() == unknown.get_json()
 
 
+@pytest.mark.parametrize("path", ["/records/people/{id}", "/records/people/{id}/record.pdf", "/org/people/{id}"])
+def test_a_hidden_person_and_an_unknown_id_answer_alike_on_pages(client, org, login, path):
+    login(org.unitadmin)
+    assert client.get(path.format(id=org.learner.id)).status_code == 404
+    assert client.get(path.format(id=987654)).status_code == 404
+
+
 def test_admins_cannot_reset_their_own_password_without_the_current_one(client, org, login):
     login(org.admin)
     before = org.admin.password_hash

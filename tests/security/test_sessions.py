@@ -1,6 +1,8 @@
 """Issue 9, items 6 and 8: logging out ends the session on the server; resets and disables end
 sessions and revoke API tokens; a token cannot start or submit an exam while a password change is due."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -145,3 +147,12 @@ def test_batch_one_time_passwords_revoke_old_tokens(client, org, login):
     login(org.unitadmin).post(f"/org/import/batches/{batch_id}/passwords", data={"format": "xlsx"})
     client.post("/logout")
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_long_dead_session_records_are_dropped_at_the_next_log_in(app, client, org):
+    log_in(client, org.learner)
+    old = db.session.scalar(select(UserSession))
+    old.created_at = utcnow() - app.permanent_session_lifetime - timedelta(days=31)
+    db.session.commit()
+    log_in(app.test_client(), org.villager)
+    assert [row.user_id for row in db.session.scalars(select(UserSession))] == [org.villager.id]
