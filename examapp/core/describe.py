@@ -19,6 +19,7 @@ ROSTER_KINDS = {
 ACTIONS = {
     "login": _l("Logged in"), "login_failed": _l("Log-in failed"),
     "login_refused_locked": _l("Log-in refused (locked)"),
+    "login_rate_limited": _l("Log-in refused: too many tries (429)"),
     "logout": _l("Logged out"), "password_changed": _l("Password changed"), "password_reset": _l("Password reset"),
     "token_issued": _l("API token issued"), "sessions_ended": _l("Log-in sessions ended"),
     "role_changed": _l("Role changed"),
@@ -59,6 +60,7 @@ FIELDS = {
     "review": _l("Review number"), "people": _l("People concerned"), "override": _l("Override"),
     "warnings": _l("Warnings"), "sessions": _l("Sessions ended"), "tokens": _l("API tokens revoked"),
     "sessions_ended": _l("Sessions ended"), "tokens_revoked": _l("API tokens revoked"),
+    "allowed_tries": _l("Tries allowed"), "window_seconds": _l("Within (seconds)"),
     "wait_seconds": _l("Next try allowed after (seconds)"),
 }
 
