@@ -56,6 +56,21 @@ def lock_for_writing(session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def commit_keeping_loaded(session) -> None:
+    """Commit without expiring the objects already loaded, for a view that only renders them afterwards.
+
+    A plain commit expires everything, so rendering reloads each object (the attempt, the exam, the
+    person) with one SELECT apiece although nothing in this request changed them since.
+    """
+    current = session()  # the request's Session behind the scoped session
+    keep = current.expire_on_commit
+    current.expire_on_commit = False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = keep
+
+
 def lock_named(session, key: int) -> None:
     """Serialise transactions that take the same named lock, until they end (append-only chains).
 

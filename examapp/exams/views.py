@@ -4,9 +4,10 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from ..core.nav import register_nav
-from ..db import utcnow
+from ..db import commit_keeping_loaded, utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from . import attempts as service
@@ -27,8 +28,8 @@ def points_filter(value) -> str:
     return "" if shown is None else str(shown)
 
 
-def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id)
+def load_attempt(attempt_id: int, write: bool = False, with_exam: bool = False) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.exam)] if with_exam else ())
     if attempt is None or not (can_write_attempt(current_user, attempt) if write
                                else can_read_attempt(current_user, attempt)):
         raise NotFound(_("The page or item was not found."))
@@ -84,11 +85,11 @@ def start(exam_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def take(attempt_id: int):
-    attempt = load_attempt(attempt_id, write=True)
+    attempt = load_attempt(attempt_id, write=True, with_exam=True)
     now = utcnow()
     service.settle(attempt, now)
     comeback = leaving.resume(attempt, now)  # the page reopened after a leave: that is the return
-    db.session.commit()
+    commit_keeping_loaded(db.session)  # the page renders the attempt, exam and person as they are now
     if attempt.state != IN_PROGRESS:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     remaining = max(int((attempt.deadline_at - now).total_seconds()), 0)

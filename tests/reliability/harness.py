@@ -137,7 +137,8 @@ class Gunicorn:
         if binary is None:
             raise RuntimeError("gunicorn is not installed: pip install -e '.[test]'")
         env = {**os.environ, "EXAMAPP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-               "DATABASE_URL": self.url, "RATELIMIT_STORAGE_URI": "memory://", "PYTHONPATH": str(ROOT)}
+               "DATABASE_URL": self.url, "RATELIMIT_STORAGE_URI": "memory://", "PYTHONPATH": str(ROOT),
+               "PUBLIC_BASE_URL": f"http://127.0.0.1:{self.port}"}
         command = [binary, "-w", str(self.workers), "--threads", str(self.threads), "--timeout", "30",
                    "--graceful-timeout", "5", "-b", f"127.0.0.1:{self.port}", "wsgi:app"]
         if os.environ.get("RELIABILITY_PRELOAD", "1") == "1":  # README's deployment: --preload
