@@ -38,18 +38,10 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
-def _log_refusal(limit) -> None:
-    """Keep every 429 on the log-in in the audit log: guessing shows up even when it is refused."""
-    audit.record("login_rate_limited", target=(request.form.get("username") or "").strip()[:64],
-                 detail={"allowed_tries": limit.limit.amount, "window_seconds": limit.limit.get_expiry()},
-                 now=utcnow())
-    db.session.commit()
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_PER_ADDRESS"], methods=["POST"], on_breach=_log_refusal)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_PER_ADDRESS"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], on_breach=_log_refusal)
+               methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))

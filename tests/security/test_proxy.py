@@ -62,5 +62,5 @@ def test_a_bad_setting_refuses_to_start(value):
 def test_refused_log_ins_are_audited_with_the_client_address(client, org):
     for _ in range(3):
         post_login(client, "admin", "wrong-password", "203.0.113.7")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_rate_limited"))
-    assert event is not None and event.target == "admin" and event.ip == "203.0.113.7"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rate_limited"))
+    assert event is not None and event.detail["username"] == "admin" and event.ip == "203.0.113.7"
