@@ -60,7 +60,7 @@ def seed(count: int):
     now = utcnow()
     db.session.add(Exam(title="基准考试", year=now.year, status="published", opens_at=now - timedelta(days=1),
                         closes_at=now + timedelta(days=1), duration_minutes=600, published_at=now,
-                        audience={"unit_ids": [town.id]}, blueprint=[
+                        allows_public_questions=True, audience={"unit_ids": [town.id]}, blueprint=[
                             {"variant": "default", "section": "单选", "type": "single", "count": 50, "points": "2"}]))
     db.session.commit()
 

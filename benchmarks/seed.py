@@ -93,7 +93,8 @@ def seed(app, learners: int, questions: int) -> dict:
         make_bank(questions)
         exam = Exam(title="基准年度学法考试", year=now.year, status="published", opens_at=now - timedelta(days=1),
                     closes_at=now + timedelta(days=2), duration_minutes=600, published_at=now, max_attempts=3,
-                    audience={"unit_ids": [county.id]}, blueprint=BLUEPRINT)
+                    audience={"unit_ids": [county.id]}, blueprint=BLUEPRINT,
+                    allows_public_questions=True)  # the seeded bank is public
         db.session.add(exam)
         db.session.commit()
         fixtures = {"exam_id": exam.id, "learners": [{"id": uid, "token": tok} for uid, tok in people],

@@ -3,6 +3,7 @@
 from flask import jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError, StatementError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -77,6 +78,12 @@ def register(app) -> None:
         message = _("The form expired or was not sent from this site. Reload the page and try again.")
         return error_response(400, "csrf_failed", message)
 
+    @app.errorhandler(RateLimitExceeded)
+    def handle_rate_limited(exc: RateLimitExceeded):
+        db.session.rollback()
+        record_refusal(exc)
+        return error_response(429, HTTP_CODES[429], http_message(429))
+
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         db.session.rollback()
@@ -117,6 +124,24 @@ def register(app) -> None:
         db.session.rollback()
         app.logger.exception("unhandled error")
         return error_response(500, "internal_error", http_message(500))
+
+
+def record_refusal(exc: RateLimitExceeded) -> None:
+    """Audit a 429 (who, which path, which limit): repeated refusals show guessing or flooding."""
+    from flask_login import current_user
+
+    from .audit import record
+
+    actor = current_user if getattr(current_user, "is_authenticated", False) else None
+    detail = {"method": request.method, "limit": str(getattr(exc, "description", "") or "")[:100]}
+    username = request.form.get("username", "") if request.method == "POST" and request.form else ""
+    if username:
+        detail["username"] = username[:80]
+    try:
+        record("rate_limited", actor=actor, target=request.path[:200], detail=detail)
+        db.session.commit()
+    except Exception:  # the refusal must go out even when the log cannot be written
+        db.session.rollback()
 
 
 def http_message(status: int) -> str:

@@ -6,6 +6,7 @@ Used by every import (people, questions, attendance) so the rules live once.
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -86,6 +87,15 @@ def check_zip(data: bytes) -> None:
             raise Invalid(_("Workbooks with macros are not accepted."))
     if "xl/workbook.xml" not in archive.namelist():
         raise Invalid(_("The file is named .xlsx but is not an Excel workbook."))
+    try:
+        stream_members(archive, infos)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        # False sizes or checksums, a truncated or encrypted part: the directory lied about the contents.
+        raise Invalid(_("The workbook is damaged and cannot be opened.")) from exc
+
+
+def stream_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Decompress every part (checking each checksum) with a cap on the real, not the declared, size."""
     streamed = 0
     for info in infos:
         with archive.open(info) as member:

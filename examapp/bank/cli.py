@@ -15,7 +15,7 @@ from . import library
 from .coverage import bank_coverage, coverage_summary
 from .export import to_gift, to_xlsx
 from .importer import import_questions
-from .models import VISIBILITIES, Question, QuestionVersion
+from .models import CONFIDENTIAL, VISIBILITIES, Question, QuestionVersion
 from .services import current_versions, filter_bank
 
 questions = AppGroup("questions", help="The question bank.")
@@ -68,18 +68,29 @@ def export_command(file: Path, law: str | None):
     click.echo(f"exported {len(pairs) - len(skipped)} question(s) to {file}")
 
 
+@questions.command("sweep-uploads")
+def sweep_uploads_command():
+    """Delete import uploads that were rejected or never confirmed (run from cron, e.g. hourly)."""
+    from . import staging
+
+    click.echo(f"deleted {staging.sweep()} file(s)")
+
+
 @questions.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
 @click.option("--skip-duplicates", is_flag=True,
               help="Import the rest when some questions duplicate another in the file or the bank; list them.")
-def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_duplicates: bool):
+@click.option("--visibility", type=click.Choice(VISIBILITIES), default=CONFIDENTIAL, show_default=True,
+              help="New questions are confidential (exams only) or public (study and practice, keys shown).")
+def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_duplicates: bool, visibility: str):
     """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing unless told to skip."""
     with library.request_context():
         try:
             report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
-                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates)
+                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
+                                      visibility=visibility)
         except DomainError as exc:
             db.session.rollback()
             click.echo(f"{file.name}: {exc.message}", err=True)

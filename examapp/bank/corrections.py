@@ -54,12 +54,13 @@ def practice_version(user, question_id: int) -> int | None:
 
 def exam_version(user, question_id: int, attempt_id: int | None, now: datetime) -> int | None:
     from ..exams.models import Attempt
-    from ..exams.present import review_level
+    from ..exams.present import review_level, withheld_questions
 
     attempt = db.session.get(Attempt, attempt_id) if attempt_id else None
     if attempt is None or attempt.user_id != user.id:
         return None
-    if review_level(attempt.exam, attempt, user, now) == "none":
+    if review_level(attempt.exam, attempt, user, now) == "none" or question_id in withheld_questions(
+            attempt, user, now):  # a confidential question stays unseen until no one can still answer it
         raise Forbidden(_("This exam's review is not shown yet, so its questions cannot be reported."))
     item = next((i for i in attempt.items if i.question_id == question_id), None)
     return (item.graded_version_id or item.question_version_id) if item else None

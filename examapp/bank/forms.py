@@ -4,13 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 TYPE_CHOICES = [("single", _l("Single choice")), ("multiple", _l("Multiple choice")),
                 ("true_false", _l("True/false")), ("blank", _l("Fill in the blank")), ("case", _l("Case analysis"))]
 STATUS_CHOICES = [("active", lazy_pgettext("question status", "Active")), ("draft", _l("Draft")),
                   ("retired", lazy_pgettext("question status", "Retired"))]
+VISIBILITY_CHOICES = [("confidential", _l("Confidential (exams only)")), ("public", _l("Public (study and practice)"))]
 AUDIENCE_CHOICES = [("all", _l("Everyone")), ("leaders", _l("Leading cadres")),
                     ("enforcement", _l("Law-enforcement officers")), ("grid", _l("Grid workers"))]
 
@@ -44,8 +45,13 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
+    visibility = RadioField(_l("New questions are"), choices=VISIBILITY_CHOICES, default="confidential")
     skip_unsupported = HiddenField()
     skip_duplicates = HiddenField()
+
+
+class VisibilityForm(FlaskForm):
+    visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES)
 
 
 class ConfirmForm(FlaskForm):

@@ -11,7 +11,7 @@ from ..uploads import MAX_UPLOAD_BYTES, decode_text, read_table, sniff_kind
 from . import library, services
 from .dupes import find_duplicates
 from .formats import Parsed, ParseResult, aiken, gift, native, xlsx_csv
-from .models import CONFIDENTIAL
+from .models import CONFIDENTIAL, VISIBILITIES
 from .validation import question_warnings, validate_question
 
 TEXT_SUFFIXES = (".gift", ".txt", ".yaml", ".yml", ".json")
@@ -178,16 +178,22 @@ def write(report: ImportReport, actor, now: datetime, visibility: str = CONFIDEN
 
 
 def import_questions(data: bytes, filename: str, actor, now: datetime, *, dry_run: bool = False,
-                     skip_unsupported: bool = False, skip_duplicates: bool = False) -> ImportReport:
-    """Run one import; nothing is written unless every question passes (and not a dry run)."""
+                     skip_unsupported: bool = False, skip_duplicates: bool = False,
+                     visibility: str = CONFIDENTIAL) -> ImportReport:
+    """Run one import; nothing is written unless every question passes (and not a dry run).
+
+    New questions get `visibility` (confidential unless the importer chose public); existing ones keep theirs.
+    """
+    if visibility not in VISIBILITIES:
+        raise Invalid(_("Choose public or confidential."), code="bad_visibility")
     with library.cached():
         report = check(parse_file(data, filename), filename, skip_unsupported, skip_duplicates)
         report.dry_run = dry_run
         if report.ok and not dry_run:
-            write(report, actor, now)
+            write(report, actor, now, visibility)
         audit.record("bank.import", actor=actor, target=filename, now=now, detail={
             "format": report.kind, "created": len(report.created), "updated": len(report.updated),
             "unchanged": len(report.unchanged), "skipped": len(report.unsupported),
             "skipped_duplicates": [line for line, _message in report.skipped_duplicates],
-            "lacking_basis": len(report.lacking_basis)})
+            "lacking_basis": len(report.lacking_basis), "visibility": visibility})
     return report

@@ -3,12 +3,15 @@
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit
+from ..errors import Invalid
 from ..extensions import db
 from . import library
-from .models import CONFIDENTIAL, Question, QuestionVersion
+from .models import CONFIDENTIAL, VISIBILITIES, Question, QuestionVersion
 from .validation import fingerprint, question_warnings, validate_question  # noqa: F401  (re-exported)
 
 CONTENT_FIELDS = ("type", "stem", "options", "answer", "explanation", "basis", "difficulty", "tags",
@@ -29,11 +32,12 @@ def current_versions() -> Select:
 
 
 def filter_bank(stmt: Select, *, law=None, chapter=None, tag=None, type=None, difficulty=None,
-                audience=None, status=None, search=None, lacking_basis: bool = False) -> Select:
+                audience=None, status=None, search=None, lacking_basis: bool = False, visibility=None) -> Select:
     """Apply the examiner's filters to a select over questions joined with current versions."""
     for column, value in ((Question.law_slug, law), (QuestionVersion.chapter, chapter),
                           (Question.type, type), (QuestionVersion.difficulty, difficulty),
-                          (Question.status, status), (QuestionVersion.audience, audience)):
+                          (Question.status, status), (QuestionVersion.audience, audience),
+                          (Question.visibility, visibility)):
         values = as_list(value)
         if values:
             stmt = stmt.where(column.in_(values))
@@ -153,7 +157,34 @@ def update_question(question: Question, data: dict, actor, now: datetime, note: 
         question.updated_at = now
     if not content_changed(question.current, data):
         return None
-    return add_version(question, data, actor, now, note=note or "edited")
+    before = key_of(question.current.content()) if question.current else None
+    version = add_version(question, data, actor, now, note=note or "edited")
+    after = key_of(version.content())
+    if before is not None and before != after:
+        # A new key changes how regrades and later papers score: keep who changed it, from what to what.
+        audit.record("bank.key_change", actor=actor, target=question.code, now=now,
+                     detail={"version": version.number, "before": before, "after": after})
+    return version
+
+
+def key_of(content: dict) -> dict:
+    """The answer key of a question's content (a case: each sub-question's key)."""
+    if content.get("type") == "case":
+        return {"answer": [sub.get("answer") for sub in content.get("subquestions") or []]}
+    return {"answer": content.get("answer")}
+
+
+def set_visibility(question: Question, visibility: str, actor, now: datetime) -> bool:
+    """Make a question public or confidential (audited with before and after); False when unchanged."""
+    if visibility not in VISIBILITIES:
+        raise Invalid(_("Choose public or confidential."), code="bad_visibility")
+    before = question.visibility
+    if before == visibility:
+        return False
+    question.visibility, question.updated_at = visibility, now
+    audit.record("bank.visibility", actor=actor, target=question.code, now=now,
+                 detail={"before": before, "after": visibility})
+    return True
 
 
 def retire_question(question: Question, now: datetime) -> None:

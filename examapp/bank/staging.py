@@ -1,4 +1,9 @@
-"""Uploads kept between the import preview and the confirmation (instance/bank-imports/)."""
+"""Uploads kept between the import preview and the confirmation (instance/bank-imports/).
+
+An upload is deleted when its import is confirmed, when it cannot be read at all, and otherwise (rejected
+or abandoned) after MAX_AGE_SECONDS: every use of this folder sweeps it, and `questions sweep-uploads`
+does it from cron, so no uploaded file outlives a day.
+"""
 
 import re
 import secrets
@@ -11,6 +16,7 @@ from flask_babel import gettext as _
 from ..errors import NotFound
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+MAX_AGE_SECONDS = 6 * 3600  # long enough to fix a file and confirm; far inside a day
 
 
 def folder() -> Path:
@@ -38,6 +44,7 @@ def keep(user_id: int, data: bytes, filename: str) -> str:
 
 def fetch(user_id: int, token: str) -> tuple[bytes, str]:
     """Return (data, filename) of this user's upload, or raise NotFound (also for others' tokens)."""
+    sweep()
     data_path, name_path = paths(user_id, token)
     if not data_path.is_file():
         raise NotFound(_("This upload has expired or does not exist."))
@@ -49,9 +56,15 @@ def drop(user_id: int, token: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def sweep(max_age_seconds: int = 86400) -> None:
-    """Forget uploads nobody confirmed within a day."""
-    cutoff = time.time() - max_age_seconds
+def sweep(max_age_seconds: int = MAX_AGE_SECONDS, now: float | None = None) -> int:
+    """Delete uploads (rejected or abandoned) older than the limit; return how many files went."""
+    cutoff = (time.time() if now is None else now) - max_age_seconds
+    removed = 0
     for path in folder().iterdir():
-        if path.suffix in (".bin", ".name") and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+        try:
+            if path.suffix in (".bin", ".name") and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except FileNotFoundError:  # another worker swept it first
+            continue
+    return removed

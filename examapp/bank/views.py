@@ -11,10 +11,18 @@ from ..core.nav import register_nav
 from ..db import utcnow
 from ..extensions import db
 from ..permissions import ADMIN, EXAMINER, can_manage_bank, roles_required
-from . import library
+from . import library, services
 from .editing import data_to_form, form_to_data
 from .export import template_xlsx, to_gift, to_xlsx
-from .forms import AUDIENCE_CHOICES, STATUS_CHOICES, TYPE_CHOICES, ConfirmForm, QuestionForm
+from .forms import (
+    AUDIENCE_CHOICES,
+    STATUS_CHOICES,
+    TYPE_CHOICES,
+    VISIBILITY_CHOICES,
+    ConfirmForm,
+    QuestionForm,
+    VisibilityForm,
+)
 from .models import Question, QuestionVersion
 from .services import (
     create_question,
@@ -29,7 +37,7 @@ from .services import (
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("law", "chapter", "type", "difficulty", "status", "tag", "audience", "q", "nobasis")
+FILTERS = ("law", "chapter", "type", "difficulty", "status", "tag", "audience", "q", "nobasis", "visibility")
 staff = roles_required(EXAMINER, ADMIN)
 
 register_nav("bank.index", _l("Question bank"), _l("Browse, edit and import questions"),
@@ -48,7 +56,8 @@ def filtered_stmt(args: dict):
     return filter_bank(current_versions(), law=args["law"] or None, chapter=args["chapter"] or None,
                        type=args["type"] or None, difficulty=int(args["difficulty"]) if args["difficulty"] else None,
                        status=args["status"] or None, tag=args["tag"] or None, audience=args["audience"] or None,
-                       search=args["q"] or None, lacking_basis=args["nobasis"] == "1")
+                       search=args["q"] or None, lacking_basis=args["nobasis"] == "1",
+                       visibility=args["visibility"] or None)
 
 
 def commit_or_flash(action):
@@ -84,7 +93,7 @@ def index():
     active = {k: v for k, v in args.items() if v}
     return render_template("bank/list.html", page=page, args=args, active=active, laws=library.law_slugs(),
                            chapters=chapters, types=TYPE_CHOICES, statuses=STATUS_CHOICES,
-                           audiences=AUDIENCE_CHOICES, law_title=library.law_title)
+                           audiences=AUDIENCE_CHOICES, visibilities=VISIBILITY_CHOICES, law_title=library.law_title)
 
 
 @bp.route("/questions/<int:question_id>")
@@ -93,6 +102,21 @@ def detail(question_id: int):
     question = get_question(question_id)
     return render_template("bank/detail.html", question=question, version=question.current,
                            retire_form=ConfirmForm(), law_title=library.law_title)
+
+
+@bp.route("/questions/<int:question_id>/visibility", methods=["POST"])
+@staff
+def set_visibility(question_id: int):
+    """Make a question public (study and practice) or confidential (exams only); audited."""
+    question = get_question(question_id)
+    form = VisibilityForm()
+    if not form.validate_on_submit():
+        flash(_("Choose public or confidential."), "error")
+    elif services.set_visibility(question, form.visibility.data, current_user, utcnow()):
+        db.session.commit()
+        flash(_("Question %(code)s is now %(visibility)s.", code=question.code,
+                visibility=dict(VISIBILITY_CHOICES)[question.visibility]), "success")
+    return redirect(url_for("bank.detail", question_id=question.id))
 
 
 @bp.route("/questions/<int:question_id>/preview")
@@ -209,6 +233,9 @@ from . import (  # noqa: E402, F401  (more routes on the same blueprint)
 def labels():
     """Names of types, statuses and audiences for the bank templates."""
     types, statuses, audiences = dict(TYPE_CHOICES), dict(STATUS_CHOICES), dict(AUDIENCE_CHOICES)
+    visibilities = dict(VISIBILITY_CHOICES)
     return {"type_label": lambda v: types.get(v, v), "qstatus_label": lambda v: statuses.get(v, v),
+            "visibility_label": lambda v: visibilities.get(v, v),
+            "visibility_form_for": lambda q: VisibilityForm(visibility=q.visibility),
             "audience_label": lambda v: audiences.get(v, v), "law_title": library.law_title,
             "basis_text": library.basis_text}

@@ -12,13 +12,14 @@ from . import staging
 from .formats.xlsx_csv import ERROR_COLUMN
 from .forms import ConfirmImportForm, ImportForm
 from .importer import import_questions
+from .models import CONFIDENTIAL
 from .views import XLSX, bp, staff
 
 
-def run(token: str, skip: bool, dry_run: bool, dupes: bool = False):
+def run(token: str, skip: bool, dry_run: bool, dupes: bool = False, visibility: str = CONFIDENTIAL):
     data, filename = staging.fetch(current_user.id, token)
     return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
-                            skip_duplicates=dupes)
+                            skip_duplicates=dupes, visibility=visibility)
 
 
 def preview_page(report, token: str, skip: bool, dupes: bool, form=None):
@@ -37,6 +38,7 @@ def import_upload():
         return render_template("bank/import.html", form=form, fatal=None), 422 if form.is_submitted() else 200
     upload = form.file.data
     data = upload.read(staging_limit() + 1)
+    token = None
     try:
         if len(data) > staging_limit():
             raise DomainError(_("The file is larger than %(mb)s MB.", mb=staging_limit() // 1024 // 1024))
@@ -44,6 +46,8 @@ def import_upload():
         report = run(token, form.skip_unsupported.data, dry_run=True, dupes=form.skip_duplicates.data)
     except DomainError as exc:
         db.session.rollback()
+        if token:  # unreadable: nothing to fix and confirm, so nothing to keep
+            staging.drop(current_user.id, token)
         return render_template("bank/import.html", form=form, fatal=exc.message), 422
     db.session.rollback()
     return preview_page(report, token, form.skip_unsupported.data, form.skip_duplicates.data)
@@ -70,11 +74,15 @@ def staging_limit() -> int:
 def import_confirm():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
+        if form.token.data and set(form.errors) == {"visibility"}:
+            flash(_("Choose public or confidential."), "error")
+            return redirect(url_for("bank.import_preview", token=form.token.data, skip=form.skip_unsupported.data,
+                                    dupes=form.skip_duplicates.data))
         flash(_("The form expired; upload the file again."), "error")
         return redirect(url_for("bank.import_upload"))
     token = form.token.data
     skip, dupes = form.skip_unsupported.data == "1", form.skip_duplicates.data == "1"
-    report = run(token, skip, dry_run=False, dupes=dupes)
+    report = run(token, skip, dry_run=False, dupes=dupes, visibility=form.visibility.data)
     if not report.ok:
         db.session.rollback()
         return preview_page(report, token, skip, dupes, form)

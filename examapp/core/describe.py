@@ -37,6 +37,8 @@ ACTIONS = {
     "qualification.download": _l("Qualification list downloaded"),
     "study_requirement_set": _l("Study requirement set"), "study_session_recorded": _l("Organised study recorded"),
     "case_study_saved": _l("Case study saved"), "practice_settings_set": _l("Practice settings changed"),
+    "exam.update": _l("Exam settings changed"), "bank.visibility": _l("Question visibility changed"),
+    "bank.key_change": _l("Question key changed"), "rate_limited": _l("Refused: too many requests"),
     **{f"roster_{kind}": _l("Roster: %(change)s", change=label) for kind, label in ROSTER_KINDS.items()},
 }
 
@@ -60,7 +62,29 @@ FIELDS = {
     "warnings": _l("Warnings"), "sessions": _l("Sessions ended"), "tokens": _l("API tokens revoked"),
     "sessions_ended": _l("Sessions ended"), "tokens_revoked": _l("API tokens revoked"),
     "wait_seconds": _l("Next try allowed after (seconds)"),
+    **{name: label for name, label in (  # exam settings (exam.update) and bank changes
+        ("opens_at", _l("Opens")), ("closes_at", _l("Closes")), ("makeup_opens_at", _l("Make-up opens")),
+        ("makeup_closes_at", _l("Make-up closes")), ("duration_minutes", _l("Duration (minutes)")),
+        ("pass_mark", _l("Pass mark")), ("excellent_mark", _l("Excellent mark")),
+        ("max_attempts", _l("Attempts allowed")), ("counted_rule", _l("Which attempt counts")),
+        ("multiple_rule", _l("Multiple choice scoring")), ("partial_share", _l("Share for a correct subset")),
+        ("review_policy", _l("Review policy")), ("review_shows_key", _l("Review shows the key")),
+        ("counts_toward_record", _l("Counts toward the yearly record")),
+        ("is_qualification", _l("Qualification exam")), ("certificate_valid_months", _l("Certificate valid (months)")),
+        ("leave_policy", _l("Page-leave rule")), ("leave_limit", _l("Page leaves allowed")),
+        ("audience", _l("Exam audience")), ("eligibility", _l("Eligibility")),
+        ("is_kept_out_of_practice", _l("Kept out of practice while open")),
+        ("allows_public_questions", _l("Allows public questions")), ("published", _l("Published")),
+        ("visibility", _l("Visibility")), ("answer", _l("Key")), ("method", _l("Request")),
+        ("limit", _l("Limit")))},
 }
+# Stored codes of exam settings and question visibility, as people read them.
+VALUE_LABELS = {
+    "after_submit": _l("After submitting"), "after_close": _l("After the window closes"), "never": _l("Never"),
+    "highest": _l("Highest score"), "latest": _l("Latest attempt"), "all_or_nothing": _l("All or nothing"),
+    "partial": _l("Partial credit"), "public": _l("Public"), "confidential": _l("Confidential"),
+}
+CODED_FIELDS = ("review_policy", "counted_rule", "multiple_rule", "visibility")
 
 VERSION_NOTES = {"created": _l("Created"), "edited": _l("Edited"), "imported": _l("Imported"),
                  "api": _l("Changed through the API"), "amendment confirmed": _l("Confirmed after an amendment"),
@@ -124,6 +148,8 @@ def value_text(key: str, value, units: dict[int, str]) -> str:
         return str(ROLE_LABELS[value])
     if key == "status" and isinstance(value, str) and value in STATUS_LABELS:
         return str(STATUS_LABELS[value])
+    if key in CODED_FIELDS and isinstance(value, str) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
     if isinstance(value, str) and parse_iso(value):
         return local_iso_text(value)
     if isinstance(value, dict):

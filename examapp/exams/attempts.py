@@ -5,7 +5,6 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +13,7 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..org.models import User
 from . import draw as drawing
-from .availability import deadline_for, next_number, open_attempt, standing
+from .availability import deadline_for, grace_seconds, next_number, open_attempt, standing
 from .bank_source import frozen_sources, rule_pools
 from .models import IN_PROGRESS, Attempt, AttemptEvent, AttemptItem, Exam
 from .present import refusal_message
@@ -27,10 +26,6 @@ log = logging.getLogger("examapp.exams")
 
 class TooLate(Conflict):
     """An answer after the deadline and grace: the caller commits the finish and evidence, then answers 409."""
-
-
-def grace_seconds() -> int:
-    return int(current_app.config.get("EXAM_GRACE_SECONDS", 30))
 
 
 def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
@@ -73,7 +68,7 @@ def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict]:
     if not rules:
         raise Conflict(_("This exam has no questions yet."), code="empty_blueprint")
     try:
-        result = drawing.draw_paper(rules, rule_pools(rules), seed)
+        result = drawing.draw_paper(rules, rule_pools(rules, exam.allows_public_questions), seed)
     except drawing.DrawError:
         raise Conflict(_("The question bank cannot fill this exam's paper now. Please tell the examiner."),
                        code="bank_short") from None

@@ -3,16 +3,21 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..org.models import User
+from ..permissions import ADMIN, EXAMINER
 from .audience import in_audience  # noqa: F401  (re-exported: callers import it from here)
 from .models import IN_PROGRESS, Attempt, Exam, ExamOverride
 
 # Reason codes shown to learners (labels live in present.py).
-OK, NOT_PUBLISHED, NOT_AUDIENCE, NOT_OPEN, CLOSED, NOT_ELIGIBLE, NO_ATTEMPTS = (
-    "ok", "not_published", "not_in_audience", "not_open_yet", "closed", "not_eligible", "no_attempts_left")
+OK, NOT_PUBLISHED, NOT_AUDIENCE, NOT_OPEN, CLOSED, NOT_ELIGIBLE, NO_ATTEMPTS, KEY_HOLDER = (
+    "ok", "not_published", "not_in_audience", "not_open_yet", "closed", "not_eligible", "no_attempts_left",
+    "key_holder")
+# Roles that read answer keys and explanations (bank, reviews, regrades): they never sit an exam.
+KEY_HOLDERS = (ADMIN, EXAMINER)
 
 
 @dataclass
@@ -86,6 +91,8 @@ def standing(exam: Exam, user: User, now: datetime) -> Standing:
         return Standing(exam, NOT_PUBLISHED)
     if not in_audience(exam, user):
         return Standing(exam, NOT_AUDIENCE)
+    if user.role in KEY_HOLDERS:
+        return Standing(exam, KEY_HOLDER)
     grants = overrides(exam, user)
     done = finished_attempts(exam, user)
     allowed = exam.max_attempts + sum(1 for g in grants if g.kind == "extra_attempt")
@@ -117,3 +124,30 @@ def deadline_for(exam: Exam, started_at: datetime, closes_at: datetime, extra_mi
     end = min(started_at + timedelta(minutes=exam.duration_minutes), closes_at) + timedelta(minutes=extra_minutes)
     # Whole seconds, rounded up: the learner never loses a fraction of a second.
     return end.replace(microsecond=0) + timedelta(seconds=1) if end.microsecond else end
+
+
+def last_close(exam: Exam) -> datetime:
+    """When the last way into the exam closes: the window, the make-up window or any reopening."""
+    reopened = db.session.scalar(select(ExamOverride.until_at).where(
+        ExamOverride.exam_id == exam.id, ExamOverride.kind == "reopen", ExamOverride.until_at.is_not(None))
+        .order_by(ExamOverride.until_at.desc()).limit(1))
+    return max(moment for moment in (exam.closes_at, exam.makeup_closes_at, reopened) if moment is not None)
+
+
+def grace_seconds() -> int:
+    """How late an answer may arrive after the deadline (network grace), from the settings."""
+    return int(current_app.config.get("EXAM_GRACE_SECONDS", 30))
+
+
+def review_released(exam: Exam, now: datetime) -> bool:
+    """True once no attempt of this exam can still accept answers: the one rule for releasing its questions.
+
+    Every window (make-up and per-person reopenings included) has closed and no attempt in progress is
+    within its own deadline (which carries any extra time) plus the network grace.
+    """
+    if now < last_close(exam):
+        return False
+    cutoff = now - timedelta(seconds=grace_seconds())
+    running = db.session.scalar(select(Attempt.id).where(
+        Attempt.exam_id == exam.id, Attempt.state == IN_PROGRESS, Attempt.deadline_at >= cutoff).limit(1))
+    return running is None

@@ -2,7 +2,7 @@
 
 from sqlalchemy import literal, select, union_all
 
-from ..bank.models import Question, QuestionVersion
+from ..bank.models import CONFIDENTIAL, Question, QuestionVersion
 from ..bank.services import eligible_questions, filter_bank
 from ..extensions import db
 from .draw import RULE_FILTERS
@@ -16,30 +16,36 @@ def rule_filters(rule: dict) -> dict:
     return filters
 
 
-def rule_pool(rule: dict) -> list[int]:
-    """Return the ids of active, unreviewed questions that satisfy one blueprint rule."""
-    stmt = eligible_questions(**rule_filters(rule)).with_only_columns(Question.id).order_by(Question.id)
+def rule_pool(rule: dict, allow_public: bool = False) -> list[int]:
+    """Return the ids of active, unreviewed questions that satisfy one blueprint rule (see pool_select)."""
+    stmt = pool_select(rule, allow_public).with_only_columns(Question.id).order_by(Question.id)
     return list(db.session.scalars(stmt))
 
 
 QUESTION_FILTERS = {"law", "type"}  # the rest are columns of the version
 
 
-def pool_select(rule: dict):
+def pool_select(rule: dict, allow_public: bool = False):
     """The eligible questions of one rule; without a version filter the questions table alone answers
-    (the foreign key guarantees the current version exists), which spares reading every version row."""
+    (the foreign key guarantees the current version exists), which spares reading every version row.
+
+    Only confidential (exam-only) questions, unless the exam explicitly allows public ones: the public
+    bank and its keys are published for study, so anyone could learn them by heart.
+    """
     filters = rule_filters(rule)
     if set(filters) <= QUESTION_FILTERS:
-        return filter_bank(select(Question).where(Question.status == "active", Question.needs_review.is_(False),
+        stmt = filter_bank(select(Question).where(Question.status == "active", Question.needs_review.is_(False),
                                                   Question.current_version_id.is_not(None)), **filters)
-    return eligible_questions(**filters)
+    else:
+        stmt = eligible_questions(**filters)
+    return stmt if allow_public else stmt.where(Question.visibility == CONFIDENTIAL)
 
 
-def rule_pools(rules: list[dict]) -> list[list[int]]:
+def rule_pools(rules: list[dict], allow_public: bool = False) -> list[list[int]]:
     """Return every rule's pool (sorted question ids) from one statement, read without ORM objects."""
     if not rules:
         return []
-    parts = [pool_select(rule).with_only_columns(literal(index).label("rule"), Question.id)
+    parts = [pool_select(rule, allow_public).with_only_columns(literal(index).label("rule"), Question.id)
              for index, rule in enumerate(rules)]
     pools: list[list[int]] = [[] for _ in rules]
     for index, question_id in db.session.connection().execute(union_all(*parts) if len(parts) > 1 else parts[0]):

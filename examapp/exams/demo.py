@@ -1,4 +1,8 @@
-"""The demo's open yearly exam for the whole demo organisation (idempotent)."""
+"""The demo's open yearly exam for the whole demo organisation (idempotent).
+
+The demo has only the shipped bank, which is public (published for study with its keys): the demo exam
+allows public questions and says so on its pages ("所用题目已公开"). A real exam draws confidential ones.
+"""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -15,10 +19,10 @@ DEMO_TOWN = "乌塘镇"
 
 
 def fitted_blueprint() -> list[dict]:
-    """The default 50-question paper, shrunk per type to what the active bank holds."""
+    """The default 50-question paper, shrunk per type to what the active bank (public included) holds."""
     rules = []
     for rule in DEFAULT_BLUEPRINT:
-        available = len(rule_pool(rule))
+        available = len(rule_pool(rule, allow_public=True))
         if available:
             rules.append({**rule, "count": min(int(rule["count"]), available)})
     return rules
@@ -29,6 +33,10 @@ def seed_demo_exam(now: datetime) -> str:
     title = f"{now.year}年度学法考试"
     exam = db.session.scalar(select(Exam).where(Exam.title == title, Exam.year == now.year))
     if exam is not None:
+        if not exam.allows_public_questions:
+            # Seeded before exams drew confidential questions only: the demo's bank is all public.
+            exam.allows_public_questions = True
+            return f"exists: {title} (id {exam.id}); now allows public questions and says so"
         return f"exists: {title} (id {exam.id})"
     blueprint = fitted_blueprint()
     if not blueprint:
@@ -39,11 +47,12 @@ def seed_demo_exam(now: datetime) -> str:
                 closes_at=(now + timedelta(days=30)).replace(microsecond=0), duration_minutes=90,
                 pass_mark=Decimal(60), excellent_mark=Decimal(90), max_attempts=3, counted_rule="highest",
                 multiple_rule="partial", partial_share=Decimal("0.5"), review_policy="after_submit",
-                review_shows_key=True, counts_toward_record=True, blueprint=blueprint,
+                review_shows_key=True, counts_toward_record=True, blueprint=blueprint, allows_public_questions=True,
                 audience={"unit_ids": [town.id]} if town else {}, created_at=now, updated_at=now)
     db.session.add(exam)
     db.session.flush()
     count = sum(int(r["count"]) for r in blueprint)
     points = sum(Decimal(r["points"]) * int(r["count"]) for r in blueprint)
     note = "" if count == 50 else " (smaller than the default 50: the bank is short)"
-    return f"created: {title} (id {exam.id}), {count} questions, {points} points{note}"
+    return (f"created: {title} (id {exam.id}), {count} questions, {points} points{note}; "
+            "it draws public questions (the shipped bank) and its pages say so")

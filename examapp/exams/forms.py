@@ -45,6 +45,7 @@ class ExamForm(FlaskForm):
     review_shows_key = BooleanField(_l("Review shows the key and explanation"), default=True)
     counts_toward_record = BooleanField(_l("Counts toward the yearly record"), default=True)
     is_kept_out_of_practice = BooleanField(_l("Keep its questions out of practice while it is open"))
+    allows_public_questions = BooleanField(_l("Also draw public questions (published for study, keys included)"))
     is_qualification = BooleanField(_l("Law-enforcement qualification exam"))
     certificate_valid_months = IntegerField(_l("Certificate valid for (months)"),
                                             validators=[Optional(), NumberRange(1, 240)])

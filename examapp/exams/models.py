@@ -63,6 +63,8 @@ class Exam(TimestampMixin, db.Model):
     leave_limit: Mapped[int | None] = mapped_column(Integer)  # policy "submit": leaves allowed; one more submits
     # While the exam is open to a learner, the questions it can draw stay out of that learner's practice.
     is_kept_out_of_practice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Papers draw from confidential (exam-only) questions; public ones only by the examiner's explicit choice.
+    allows_public_questions: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # {"unit_ids": [..], "roles": [..], "leaders": bool, "grid_workers": bool, "enforcement": bool}
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
     # {"study_credits": true} -> this year's study credits must be reached

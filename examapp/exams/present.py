@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ..localtime import iso  # noqa: F401  (the one ISO helper; re-exported for the API)
 from .letters import item_explanations
@@ -18,6 +19,8 @@ REASONS = {
     "closed": _l("The exam window has closed."),
     "not_eligible": _l("You have not yet reached this year's required study credits."),
     "no_attempts_left": _l("You have used all your attempts."),
+    "key_holder": _l("Examiners and system administrators can read the answer keys, so they cannot take an exam "
+                     "as a candidate."),
 }
 
 
@@ -96,18 +99,38 @@ def result_json(attempt: Attempt) -> dict:
 
 
 def review_level(exam: Exam, attempt: Attempt, viewer, now: datetime) -> str:
-    """Return "none", "answers" (marks without key) or "full" (key, explanation, articles)."""
+    """Return "none", "answers" (marks without key) or "full" (key, explanation, articles).
+
+    Keys and explanations are for examiners and administrators only (they never sit an exam); HR and unit
+    admins get the marks and answers; the owner gets what the exam's review policy allows.
+    """
+    from .availability import KEY_HOLDERS, review_released
+
     if attempt.state == IN_PROGRESS:
         return "none"
     if viewer.id != attempt.user_id:
-        return "full"  # HR and admins in scope see everything once finished
+        return "full" if viewer.role in KEY_HOLDERS else "answers"
     if exam.review_policy == "never":
         return "none"
-    if exam.review_policy == "after_close":
-        closes = max(exam.closes_at, exam.makeup_closes_at or exam.closes_at)
-        if now < closes:
-            return "none"
+    if exam.review_policy == "after_close" and not review_released(exam, now):
+        return "none"
     return "full" if exam.review_shows_key else "answers"
+
+
+def withheld_questions(attempt: Attempt, viewer, now: datetime) -> set[int]:
+    """Confidential questions of the paper to keep out of the review until no attempt can still answer them."""
+    from ..bank.models import CONFIDENTIAL, Question
+    from ..extensions import db
+    from .availability import KEY_HOLDERS, review_released
+
+    if viewer.role in KEY_HOLDERS and viewer.id != attempt.user_id:
+        return set()
+    ids = [item.question_id for item in attempt.items]
+    confidential = set(db.session.scalars(select(Question.id).where(
+        Question.id.in_(ids), Question.visibility == CONFIDENTIAL))) if ids else set()
+    if not confidential or review_released(attempt.exam, now):
+        return set()
+    return confidential
 
 
 def article_text(slug: str, number: int) -> str:
@@ -120,7 +143,13 @@ def article_text(slug: str, number: int) -> str:
     return article.text if article else ""
 
 
-def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
+def withheld_row(item: AttemptItem) -> dict:
+    """A confidential item before release: its place and points only (its marks would tell the key)."""
+    return {"id": item.question_id, "position": item.position, "section": item.section, "type": item.type,
+            "points": num(item.points), "withheld": True}
+
+
+def review_json(attempt: Attempt, level: str, versions: dict, withheld: frozenset | set = frozenset()) -> list[dict]:
     """Each item with the learner's answer and marks; with the key and explanation at level "full"."""
     if level == "none":
         return []
@@ -133,6 +162,9 @@ def review_json(attempt: Attempt, level: str, versions: dict) -> list[dict]:
 
     rows = []
     for item in attempt.items:
+        if item.question_id in withheld:
+            rows.append(withheld_row(item))
+            continue
         row = {**question_json(item), "answer": item.answer, "is_correct": item.is_correct,
                "awarded": num(item.awarded)}
         if level == "full":
@@ -156,14 +188,17 @@ def attempt_json(attempt: Attempt, viewer, now: datetime) -> dict:
 
     data = {**state_json(attempt, now), "user_id": attempt.user_id}
     if attempt.state == IN_PROGRESS:
-        data["questions"] = [question_json(i) for i in attempt.items]
+        if viewer.id == attempt.user_id:  # staff may be candidates too: the paper is for its owner only
+            data["questions"] = [question_json(i) for i in attempt.items]
         return data
     level = review_level(attempt.exam, attempt, viewer, now)
     wanted = [i.graded_version_id or i.question_version_id for i in attempt.items]
     versions = versions_by_id(wanted) if level == "full" else {}
     data["result"] = result_json(attempt)
     data["review_level"] = level
-    data["review"] = review_json(attempt, level, versions)
+    withheld = withheld_questions(attempt, viewer, now) if level != "none" else set()
+    data["review"] = review_json(attempt, level, versions, withheld)
+    data["review_withheld"] = len(withheld)
     return data
 
 

@@ -21,7 +21,7 @@ EXAM_FIELDS = ("title", "year", "opens_at", "closes_at", "makeup_opens_at", "mak
                "pass_mark", "excellent_mark", "max_attempts", "counted_rule", "multiple_rule", "partial_share",
                "review_policy", "review_shows_key", "counts_toward_record", "is_qualification",
                "certificate_valid_months", "leave_policy", "leave_limit", "audience", "eligibility",
-               "is_kept_out_of_practice")
+               "is_kept_out_of_practice", "allows_public_questions")
 
 # 50 questions, 100 points: the yearly exam's default paper.
 DEFAULT_BLUEPRINT = [
@@ -35,14 +35,39 @@ DEFAULT_BLUEPRINT = [
 def create_exam(data: dict, actor: User, now: datetime) -> Exam:
     """Create a draft exam with the default paper (flushes)."""
     exam = Exam(created_by_id=actor.id, created_at=now, updated_at=now, blueprint=[dict(r) for r in DEFAULT_BLUEPRINT])
-    update_exam(exam, data, actor, now)
+    apply_settings(exam, data, now)
     db.session.add(exam)
     db.session.flush()
-    record("exam.create", actor=actor, target=f"exam:{exam.id}", detail={"title": exam.title}, now=now)
+    record("exam.create", actor=actor, target=f"exam:{exam.id}", now=now,
+           detail={"title": exam.title, "allows_public_questions": bool(exam.allows_public_questions)})
     return exam
 
 
+def audit_value(value):
+    """A setting as the audit log keeps it (JSON: times as ISO 8601, exact marks as strings)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def setting_changes(exam: Exam, data: dict) -> tuple[dict, dict]:
+    """Return the settings the data would change: ({field: before}, {field: after})."""
+    changed = [name for name in EXAM_FIELDS if name in data and getattr(exam, name) != data[name]]
+    return ({name: audit_value(getattr(exam, name)) for name in changed},
+            {name: audit_value(data[name]) for name in changed})
+
+
 def update_exam(exam: Exam, data: dict, actor: User, now: datetime) -> Exam:
+    """Apply the settings and audit every change with its before and after (results may depend on them)."""
+    before, after = setting_changes(exam, data)
+    apply_settings(exam, data, now)
+    if after:
+        record("exam.update", actor=actor, target=f"exam:{exam.id}", now=now,
+               detail={"published": exam.is_published, "before": before, "after": after})
+    return exam
+
+
+def apply_settings(exam: Exam, data: dict, now: datetime) -> Exam:
     """Apply the settings after checking that they fit together."""
     for name in EXAM_FIELDS:
         if name in data:
@@ -115,6 +140,7 @@ class RuleCheck:
     rule: dict
     available: int
     needed: int
+    public: int = 0  # matching public questions this exam may not draw (it allows confidential ones only)
 
     @property
     def ok(self) -> bool:
@@ -139,10 +165,11 @@ def check_blueprint(exam: Exam) -> list[RuleCheck]:
         for index, rule in enumerate(exam.blueprint):
             if rule.get("variant", "default") != variant:
                 continue
-            pool = set(rule_pool(rule))
+            pool = set(rule_pool(rule, exam.allows_public_questions))
+            public = 0 if exam.allows_public_questions else len(rule_pool(rule, True)) - len(pool)
             # What earlier rules of the same paper could take from this pool.
             taken = sum(min(int(r["count"]), len(pool & p)) for r, p in pools)
-            checks.append(RuleCheck(index, rule, len(pool) - taken, int(rule["count"])))
+            checks.append(RuleCheck(index, rule, len(pool) - taken, int(rule["count"]), public))
             pools.append((rule, pool))
     return checks
 
@@ -154,13 +181,18 @@ def short_rule(check: RuleCheck) -> str:
 
 
 def publish(exam: Exam, actor: User, now: datetime) -> list[RuleCheck]:
-    """Publish when every rule can be filled from active questions not under review."""
+    """Publish when every rule can be filled from active questions not under review (confidential by default)."""
     checks = check_blueprint(exam)
     if not checks:
         raise Conflict(_("Add at least one rule to the paper before publishing."), code="empty_blueprint")
     if short := [c for c in checks if not c.ok]:
+        rules = "；".join(short_rule(c) for c in short)
+        if not exam.allows_public_questions:
+            raise Conflict(_("The bank does not hold enough confidential questions: %(rules)s. Add or import "
+                             "confidential questions, or allow public questions for this exam.", rules=rules),
+                           code="bank_short")
         raise Conflict(_("The question bank cannot fill every rule: %(rules)s. Add questions or change the rules.",
-                         rules="；".join(short_rule(c) for c in short)), code="bank_short")
+                         rules=rules), code="bank_short")
     if "default" not in variants_present(exam.blueprint):
         raise Conflict(_("The paper needs rules for everyone (the default paper)."), code="no_default_paper")
     if problems := mark_problems(exam, variant_totals(exam)):
@@ -169,7 +201,8 @@ def publish(exam: Exam, actor: User, now: datetime) -> list[RuleCheck]:
         raise Conflict(" ".join(problems), code="empty_audience")
     exam.status, exam.published_at, exam.updated_at = "published", now, now
     record("exam.publish", actor=actor, target=f"exam:{exam.id}",
-           detail={"totals": {k: [n, str(p)] for k, (n, p) in variant_totals(exam).items()}}, now=now)
+           detail={"totals": {k: [n, str(p)] for k, (n, p) in variant_totals(exam).items()},
+                   "allows_public_questions": bool(exam.allows_public_questions)}, now=now)
     return checks
 
 

@@ -115,7 +115,7 @@ def embargoed_ids(user: User, now: datetime) -> set[int]:
     blocked: set[int] = set()
     for exam in exams:
         for rule in exam.blueprint or []:
-            blocked.update(rule_pool(rule))
+            blocked.update(rule_pool(rule, exam.allows_public_questions))
     blocked.update(db.session.scalars(select(AttemptItem.question_id).join(Attempt).where(
         Attempt.user_id == user.id, Attempt.exam_id.in_([e.id for e in exams]))))
     return blocked

@@ -52,6 +52,8 @@ def certificate_pdf(cert: Certificate) -> bytes:
         draw_frame(pdf)
         draw_body(pdf, cert)
         draw_qr(pdf, cert.serial)
+        if cert.is_revoked:
+            draw_revoked(pdf, cert)
         pdf.showPage()
         pdf.save()
     return buffer.getvalue()
@@ -109,6 +111,26 @@ def draw_qr(pdf, serial: str) -> None:
     pdf.drawCentredString(x + size / 2, y - 4 * mm, _("Scan to verify"))
     pdf.drawString(25 * mm, 32 * mm, _("Verify at: %(url)s", url=url))
     pdf.drawString(25 * mm, 27 * mm, _("Serial number") + f"：{serial}")
+
+
+def draw_revoked(pdf, cert: Certificate) -> None:
+    """Stamp a revoked certificate across the page and say when, so a re-download cannot pass for valid."""
+    from ..localtime import local_date
+
+    width, height = A4
+    pdf.saveState()
+    pdf.setFillColor(RED)
+    pdf.setStrokeColor(RED)
+    pdf.setFont(pdf._fontname, 14)
+    pdf.drawCentredString(width / 2, height - 30 * mm, _("This certificate was revoked on %(date)s and is no longer "
+                                                         "valid.", date=local_date(cert.revoked_at).isoformat()))
+    pdf.translate(width / 2, height / 2)
+    pdf.rotate(30)
+    pdf.setLineWidth(4)
+    pdf.rect(-70 * mm, -18 * mm, 140 * mm, 36 * mm)
+    pdf.setFont(pdf._fontname, 72)
+    pdf.drawCentredString(0, -10 * mm, _("REVOKED"))
+    pdf.restoreState()
 
 
 def wrap(text: str, width: int) -> list[str]:

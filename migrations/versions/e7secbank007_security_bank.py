@@ -4,7 +4,7 @@ Revision ID: e7secbank007
 Revises: e6secacct006
 Create Date: 2026-12-01 10:10:00
 
-A reserved slot in the chain, filled by the work it names (empty until then).
+Exams draw from confidential questions unless the examiner allows public ones.
 """
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
@@ -19,8 +19,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('exams', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('allows_public_questions', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('exams', schema=None) as batch_op:
+        batch_op.drop_column('allows_public_questions')

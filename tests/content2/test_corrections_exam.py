@@ -2,9 +2,9 @@
 # ruff: noqa: F811  (the practice and exam fixtures are imported by name and used as arguments)
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from examapp.bank.models import QuestionReport
+from examapp.bank.models import PUBLIC, Question, QuestionReport
 from examapp.exams.models import Attempt
 from examapp.extensions import db
 from tests.exams.conftest import bank, clock, make_exam, right_answers, start, untangle  # noqa: F401  (fixtures)
@@ -23,7 +23,8 @@ def report_url(attempt_id: int, question_id: int) -> str:
 
 
 def test_report_from_the_review(org, login, bank, clock):
-    exam = make_exam(org)
+    db.session.execute(update(Question).values(visibility=PUBLIC))  # a confidential one waits (test below)
+    exam = make_exam(org, allows_public_questions=True)
     client = login(org.learner)
     attempt_id = finish(client, exam)
     item = db.session.get(Attempt, attempt_id).items[0]
@@ -51,6 +52,21 @@ def test_no_report_before_the_review_is_shown(org, login, bank, clock, fields):
     assert client.get(report_url(attempt_id, item.question_id)).status_code == 403
     assert client.post(report_url(attempt_id, item.question_id), data={"reason": "key"}).status_code == 403
     assert db.session.scalar(select(QuestionReport)) is None
+
+
+def test_no_report_of_a_confidential_question_before_the_exam_closes_for_everyone(org, login, bank, clock,
+                                                                                 monkeypatch):
+    """The report page shows the question: a confidential one is withheld from the review until then."""
+    monkeypatch.setattr("examapp.bank.views_corrections.utcnow", clock)
+    exam = make_exam(org, review_policy="after_submit")
+    client = login(org.learner)
+    attempt_id = finish(client, exam)
+    item = db.session.get(Attempt, attempt_id).items[0]
+    assert "/bank/reports/new" not in client.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    response = client.get(report_url(attempt_id, item.question_id))
+    assert response.status_code == 403 and "题干" not in response.get_data(as_text=True)
+    clock.advance(days=11)  # the window has closed for everyone
+    assert client.get(report_url(attempt_id, item.question_id)).status_code == 200
 
 
 def test_no_report_while_the_attempt_runs(org, login, bank, clock):

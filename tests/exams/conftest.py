@@ -14,14 +14,15 @@ LAW = "administrative-penalty-law-2021"
 
 def make_question(code, qtype="single", *, answer=None, options=None, law=LAW, audience="all", difficulty=2,
                   tags=(), chapter="", status="active", needs_review=False, subquestions=None, stem=None,
-                  basis=None, id=None, explanation=None) -> Question:
+                  basis=None, id=None, explanation=None, visibility="confidential") -> Question:
     """Create a question with one current version (no bank services needed)."""
     if options is None and qtype in ("single", "multiple"):
         options = [{"key": k, "text": f"{code} 选项{k}"} for k in "ABCD"]
     if answer is None:
         answer = {"single": "A", "multiple": ["A", "C"], "true_false": True, "blank": [["七日", "7日"]],
                   "case": None}[qtype]
-    question = Question(id=id, code=code, law_slug=law, type=qtype, status=status, needs_review=needs_review)
+    question = Question(id=id, code=code, law_slug=law, type=qtype, status=status, needs_review=needs_review,
+                        visibility=visibility)
     db.session.add(question)
     db.session.flush()
     version = QuestionVersion(id=id, question_id=question.id, number=1, type=qtype, stem=stem or f"{code} 题干",

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from jinja2 import pass_context
 from sqlalchemy import event, inspect, select
 
 from examapp.auth.models import ApiToken
@@ -148,3 +149,23 @@ def test_the_exam_page_reads_each_thing_once(client, exam, bearer, statements, o
     # commit (it was 7: the attempt, the exam and the person again).
     assert len(queries) == 4, queries
     assert "exams" in queries[1] and "attempt_items" in queries[-1]
+
+
+def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer):
+    attempt_id = paper(client, exam, bearer)["attempt_id"]
+    translate = app.jinja_env.globals["gettext"]
+    looked_up: list[str] = []
+
+    @pass_context
+    def counting(context, message, **variables):
+        looked_up.append(message)
+        return translate(context, message, **variables)
+
+    app.jinja_env.globals["gettext"] = counting
+    try:
+        page = client.get(f"/exams/attempts/{attempt_id}", headers=bearer).get_data(as_text=True)
+    finally:
+        app.jinja_env.globals["gettext"] = translate
+    assert page.count('data-flag data-testid="flag-') == 9
+    for label in ("Mark for review", "%(n)s pts", "True", "False"):
+        assert looked_up.count(label) == 1, (label, looked_up.count(label))

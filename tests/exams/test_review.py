@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from examapp.bank.models import PUBLIC, Question
 from examapp.exams import attempts
 from examapp.exams.models import Attempt
 from examapp.extensions import db
@@ -42,7 +43,10 @@ def finished_attempt(org, exam, login, clock):
     ("after_close", False, True, "answers"), ("never", True, False, "none"), ("never", True, True, "none"),
 ])
 def test_review_policy_matrix(org, bank, login, clock, policy, with_key, after_close, level):
-    exam = make_exam(org, review_policy=policy, review_shows_key=with_key, closes_at=org.now + timedelta(days=1))
+    """On public questions the policy alone decides (confidential ones: tests/exams/test_confidential.py)."""
+    db.session.execute(update(Question).values(visibility=PUBLIC))
+    exam = make_exam(org, review_policy=policy, review_shows_key=with_key, closes_at=org.now + timedelta(days=1),
+                     allows_public_questions=True)
     client, aid = finished_attempt(org, exam, login, clock)
     if after_close:
         clock.advance(days=2)
@@ -60,16 +64,22 @@ def test_review_policy_matrix(org, bank, login, clock, policy, with_key, after_c
     assert ("解析" in page) is (level == "full")  # the explanations read "<code> 解析"
 
 
-def test_hr_in_scope_sees_the_full_review_even_when_the_learner_cannot(org, bank, login, clock):
-    exam = make_exam(org, review_policy="never")
+def test_hr_in_scope_gets_marks_but_never_the_key(org, bank, login, clock):
+    db.session.execute(update(Question).values(visibility=PUBLIC))
+    exam = make_exam(org, review_policy="never", allows_public_questions=True)
     _client, aid = finished_attempt(org, exam, login, clock)
     data = login(org.hr).get(f"/api/v1/attempts/{aid}").get_json()
-    assert data["review_level"] == "full" and data["review"][0]["key"] is not None
+    assert data["result"]["score"] == 100
+    assert data["review_level"] == "answers" and len(data["review"]) == 9
+    assert all("key" not in row and "explanation" not in row and "awarded" in row for row in data["review"])
+    page = login(org.hr).get(f"/exams/attempts/{aid}/result").get_data(as_text=True)
+    assert "解析" not in page and 'data-testid="review-key-1"' not in page and 'data-testid="score"' in page
 
 
 def test_review_quotes_the_cited_article(org, library, login, clock, untangle):
-    make_question("cite", basis=[{"law": "administrative-penalty-law-2021", "article": 5}])
-    exam = make_exam(org, blueprint=[{"variant": "default", "type": "single", "count": 1, "points": "100"}])
+    make_question("cite", basis=[{"law": "administrative-penalty-law-2021", "article": 5}], visibility=PUBLIC)
+    exam = make_exam(org, allows_public_questions=True,
+                     blueprint=[{"variant": "default", "type": "single", "count": 1, "points": "100"}])
     client, aid = finished_attempt(org, exam, login, clock)
     row = client.get(f"/api/v1/attempts/{aid}").get_json()["review"][0]
     assert row["basis"][0]["article"] == 5 and "公正、公开" in row["basis"][0]["text"]

@@ -1,4 +1,6 @@
-"""The review names options in the learner's shuffled letters, as the key does (issue 10, item 2)."""
+"""The review names options in the learner's shuffled letters, as the key does (issue 10, item 2).
+
+Public questions: a confidential one stays out of the review until the exam has closed for everyone."""
 
 import re
 
@@ -29,8 +31,10 @@ def shown_letter(item: AttemptItem, original: str, sub: int | None = None) -> st
 
 
 def test_explanations_name_the_letter_the_learner_saw(org, login, untangle):
-    make_question("letters", options=OPTIONS, answer="C", explanation="正确答案是C（十五日），A项是旧法的规定，故选C。")
-    exam = make_exam(org, blueprint=[{"variant": "default", "type": "single", "count": 1, "points": "100"}])
+    make_question("letters", options=OPTIONS, answer="C", explanation="正确答案是C（十五日），A项是旧法的规定，故选C。",
+                  visibility="public")
+    exam = make_exam(org, allows_public_questions=True,
+                     blueprint=[{"variant": "default", "type": "single", "count": 1, "points": "100"}])
     client, aid = finished(org, login, exam)
     item = db.session.query(AttemptItem).filter_by(attempt_id=aid).one()
     row = client.get(f"/api/v1/attempts/{aid}").get_json()["review"][0]
@@ -43,8 +47,9 @@ def test_explanations_name_the_letter_the_learner_saw(org, login, untangle):
 
 
 def test_case_sub_question_explanations_follow_their_own_order(org, login, untangle):
-    make_question("case-letters", "case", subquestions=CASE)
-    exam = make_exam(org, blueprint=[{"variant": "default", "type": "case", "count": 1, "points": "100"}])
+    make_question("case-letters", "case", subquestions=CASE, visibility="public")
+    exam = make_exam(org, allows_public_questions=True,
+                     blueprint=[{"variant": "default", "type": "case", "count": 1, "points": "100"}])
     client, aid = finished(org, login, exam)
     item = db.session.query(AttemptItem).filter_by(attempt_id=aid).one()
     row = client.get(f"/api/v1/attempts/{aid}").get_json()["review"][0]
@@ -59,8 +64,8 @@ def test_case_sub_question_explanations_follow_their_own_order(org, login, untan
 
 def test_every_shown_explanation_agrees_with_the_shown_key_over_many_papers(org, login, untangle):
     """Twenty learners' papers: "故选X" in each review names the displayed key."""
-    make_question("agree", options=OPTIONS, answer="B", explanation="故选B。")
-    exam = make_exam(org, max_attempts=20,
+    make_question("agree", options=OPTIONS, answer="B", explanation="故选B。", visibility="public")
+    exam = make_exam(org, max_attempts=20, allows_public_questions=True,
                      blueprint=[{"variant": "default", "type": "single", "count": 1, "points": "100"}])
     client = login(org.learner)
     orders = set()

@@ -62,6 +62,7 @@ MATRIX = {
     "api.save_answer": ("PUT", (401, 422, 404, 404, 404, 404, 404)),
     "api.search_laws": ("GET", (401, 422, 422, 422, 422, 422, 422)),
     # An exam that names no roles is for learners: staff accounts are not examinees (issue 10, item 9).
+    # Examiners and admins read keys, so they never sit one even when named (409 key_holder).
     "api.start_attempt": ("POST", (401, 201, 201, 409, 409, 409, 409)),
     "api.submit_attempt": ("POST", (401, 200, 404, 404, 404, 404, 404)),
     "audit.events": ("GET", (302, 403, 403, 403, 403, 403, 200)),
@@ -84,6 +85,7 @@ MATRIX = {
     "bank.index": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.preview": ("GET", (302, 403, 403, 403, 403, 200, 200)),
     "bank.retire": ("POST", (302, 403, 403, 403, 403, 302, 302)),
+    "bank.set_visibility": ("POST", (302, 403, 403, 403, 403, 302, 302)),
     "bank.review": ("GET", (302, 403, 403, 403, 403, 404, 404)),
     "bank.review_confirm": ("POST", (302, 403, 403, 403, 403, 404, 404)),
     "bank.review_edit": ("GET", (302, 403, 403, 403, 403, 404, 404)),
@@ -247,6 +249,44 @@ def test_route_gives_each_role_its_status(app, client, world, endpoint, who):
     if statuses[who] == 302 and WHO[who] == "anonymous":
         assert "/login" in response.headers["Location"]
 
+
+# Who sees the answer key of someone else's finished attempt (issue 9): only key holders. HR and unit admins
+# get the marks, on the API and on the result page, even after the exam has closed for everyone.
+KEY_VIEWERS = {"hr": (200, False), "unitadmin": (200, False), "examiner": (404, None), "admin": (200, True)}
+
+
+@pytest.fixture
+def sat_by_grid1(app, world):
+    """grid1 (东山村, in HR's and the unit admin's scope) sits the world's exam; then the exam closes."""
+    from datetime import timedelta
+
+    from examapp.db import utcnow
+    from examapp.exams import attempts
+    from examapp.exams.models import Exam
+    from examapp.org.models import User
+
+    exam = db.session.get(Exam, world.exam)
+    attempt = attempts.start_attempt(exam, db.session.get(User, world.villager), utcnow())
+    attempts.submit(attempt, utcnow())
+    exam.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    return attempt.id
+
+
+@pytest.mark.parametrize("who", sorted(KEY_VIEWERS))
+def test_only_examiners_and_admins_see_the_keys_of_another_persons_attempt(client, sat_by_grid1, who):
+    status, sees_key = KEY_VIEWERS[who]
+    assert client.post("/login", data={"username": who, "password": PASSWORD}).status_code == 302
+    response = client.get(f"/api/v1/attempts/{sat_by_grid1}")
+    assert response.status_code == status
+    page = client.get(f"/exams/attempts/{sat_by_grid1}/result")
+    assert page.status_code == status
+    if status != 200:
+        return
+    review = response.get_json()["review"]
+    assert review and all(("key" in row) is sees_key and ("explanation" in row) is sees_key for row in review)
+    html = page.get_data(as_text=True)
+    assert ('data-testid="review-key-1"' in html) is sees_key and ("解析" in html) is sees_key
 
 # Staff on staff (issue 9): a unit admin manages learners only, even when an examiner, HR, another unit
 # admin or a system admin sits in its subtree (东山村); the system admin manages them all.

@@ -100,9 +100,11 @@ def test_the_streak_and_due_count_show_on_the_home_page(login, org, bank, clock)
 
 
 def embargo_exam(org, bank, clock, **fields):
+    """An open exam that may draw the public questions of chapter one (an exam draws confidential ones only
+    unless it allows public ones, and then there would be nothing of practice's to keep out)."""
     rule = {"variant": "default", "section": "单选", "type": "single", "count": 1, "points": "1",
             "chapter": CH1}
-    return make_exam(org, blueprint=[rule], is_kept_out_of_practice=True,
+    return make_exam(org, blueprint=[rule], is_kept_out_of_practice=True, allows_public_questions=True,
                      opens_at=clock.now - timedelta(hours=1), closes_at=clock.now + timedelta(days=1), **fields)
 
 

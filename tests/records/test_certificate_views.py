@@ -115,3 +115,16 @@ def test_unit_zip(org, exam, login):
     response = login(org.unitadmin).get(f"/records/units/{org.village_a.id}/certificates.zip")
     assert len(zipfile.ZipFile(io.BytesIO(response.data)).namelist()) == 1
     assert login(org.learner).get(f"/records/units/{org.office.id}/certificates.zip").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/records/certificates/{serial}.pdf", "/api/v1/certificates/{serial}.pdf"])
+def test_a_revoked_certificate_downloaded_again_says_it_is_revoked(org, cert, login, path):
+    """Issue 9 (should): the PDF of a revoked certificate carries a clear 已撤销 mark."""
+    client = login(org.admin)
+    before = pypdf.PdfReader(io.BytesIO(client.get(path.format(serial=cert.serial)).data)).pages[0].extract_text()
+    assert "已撤销" not in before
+    client.post(f"/records/certificates/{cert.serial}/revoke", data={"reason": "成绩更正"})
+    response = client.get(path.format(serial=cert.serial))
+    assert response.status_code == 200
+    text = pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert "已撤销" in text and "不再有效" in text and cert.serial in text

@@ -56,3 +56,11 @@ def test_only_the_trusted_hop_is_believed(client, org):
 def test_a_bad_setting_refuses_to_start(value):
     with pytest.raises(ConfigError):
         create_app({"TRUSTED_PROXIES": value, "TESTING": True})
+
+
+@pytest.mark.parametrize("app", [{**LIMITED, "TRUSTED_PROXIES": 1}], indirect=True)
+def test_refused_log_ins_are_audited_with_the_client_address(client, org):
+    for _ in range(3):
+        post_login(client, "admin", "wrong-password", "203.0.113.7")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rate_limited"))
+    assert event is not None and event.detail["username"] == "admin" and event.ip == "203.0.113.7"

@@ -28,6 +28,17 @@ def _mapping_with_line(loader, node):
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
+def refuse_aliases(text: str) -> None:
+    """Raise ValueError at the first alias (*name): nested aliases expand exponentially ("billion laughs").
+
+    Reading the event stream builds nothing, so this pass is linear in the file's size.
+    """
+    for event in yaml.parse(text, Loader=BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ValueError(_("Line %(line)s: YAML anchors and aliases (& and *) are not allowed in question "
+                               "files; write each value out.", line=event.start_mark.line + 1))
+
+
 def load_document(text: str, is_json: bool) -> dict:
     """Parse YAML (with line numbers) or JSON; raise ValueError with a line."""
     if is_json:
@@ -36,6 +47,7 @@ def load_document(text: str, is_json: bool) -> dict:
         except json.JSONDecodeError as exc:
             raise ValueError(_("Line %(line)s: invalid JSON (%(why)s).", line=exc.lineno, why=exc.msg)) from exc
     try:
+        refuse_aliases(text)
         return yaml.load(text, Loader=LineLoader)  # noqa: S506  (a safe loader subclass)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
