@@ -99,3 +99,14 @@ def _sqlite_pragmas(dbapi_connection, _record):
     # acknowledged answer must survive those too (one fsync per commit; README "Reliability", R-05).
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def upsert(model):
+    """An INSERT for the session's database that accepts ON CONFLICT (SQLite and PostgreSQL both have it)."""
+    from .extensions import db
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)

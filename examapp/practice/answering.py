@@ -1,11 +1,11 @@
 """Answering a served question: check, score with the exam scorer, review the card, update book and credits."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, exists, insert, select, update
 
 from ..bank.models import Question, QuestionVersion
 from ..errors import Invalid, NotFound
@@ -14,12 +14,12 @@ from ..exams.scoring import score_item
 from ..exams.validation import check_value
 from ..extensions import db
 from ..org.models import User
-from ..study.credits import add_practice_credit, local_day
+from ..study.credits import PracticeRule, add_practice_credit, local_day
 from ..study.models import Law
 from . import book
-from .models import PracticeAnswer, PracticeCard, PracticeServe
+from .models import BookEntry, PracticeAnswer, PracticeCard, PracticeServe, PracticeSettings
 from .pool import in_practice_bank, is_practisable
-from .schedule import rating_for, review, scheduler
+from .schedule import DEFAULT_RETENTION, make_scheduler, rating_for, review
 
 
 @dataclass
@@ -88,32 +88,69 @@ def mark(version: QuestionVersion, answer) -> tuple[bool, list[Part]]:
     return bool(parts) and all(p.correct for p in parts), parts
 
 
+@dataclass
+class Context:
+    """Everything an answer needs besides the embargo check, read with the serve in one statement."""
+
+    serve: PracticeServe
+    version: QuestionVersion
+    in_bank: bool
+    card: PracticeCard | None
+    entry: BookEntry | None
+    wrong_before: bool  # answered wrong earlier on this day
+    right_before: bool  # answered right earlier on this day
+    law_id: int | None
+    retention: float
+    rule: PracticeRule
+
+
 def answer_question(user: User, question_id: int, value, now: datetime) -> Outcome:
-    """Answer the question last served to this learner (flushes); a repeat returns the first answer's outcome."""
-    found = latest_serve_and_version(user, question_id)
+    """Answer the question last served to this learner; a repeat returns the first answer's outcome."""
+    day = local_day(now)
+    found = answering_context(user, question_id, day)
     if found is None:
         raise not_found()
-    serve, version, in_bank = found
+    serve, version = found.serve, found.version
     if serve.answered_at is not None:
         return repeat_outcome(serve)
-    if not is_practisable(user, question_id, now, in_bank=in_bank):
+    if not is_practisable(user, question_id, now, in_bank=found.in_bank):
         raise NotFound(_("This question is no longer available for practice."), code="not_available")
     value = check_answer(version, value)
     if not claim(serve, now):  # a double tap raced this one and answered first
         return repeat_outcome(serve)
     correct, parts = mark(version, value)
-    row = record(user, serve, version, value, correct, now)
-    in_book, left = book.after_answer(user, question_id, correct, now, row.day)
+    row = record(user, found, value, correct, now, day)
+    in_book, left = book.after_answer(user, question_id, correct, now, day, found.entry)
     return Outcome(row, version, correct, row.due_at, in_book, left, parts=parts)
 
 
-def latest_serve_and_version(user: User, question_id: int) -> tuple[PracticeServe, QuestionVersion, bool] | None:
-    """The serve being answered, the version it showed and whether the bank still offers it, in one statement."""
-    found = db.session.execute(select(PracticeServe, QuestionVersion, in_practice_bank(question_id))
-                               .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
-                               .where(PracticeServe.user_id == user.id, PracticeServe.question_id == question_id)
-                               .order_by(PracticeServe.id.desc()).limit(1)).first()
-    return None if found is None else (found[0], found[1], bool(found[2]))
+def answering_context(user: User, question_id: int, day: date) -> Context | None:
+    """The serve being answered with its version, whether the bank still offers it, the learner's card and book
+    entry, today's earlier answers, the question's law, the desired retention and the credit rule: one statement.
+    """
+    def earlier(correct: bool):
+        return exists().where(PracticeAnswer.user_id == user.id, PracticeAnswer.question_id == question_id,
+                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
+
+    law_id = select(Law.id).join(Question, Question.law_slug == Law.slug).where(
+        Question.id == question_id).scalar_subquery()
+    retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
+    def mine(model):
+        return and_(model.user_id == PracticeServe.user_id, model.question_id == PracticeServe.question_id)
+
+    found = db.session.execute(
+        select(PracticeServe, QuestionVersion, in_practice_bank(question_id), PracticeCard, BookEntry,
+               earlier(False), earlier(True), law_id, retention, *PracticeRule.columns(user.id, day))
+        .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
+        .outerjoin(PracticeCard, mine(PracticeCard))
+        .outerjoin(BookEntry, mine(BookEntry))
+        .where(PracticeServe.user_id == user.id, PracticeServe.question_id == question_id)
+        .order_by(PracticeServe.id.desc()).limit(1)).first()
+    if found is None:
+        return None
+    serve, version, in_bank, card, entry, wrong, right, law, desired, per_credit, cap, counted = found
+    return Context(serve, version, bool(in_bank), card, entry, bool(wrong), bool(right), law,
+                   desired if desired is not None else DEFAULT_RETENTION, PracticeRule(per_credit, cap, counted))
 
 
 def claim(serve: PracticeServe, now: datetime) -> bool:
@@ -125,50 +162,29 @@ def claim(serve: PracticeServe, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def record(user: User, serve: PracticeServe, version: QuestionVersion, value, correct: bool,
-           now: datetime) -> PracticeAnswer:
-    """Store the answer, review the FSRS card and count the credit."""
-    day = local_day(now)
+def record(user: User, found: Context, value, correct: bool, now: datetime, day: date) -> PracticeAnswer:
+    """Store the answer, review the FSRS card and count the credit (no credit work for a wrong answer)."""
+    serve, version = found.serve, found.version
     seconds = max(int((now - serve.served_at).total_seconds()), 0)
-    wrong_before, right_before = answered_today(user, serve.question_id, day)
-    rating = rating_for(correct, seconds, parts=len(version.subquestions or []), second_try=wrong_before)
+    rating = rating_for(correct, seconds, parts=len(version.subquestions or []), second_try=found.wrong_before)
     # Only the first correct answer to a question on a day counts: answering it again cannot farm credits.
-    credited = correct and not right_before and credit(user, serve.question_id, now)
-    sched = scheduler()  # before a new card is added, so that it is inserted once, already reviewed
-    card = card_for(user, serve.question_id, now)
-    review(card, rating, now, sched)
-    row = PracticeAnswer(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
-                         answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
-                         is_credited=bool(credited), due_at=card.due_at)
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def credit(user: User, question_id: int, now: datetime) -> bool:
-    """Count an answer toward the study credits of the question's law (within the day's cap)."""
-    law_id = db.session.scalar(select(Law.id).join(Question, Question.law_slug == Law.slug)
-                               .where(Question.id == question_id))
-    return law_id is not None and add_practice_credit(user, law_id, now)
-
-
-def answered_today(user: User, question_id: int, day) -> tuple[bool, bool]:
-    """Whether this learner answered the question wrong, and right, earlier on this day (one statement)."""
-    def earlier(correct: bool):
-        return exists().where(PracticeAnswer.user_id == user.id, PracticeAnswer.question_id == question_id,
-                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
-
-    wrong, right = db.session.execute(select(earlier(False), earlier(True))).one()
-    return bool(wrong), bool(right)
-
-
-def card_for(user: User, question_id: int, now: datetime) -> PracticeCard:
-    card = db.session.scalar(select(PracticeCard).where(PracticeCard.user_id == user.id,
-                                                        PracticeCard.question_id == question_id))
-    if card is None:
-        card = PracticeCard(user_id=user.id, question_id=question_id, state={}, due_at=now, reviews=0, lapses=0)
-        db.session.add(card)
-    return card
+    credited = (correct and not found.right_before and found.law_id is not None
+                and add_practice_credit(user.id, found.law_id, day, found.rule, now))
+    card = found.card
+    if card is None:  # a new card is inserted once, already reviewed
+        card = PracticeCard(user_id=user.id, question_id=serve.question_id, state={}, reviews=0, lapses=0)
+        review(card, rating, now, make_scheduler(found.retention))
+        db.session.execute(insert(PracticeCard).values(
+            user_id=card.user_id, question_id=card.question_id, state=card.state, due_at=card.due_at,
+            stability=card.stability, last_review_at=card.last_review_at, reviews=card.reviews, lapses=card.lapses))
+    else:  # flushed as one UPDATE
+        review(card, rating, now, make_scheduler(found.retention))
+    fields = dict(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
+                  answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
+                  is_credited=bool(credited), due_at=card.due_at)
+    # Inserted without the ORM's unit of work: the row is only written, never changed in this request.
+    inserted = db.session.execute(insert(PracticeAnswer).values(**fields))
+    return PracticeAnswer(id=inserted.inserted_primary_key[0], **fields)
 
 
 def repeat_outcome(serve: PracticeServe) -> Outcome:

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..bank.models import Question, QuestionVersion
+from ..db import upsert
 from ..errors import NotFound
 from ..exams.models import FINISHED, Attempt, AttemptItem
 from ..exams.present import review_level
@@ -28,22 +29,24 @@ def is_in(entry: BookEntry | None) -> bool:
     return entry is not None and entry.status == IN_BOOK
 
 
-def note_wrong(user_id: int, question_id: int, at: datetime, *, from_exam: bool = False) -> BookEntry:
-    """Put the question in the book (again), or count one more wrong answer; the exit count starts over."""
-    entry = entry_of(user_id, question_id)
-    if entry is None:
-        entry = BookEntry(user_id=user_id, question_id=question_id, first_wrong_at=at, last_wrong_at=at,
-                          last_wrong_day=local_day(at), wrong_count=0, exam_wrong_count=0)
-        db.session.add(entry)
-    if from_exam:
-        entry.exam_wrong_count = (entry.exam_wrong_count or 0) + 1
-    else:
-        entry.wrong_count = (entry.wrong_count or 0) + 1
-    if at >= entry.last_wrong_at:
-        entry.last_wrong_at, entry.last_wrong_day = at, local_day(at)
-    entry.status, entry.right_days, entry.last_right_day, entry.left_at = IN_BOOK, 0, None, None
-    db.session.flush()
-    return entry
+def note_wrong(user_id: int, question_id: int, at: datetime, *, from_exam: bool = False) -> None:
+    """Put the question in the book (again), or count one more wrong answer; the exit count starts over.
+
+    One statement whether or not the learner already has an entry (a concurrent insert cannot fail it).
+    """
+    column = BookEntry.__table__.c
+    counter = "exam_wrong_count" if from_exam else "wrong_count"
+    stmt = upsert(BookEntry).values(user_id=user_id, question_id=question_id, status=IN_BOOK, first_wrong_at=at,
+                                    last_wrong_at=at, last_wrong_day=local_day(at), right_days=0,
+                                    last_right_day=None, left_at=None, wrong_count=0, exam_wrong_count=0)
+    stmt = stmt.values({counter: 1})
+    later = column.last_wrong_at <= stmt.excluded.last_wrong_at  # an exam finished earlier keeps the later date
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["user_id", "question_id"],
+        set_={counter: func.coalesce(column[counter], 0) + 1,
+              "last_wrong_at": case((later, stmt.excluded.last_wrong_at), else_=column.last_wrong_at),
+              "last_wrong_day": case((later, stmt.excluded.last_wrong_day), else_=column.last_wrong_day),
+              "status": IN_BOOK, "right_days": 0, "last_right_day": None, "left_at": None}))
 
 
 def note_right(entry: BookEntry | None, day: date, now: datetime) -> bool:
@@ -60,12 +63,15 @@ def note_right(entry: BookEntry | None, day: date, now: datetime) -> bool:
     return entry.status == CLEARED
 
 
-def after_answer(user: User, question_id: int, correct: bool, now: datetime, day: date) -> tuple[bool, bool]:
-    """Update the book after a practice answer; return (in the book now, left it with this answer)."""
+def after_answer(user: User, question_id: int, correct: bool, now: datetime, day: date,
+                 entry: BookEntry | None) -> tuple[bool, bool]:
+    """Update the book after a practice answer; return (in the book now, left it with this answer).
+
+    `entry` is the learner's entry for the question as read with the answered serve (None when there is none).
+    """
     if not correct:
         note_wrong(user.id, question_id, now)
         return True, False
-    entry = entry_of(user.id, question_id)
     left = note_right(entry, day, now)
     return is_in(entry), left
 

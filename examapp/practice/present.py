@@ -3,7 +3,7 @@
 
 from flask import url_for
 from flask_babel import format_date
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..bank.models import Question, QuestionVersion
 from ..exams.draw import options_list
@@ -40,16 +40,19 @@ def law_name(slug: str) -> str:
 
 
 def basis_articles(basis: list | None) -> list[dict]:
-    """The cited articles with their full text and a link to read each one."""
+    """The cited articles with their full text and a link to read each one (one statement for all of them)."""
+    cited = [(entry.get("law", ""), int(entry.get("article") or 0)) for entry in basis or []]
+    if not cited:
+        return []
+    # Each article with its law (find_article would lazy-load the law after it).
+    found = {(law.slug, article.number): (article, law) for article, law in db.session.execute(
+        select(Article, Law).join(Law, Law.id == Article.law_id).where(
+            Article.suffix == 0, or_(*[(Law.slug == slug) & (Article.number == number) for slug, number in cited])))}
     rows = []
-    for entry in basis or []:
-        slug, number = entry.get("law", ""), int(entry.get("article") or 0)
-        # The article with its law in one statement (find_article would lazy-load the law after it).
-        found = db.session.execute(select(Article, Law).join(Law, Law.id == Article.law_id).where(
-            Law.slug == slug, Article.number == number, Article.suffix == 0)).first()
-        if found is None:
+    for slug, number in cited:
+        if (slug, number) not in found:
             continue
-        article, law = found
+        article, law = found[slug, number]
         rows.append({"law": slug, "law_title": law.short_title, "article": number, "label": article.label,
                      "text": article.text, "url": url_for("study.article", slug=slug, number=number)})
     return rows

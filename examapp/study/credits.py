@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..db import upsert
 from ..extensions import db
 from ..localtime import local_date
 from ..org.models import User
@@ -128,23 +129,48 @@ def add_case_credit(user: User, law_id: int, now: datetime) -> None:
     db.session.flush()
 
 
-def practice_answers_today(user_id: int, day: date) -> int:
-    return db.session.scalar(select(func.coalesce(func.sum(StudyCredit.practice_answers), 0)).where(
-        StudyCredit.user_id == user_id, StudyCredit.day == day)) or 0
+@dataclass
+class PracticeRule:
+    """What decides whether a practice answer counts: the year's rule and the answers already counted today."""
+
+    answers_per_credit: int | None
+    daily_cap: float | None
+    counted_today: int
+
+    @classmethod
+    def columns(cls, user_id: int, day: date) -> tuple:
+        """The three figures as scalar subqueries, for a caller that reads them with its own row."""
+        def latest(column):
+            return (select(column).where(StudyRequirement.year <= day.year)
+                    .order_by(StudyRequirement.year.desc()).limit(1).scalar_subquery())
+
+        counted = select(func.coalesce(func.sum(StudyCredit.practice_answers), 0)).where(
+            StudyCredit.user_id == user_id, StudyCredit.day == day).scalar_subquery()
+        return (latest(StudyRequirement.practice_answers_per_credit), latest(StudyRequirement.practice_daily_cap),
+                counted)
+
+    def allows_one_more(self) -> bool:
+        """The rule's figures (its defaults when no rule is set) allow one more counted answer today."""
+        columns = StudyRequirement.__table__.c
+        per_credit = self.answers_per_credit if self.answers_per_credit is not None else \
+            columns.practice_answers_per_credit.default.arg
+        daily_cap = self.daily_cap if self.daily_cap is not None else columns.practice_daily_cap.default.arg
+        return per_credit > 0 and (self.counted_today or 0) < int(daily_cap * per_credit + 1e-9)
 
 
-def add_practice_credit(user: User, law_id: int, now: datetime) -> bool:
+def add_practice_credit(user_id: int, law_id: int, day: date, rule: PracticeRule, now: datetime) -> bool:
     """Count one correct practice answer toward credits unless the day's cap is reached; return whether it counted.
 
-    The caller decides which answers qualify (the first correct answer to a question on a day).
+    The caller decides which answers qualify (the first correct answer to a question on a day). One statement:
+    the day's row for the law is inserted or its count raised.
     """
-    day = local_day(now)
-    rule = requirement(day.year)
-    cap = int(rule.practice_daily_cap * rule.practice_answers_per_credit + 1e-9)
-    if rule.practice_answers_per_credit <= 0 or practice_answers_today(user.id, day) >= cap:
+    if not rule.allows_one_more():
         return False
-    credit_row(user.id, law_id, day).practice_answers += 1
-    db.session.flush()
+    stmt = upsert(StudyCredit).values(user_id=user_id, law_id=law_id, day=day, seconds=0, cases=0,
+                                      practice_answers=1, updated_at=now)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["user_id", "law_id", "day"],
+        set_={"practice_answers": StudyCredit.__table__.c.practice_answers + 1, "updated_at": now}))
     return True
 
 
