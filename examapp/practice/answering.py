@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import Select, and_, bindparam, exists, insert, select, update
 
 from ..bank.models import Question, QuestionVersion
 from ..errors import Invalid, NotFound
@@ -44,6 +45,11 @@ class Outcome:
     left_book: bool = False
     repeated: bool = False
     parts: list[Part] = field(default_factory=list)
+
+
+# Plain table inserts: rows only written in this request need none of the ORM's unit of work.
+CARD_INSERT = insert(PracticeCard.__table__)
+ANSWER_INSERT = insert(PracticeAnswer.__table__)
 
 
 def not_found() -> NotFound:
@@ -128,29 +134,38 @@ def answering_context(user: User, question_id: int, day: date) -> Context | None
     """The serve being answered with its version, whether the bank still offers it, the learner's card and book
     entry, today's earlier answers, the question's law, the desired retention and the credit rule: one statement.
     """
-    def earlier(correct: bool):
-        return exists().where(PracticeAnswer.user_id == user.id, PracticeAnswer.question_id == question_id,
-                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
-
-    law_id = select(Law.id).join(Question, Question.law_slug == Law.slug).where(
-        Question.id == question_id).scalar_subquery()
-    retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
-    def mine(model):
-        return and_(model.user_id == PracticeServe.user_id, model.question_id == PracticeServe.question_id)
-
-    found = db.session.execute(
-        select(PracticeServe, QuestionVersion, in_practice_bank(question_id), PracticeCard, BookEntry,
-               earlier(False), earlier(True), law_id, retention, *PracticeRule.columns(user.id, day))
-        .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
-        .outerjoin(PracticeCard, mine(PracticeCard))
-        .outerjoin(BookEntry, mine(BookEntry))
-        .where(PracticeServe.user_id == user.id, PracticeServe.question_id == question_id)
-        .order_by(PracticeServe.id.desc()).limit(1)).first()
+    found = db.session.execute(context_statement(), {"user_id": user.id, "question_id": question_id, "day": day,
+                                                     "year": day.year}).first()
     if found is None:
         return None
     serve, version, in_bank, card, entry, wrong, right, law, desired, per_credit, cap, counted = found
     return Context(serve, version, bool(in_bank), card, entry, bool(wrong), bool(right), law,
                    desired if desired is not None else DEFAULT_RETENTION, PracticeRule(per_credit, cap, counted))
+
+
+@cache
+def context_statement() -> Select:
+    """answering_context's statement, built once per process (it holds no values, only bound parameters)."""
+    user_id, question_id, day = bindparam("user_id"), bindparam("question_id"), bindparam("day")
+
+    def earlier(correct: bool):
+        return exists().where(PracticeAnswer.user_id == user_id, PracticeAnswer.question_id == question_id,
+                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
+
+    def mine(model):
+        return and_(model.user_id == PracticeServe.user_id, model.question_id == PracticeServe.question_id)
+
+    law_id = select(Law.id).join(Question, Question.law_slug == Law.slug).where(
+        Question.id == question_id).scalar_subquery()
+    retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
+    return (select(PracticeServe, QuestionVersion, in_practice_bank(question_id), PracticeCard, BookEntry,
+                   earlier(False), earlier(True), law_id, retention,
+                   *PracticeRule.columns(user_id, day, bindparam("year")))
+            .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
+            .outerjoin(PracticeCard, mine(PracticeCard))
+            .outerjoin(BookEntry, mine(BookEntry))
+            .where(PracticeServe.user_id == user_id, PracticeServe.question_id == question_id)
+            .order_by(PracticeServe.id.desc()).limit(1))
 
 
 def claim(serve: PracticeServe, now: datetime) -> bool:
@@ -174,16 +189,16 @@ def record(user: User, found: Context, value, correct: bool, now: datetime, day:
     if card is None:  # a new card is inserted once, already reviewed
         card = PracticeCard(user_id=user.id, question_id=serve.question_id, state={}, reviews=0, lapses=0)
         review(card, rating, now, make_scheduler(found.retention))
-        db.session.execute(insert(PracticeCard).values(
-            user_id=card.user_id, question_id=card.question_id, state=card.state, due_at=card.due_at,
-            stability=card.stability, last_review_at=card.last_review_at, reviews=card.reviews, lapses=card.lapses))
+        db.session.execute(CARD_INSERT, {
+            "user_id": card.user_id, "question_id": card.question_id, "state": card.state, "due_at": card.due_at,
+            "stability": card.stability, "last_review_at": card.last_review_at, "reviews": card.reviews,
+            "lapses": card.lapses})
     else:  # flushed as one UPDATE
         review(card, rating, now, make_scheduler(found.retention))
     fields = dict(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
                   answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
                   is_credited=bool(credited), due_at=card.due_at)
-    # Inserted without the ORM's unit of work: the row is only written, never changed in this request.
-    inserted = db.session.execute(insert(PracticeAnswer).values(**fields))
+    inserted = db.session.execute(ANSWER_INSERT, fields)
     return PracticeAnswer(id=inserted.inserted_primary_key[0], **fields)
 
 

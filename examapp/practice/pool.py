@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select
 
 from ..bank.models import PUBLIC, Question, QuestionVersion
 from ..bank.services import eligible_questions
@@ -94,15 +95,22 @@ def open_embargo_exams(user: User, now: datetime) -> list[Exam]:
     """Exams marked "keep out of practice" that are open to this learner now (window, make-up or reopened)."""
     from ..exams.availability import in_audience
 
-    reopened = select(ExamOverride.exam_id).where(ExamOverride.user_id == user.id, ExamOverride.kind == "reopen",
+    exams = db.session.scalars(embargo_statement(), {"user_id": user.id, "now": now})
+    return [exam for exam in exams if in_audience(exam, user)]
+
+
+@cache
+def embargo_statement() -> Select:
+    """open_embargo_exams' statement, built once per process (it holds only bound parameters)."""
+    user_id, now = bindparam("user_id"), bindparam("now")
+    reopened = select(ExamOverride.exam_id).where(ExamOverride.user_id == user_id, ExamOverride.kind == "reopen",
                                                   ExamOverride.until_at > now)
-    in_progress = select(Attempt.exam_id).where(Attempt.user_id == user.id, Attempt.state == IN_PROGRESS)
-    exams = db.session.scalars(select(Exam).where(
+    in_progress = select(Attempt.exam_id).where(Attempt.user_id == user_id, Attempt.state == IN_PROGRESS)
+    return select(Exam).where(
         Exam.is_kept_out_of_practice.is_(True), Exam.status == "published",
         or_((Exam.opens_at <= now) & (Exam.closes_at > now),
             (Exam.makeup_opens_at <= now) & (Exam.makeup_closes_at > now),
-            Exam.id.in_(reopened), Exam.id.in_(in_progress))))
-    return [exam for exam in exams if in_audience(exam, user)]
+            Exam.id.in_(reopened), Exam.id.in_(in_progress)))
 
 
 def embargoed_ids(user: User, now: datetime) -> set[int]:

@@ -138,10 +138,11 @@ class PracticeRule:
     counted_today: int
 
     @classmethod
-    def columns(cls, user_id: int, day: date) -> tuple:
-        """The three figures as scalar subqueries, for a caller that reads them with its own row."""
+    def columns(cls, user_id, day, year) -> tuple:
+        """The three figures as scalar subqueries, for a caller that reads them with its own row (values or
+        bound parameters: the person, the local day and its year)."""
         def latest(column):
-            return (select(column).where(StudyRequirement.year <= day.year)
+            return (select(column).where(StudyRequirement.year <= year)
                     .order_by(StudyRequirement.year.desc()).limit(1).scalar_subquery())
 
         counted = select(func.coalesce(func.sum(StudyCredit.practice_answers), 0)).where(
