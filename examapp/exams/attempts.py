@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict, NotFound
@@ -146,15 +146,34 @@ def save_answer(attempt: Attempt, ref: str, answer, now: datetime, seq: int | No
 
 
 def ensure_open(attempt: Attempt, now: datetime, late_detail: dict | None = None) -> None:
-    """Refuse (409) writes to a finished attempt or after the deadline plus grace."""
+    """Refuse (409) writes to a finished attempt or after the deadline plus grace.
+
+    An answer that arrives after the deadline plus grace (a phone's offline queue sent on reconnection, one
+    answer after another) is kept as late-answer evidence for appeals, with the server's time and the client's,
+    and never scored: the first one finishes the attempt as of its deadline, the rest find it finished.
+    """
+    past = now > attempt.deadline_at + timedelta(seconds=grace_seconds())
+    if past and (attempt.state == IN_PROGRESS or late_detail is not None):
+        keep_late_answer(attempt, now, late_detail or {})
     if attempt.state != IN_PROGRESS:
-        raise Conflict(_("This attempt is already finished; answers can no longer be changed."),
-                       code="attempt_finished")
-    if not attempt.accepts_answers(now, grace_seconds()):
-        db.session.add(AttemptEvent(attempt_id=attempt.id, kind="late_answer", at=now, detail=late_detail or {}))
+        refusal = TooLate if past and late_detail is not None else Conflict
+        raise refusal(_("This attempt is already finished; answers can no longer be changed."),
+                      code="attempt_finished")
+    if past:
         finalise(attempt, now, finished_at=attempt.deadline_at, reason="overdue")
         raise TooLate(_("Time is up: the deadline has passed and this answer was not accepted."),
                        code="deadline_passed")
+
+
+LATE_EVIDENCE_LIMIT = 200  # per attempt: enough for any paper's queue, and no endless growth from replays
+
+
+def keep_late_answer(attempt: Attempt, now: datetime, detail: dict) -> None:
+    kept = db.session.scalar(select(func.count(AttemptEvent.id)).where(
+        AttemptEvent.attempt_id == attempt.id, AttemptEvent.kind == "late_answer"))
+    if kept < LATE_EVIDENCE_LIMIT:
+        db.session.add(AttemptEvent(attempt_id=attempt.id, kind="late_answer", at=now,
+                                    client_at=str(detail.get("client_at") or "")[:40], detail=detail))
 
 
 def submit(attempt: Attempt, now: datetime) -> Attempt:

@@ -145,3 +145,35 @@ def test_r12_extension_mid_attempt_at_t_minus_1_min(org, exam, login, clock, app
     assert attempt.finished_at == new and attempt.deadline_at == new
     print(f"\nR-12: extended at T−1 min by 15 min: open after the old deadline + {grace} s, "
           f"closed at the new one + {grace} s + 1 s")
+
+
+def test_r08_every_answer_of_a_late_queue_is_kept_as_evidence_and_none_is_scored(org, exam, login, clock, app):
+    """R-08 (API): a phone's offline queue of 5 answers sent one by one after deadline + grace: all 5 refused
+    (409), 0 stored or scored, all 5 kept as late-answer evidence with the server's and the client's times
+    (before the fix only the first was kept: the others found the attempt finished and left no trace)."""
+    from examapp.exams.models import AttemptEvent
+
+    grace = app.config["EXAM_GRACE_SECONDS"]
+    client = login(org.learner)
+    paper = start(client, exam.id)
+    aid = paper["attempt_id"]
+    deadline = db.session.get(Attempt, aid).deadline_at
+    clock.now = deadline + timedelta(seconds=grace + 30)
+    sent = {}
+    for n, question in enumerate(paper["questions"][:5]):
+        if question["type"] in ("single", "true_false", "multiple"):
+            value = question["options"][0]["key"] if question["type"] == "single" else (
+                True if question["type"] == "true_false" else [question["options"][0]["key"]])
+        else:
+            continue
+        sent[question["id"]] = client.put(f"/api/v1/attempts/{aid}/answers/{question['id']}",
+                                          json={"answer": value, "seq": n + 1,
+                                                "client_at": f"2026-01-01T00:00:0{n}Z"}).status_code
+    assert set(sent.values()) == {409} and len(sent) >= 3
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, aid)
+    assert attempt.state == "finished" and attempt.finished_at == deadline and attempt.score == 0
+    assert all(i.answer is None for i in attempt.items)
+    events = db.session.query(AttemptEvent).filter_by(attempt_id=aid, kind="late_answer").all()
+    assert sorted(int(e.detail["question"]) for e in events) == sorted(sent)
+    assert all(e.at == clock.now and e.client_at.startswith("2026-01-01") for e in events)

@@ -154,7 +154,13 @@
           inflight = null;
           return flush();
         }
-        if (response.status === 409) { inflight = null; return closed(body); }
+        if (response.status === 409) {
+          // Finished, or past the deadline: the rest of the queue still goes out, one by one, so that the
+          // server keeps every late answer as evidence (it scores none of them); then this page closes.
+          var rest = queue(); delete rest[qid]; store(QUEUE_KEY, rest);
+          inflight = null;
+          return Object.keys(rest).length ? flush() : closed(body);
+        }
         if (response.status === 401 || response.status === 403) { loggedOut = true; }
         if (response.status === 400) { refreshToken(); }
         throw new Error("save failed: " + response.status);
