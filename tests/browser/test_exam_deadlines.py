@@ -230,3 +230,27 @@ def test_r08_offline_across_the_deadline_late_answers_are_evidence_and_not_score
     assert attempt_keys(phone, aid) == []
     print(f"\nR-08: 0 of 5 late answers stored or scored; {len(events)} of 5 kept as evidence; "
           "finished at the deadline")
+
+
+def test_r11_a_device_clock_that_jumps_10_minutes_does_not_end_the_exam_early(live_server, phone_page):
+    """R-11 (fast-forward): the page's clocks (Date, timers, performance.now) jump 10 minutes ahead with 2 minutes
+    left on the server: the timer asks the server before it auto-submits, so the attempt stays open and the timer
+    shows the server's remaining time again (±2 s)."""
+    base = live_server["url"]
+    page = phone_page.new_page()
+    page.clock.install()
+    log_in(page, base, "grid35")
+    start_demo_exam(page, base)
+    aid = attempt_id(page)
+    move_deadline(live_server, aid, 120)
+    answer(page, 1)  # the acknowledgement tells the page: about 2 minutes left
+    page.wait_for_function(SAVED, timeout=5000)
+    page.clock.fast_forward("10:00")
+    page.clock.run_for(2000)
+    page.wait_for_timeout(1500)
+    page.clock.run_for(1000)
+    with server(live_server) as session:
+        assert session.get(Attempt, aid).state == "in_progress"
+    shown, real = timer_seconds(page), server_remaining(page, aid)
+    assert abs(shown - real) <= 2 and real > 100, (shown, real)
+    print(f"\nR-11 (clock +10 min): attempt still open; timer {shown} s vs server {real} s")

@@ -211,7 +211,17 @@
     var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     timerEl.textContent = (h ? h + ":" + pad(m) : String(m)) + ":" + pad(s);
     timerEl.classList.toggle("urgent", left <= 300);
-    if (left <= 0 && !finished && !submitting && performance.now() >= nextTry) { submitNow(d.msgTimeup); }
+    if (left <= 0 && !finished && !submitting && !checking && performance.now() >= nextTry) { timeUp(); }
+  }
+  // At zero, ask the server first: a device clock that jumped must not end the exam early. Offline, the
+  // submit goes ahead (and is retried); the server decides either way.
+  var checking = false;
+  function timeUp() {
+    checking = true;
+    resync().then(function () {
+      checking = false;
+      if (!finished && remaining() <= 0) { submitNow(d.msgTimeup); }
+    });
   }
   function resync() {
     return api("GET", d.stateUrl).then(function (r) { return r.ok ? r.json() : null; }).then(function (state) {
