@@ -20,7 +20,7 @@ from ..study.credits import PracticeRule, add_practice_credit, local_day
 from ..study.models import Law
 from . import book
 from .models import BookEntry, PracticeAnswer, PracticeCard, PracticeServe, PracticeSettings
-from .pool import in_practice_bank, is_practisable
+from .pool import any_embargo_exam, in_practice_bank, is_practisable
 from .schedule import DEFAULT_RETENTION, make_scheduler, rating_for, review
 
 
@@ -105,6 +105,7 @@ class Context:
     serve: PracticeServe
     version: QuestionVersion
     in_bank: bool
+    embargo_open: bool  # a "keep out of practice" exam may be open to the learner: check it
     card: PracticeCard | None
     entry: BookEntry | None
     wrong_before: bool  # answered wrong earlier on this day
@@ -117,13 +118,14 @@ class Context:
 def answer_question(user: User, question_id: int, value, now: datetime) -> Outcome:
     """Answer the question last served to this learner; a repeat returns the first answer's outcome."""
     day = local_day(now)
-    found = answering_context(user, question_id, day)
+    found = answering_context(user, question_id, day, now)
     if found is None:
         raise not_found()
     serve, version = found.serve, found.version
     if serve.answered_at is not None:
         return repeat_outcome(serve)
-    if not is_practisable(user, question_id, now, in_bank=found.in_bank):
+    if not is_practisable(user, question_id, now, in_bank=found.in_bank,
+                                                  embargo_open=found.embargo_open):
         raise NotFound(_("This question is no longer available for practice."), code="not_available")
     value = check_answer(version, value)
     if not claim(serve, now):  # a double tap raced this one and answered first
@@ -134,16 +136,17 @@ def answer_question(user: User, question_id: int, value, now: datetime) -> Outco
     return Outcome(row, version, correct, row.due_at, in_book, left, parts=parts)
 
 
-def answering_context(user: User, question_id: int, day: date) -> Context | None:
+def answering_context(user: User, question_id: int, day: date, now: datetime) -> Context | None:
     """The serve being answered with its version, whether the bank still offers it, the learner's card and book
-    entry, today's earlier answers, the question's law, the desired retention and the credit rule: one statement.
+    entry, today's earlier answers, the question's law, the desired retention, the credit rule and whether any exam
+    that keeps its questions out of practice may be open to the learner: one statement.
     """
     found = db.session.execute(context_statement(), {"user_id": user.id, "question_id": question_id, "day": day,
-                                                     "year": day.year}).first()
+                                                     "year": day.year, "now": now}).first()
     if found is None:
         return None
-    serve, version, in_bank, card, entry, wrong, right, law, desired, per_credit, cap, counted = found
-    return Context(serve, version, bool(in_bank), card, entry, bool(wrong), bool(right), law,
+    serve, version, in_bank, embargo, card, entry, wrong, right, law, desired, per_credit, cap, counted = found
+    return Context(serve, version, bool(in_bank), bool(embargo), card, entry, bool(wrong), bool(right), law,
                    desired if desired is not None else DEFAULT_RETENTION, PracticeRule(per_credit, cap, counted))
 
 
@@ -162,8 +165,8 @@ def context_statement() -> Select:
     law_id = select(Law.id).join(Question, Question.law_slug == Law.slug).where(
         Question.id == question_id).scalar_subquery()
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
-    return (select(PracticeServe, QuestionVersion, in_practice_bank(question_id), PracticeCard, BookEntry,
-                   earlier(False), earlier(True), law_id, retention,
+    return (select(PracticeServe, QuestionVersion, in_practice_bank(question_id), any_embargo_exam(), PracticeCard,
+                   BookEntry, earlier(False), earlier(True), law_id, retention,
                    *PracticeRule.columns(user_id, day, bindparam("year")))
             .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
             .outerjoin(PracticeCard, mine(PracticeCard))

@@ -81,14 +81,22 @@ def in_practice_bank(question_id) -> ColumnElement[bool]:
     return practice_questions().with_only_columns(Question.id).where(Question.id == question_id).exists()
 
 
-def is_practisable(user: User, question_id: int, now: datetime, in_bank: bool | None = None) -> bool:
+def is_practisable(user: User, question_id: int, now: datetime, in_bank: bool | None = None,
+                   embargo_open: bool = True) -> bool:
     """True when this learner may see this question (and its key) in practice now.
 
-    `in_bank` is in_practice_bank() when the caller already selected it with its own row.
+    `in_bank` is in_practice_bank() and `embargo_open` any_embargo_exam() when the caller already selected them
+    with its own row (no open "keep out of practice" exam at all: nothing to look up).
     """
     if in_bank is None:
         in_bank = bool(db.session.scalar(select(in_practice_bank(question_id))))
-    return in_bank and question_id not in embargoed_ids(user, now)
+    return in_bank and not (embargo_open and question_id in embargoed_ids(user, now))
+
+
+def any_embargo_exam() -> ColumnElement[bool]:
+    """EXISTS: a "keep out of practice" exam is open to this person now, before the audience check (a column for
+    a caller's own query, with the bound parameters user_id and now)."""
+    return embargo_statement().with_only_columns(Exam.id).exists()
 
 
 def open_embargo_exams(user: User, now: datetime) -> list[Exam]:
