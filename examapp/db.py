@@ -101,11 +101,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
-def upsert(model):
-    """An INSERT for the session's database that accepts ON CONFLICT (SQLite and PostgreSQL both have it)."""
+def dialect_name() -> str:
     from .extensions import db
 
-    if db.session.get_bind().dialect.name == "postgresql":
+    return db.session.get_bind().dialect.name
+
+
+def upsert(model, dialect: str = ""):
+    """An INSERT for the session's (or the named) database that accepts ON CONFLICT (SQLite and PostgreSQL)."""
+    if (dialect or dialect_name()) == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

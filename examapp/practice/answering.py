@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, insert, select, update
 
 from ..bank.models import Question, QuestionVersion
+from ..db import UTCDateTime
 from ..errors import Invalid, NotFound
 from ..exams.draw import options_list
 from ..exams.scoring import score_item
@@ -50,6 +51,9 @@ class Outcome:
 # Plain table inserts: rows only written in this request need none of the ORM's unit of work.
 CARD_INSERT = insert(PracticeCard.__table__)
 ANSWER_INSERT = insert(PracticeAnswer.__table__)
+_serves = PracticeServe.__table__.c
+CLAIM = update(PracticeServe.__table__).where(_serves.id == bindparam("serve_id"), _serves.answered_at.is_(None)) \
+    .values(answered_at=bindparam("now", type_=UTCDateTime()))
 
 
 def not_found() -> NotFound:
@@ -170,9 +174,7 @@ def context_statement() -> Select:
 
 def claim(serve: PracticeServe, now: datetime) -> bool:
     """Mark the serve answered in SQL so that exactly one of two racing requests wins."""
-    result = db.session.execute(update(PracticeServe).where(
-        PracticeServe.id == serve.id, PracticeServe.answered_at.is_(None)).values(answered_at=now)
-        .execution_options(synchronize_session=False))
+    result = db.session.execute(CLAIM, {"serve_id": serve.id, "now": now})
     db.session.expire(serve, ["answered_at"])
     return result.rowcount == 1
 

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, bindparam, case, func, select
 
 from ..bank.models import Question, QuestionVersion
-from ..db import upsert
+from ..db import UTCDateTime, dialect_name, upsert
 from ..errors import NotFound
 from ..exams.models import FINISHED, Attempt, AttemptItem
 from ..exams.present import review_level
@@ -34,19 +35,26 @@ def note_wrong(user_id: int, question_id: int, at: datetime, *, from_exam: bool 
 
     One statement whether or not the learner already has an entry (a concurrent insert cannot fail it).
     """
+    db.session.execute(wrong_upsert(dialect_name(), "exam_wrong_count" if from_exam else "wrong_count"),
+                       {"user_id": user_id, "question_id": question_id, "at": at, "day": local_day(at)})
+
+
+@cache
+def wrong_upsert(dialect: str, counter: str):
+    """note_wrong's statement, built once per process, database kind and counter (bound parameters only)."""
     column = BookEntry.__table__.c
-    counter = "exam_wrong_count" if from_exam else "wrong_count"
-    stmt = upsert(BookEntry).values(user_id=user_id, question_id=question_id, status=IN_BOOK, first_wrong_at=at,
-                                    last_wrong_at=at, last_wrong_day=local_day(at), right_days=0,
-                                    last_right_day=None, left_at=None, wrong_count=0, exam_wrong_count=0)
-    stmt = stmt.values({counter: 1})
+    at, day = bindparam("at", type_=UTCDateTime()), bindparam("day", type_=Date())
+    stmt = upsert(BookEntry.__table__, dialect).values(
+        user_id=bindparam("user_id"), question_id=bindparam("question_id"), status=IN_BOOK, first_wrong_at=at,
+        last_wrong_at=at, last_wrong_day=day, right_days=0, last_right_day=None, left_at=None,
+        wrong_count=int(counter == "wrong_count"), exam_wrong_count=int(counter == "exam_wrong_count"))
     later = column.last_wrong_at <= stmt.excluded.last_wrong_at  # an exam finished earlier keeps the later date
-    db.session.execute(stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["user_id", "question_id"],
         set_={counter: func.coalesce(column[counter], 0) + 1,
               "last_wrong_at": case((later, stmt.excluded.last_wrong_at), else_=column.last_wrong_at),
               "last_wrong_day": case((later, stmt.excluded.last_wrong_day), else_=column.last_wrong_day),
-              "status": IN_BOOK, "right_days": 0, "last_right_day": None, "left_at": None}))
+              "status": IN_BOOK, "right_days": 0, "last_right_day": None, "left_at": None})
 
 
 def note_right(entry: BookEntry | None, day: date, now: datetime) -> bool:

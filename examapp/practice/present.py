@@ -3,7 +3,7 @@
 
 from flask import url_for
 from flask_babel import format_date
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, select, tuple_
 
 from ..bank.models import Question, QuestionVersion
 from ..exams.draw import options_list
@@ -39,15 +39,18 @@ def law_name(slug: str) -> str:
     return law.short_title if law is not None else slug
 
 
+ARTICLES = select(Article, Law).join(Law, Law.id == Article.law_id).where(
+    Article.suffix == 0, tuple_(Law.slug, Article.number).in_(bindparam("cited", expanding=True)))
+
+
 def basis_articles(basis: list | None) -> list[dict]:
     """The cited articles with their full text and a link to read each one (one statement for all of them)."""
     cited = [(entry.get("law", ""), int(entry.get("article") or 0)) for entry in basis or []]
     if not cited:
         return []
     # Each article with its law (find_article would lazy-load the law after it).
-    found = {(law.slug, article.number): (article, law) for article, law in db.session.execute(
-        select(Article, Law).join(Law, Law.id == Article.law_id).where(
-            Article.suffix == 0, or_(*[(Law.slug == slug) & (Article.number == number) for slug, number in cited])))}
+    found = {(law.slug, article.number): (article, law)
+             for article, law in db.session.execute(ARTICLES, {"cited": cited})}
     rows = []
     for slug, number in cited:
         if (slug, number) not in found:

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 
-from ..db import upsert
+from ..db import UTCDateTime, dialect_name, upsert
 from ..extensions import db
 from ..localtime import local_date
 from ..org.models import User
@@ -167,12 +168,19 @@ def add_practice_credit(user_id: int, law_id: int, day: date, rule: PracticeRule
     """
     if not rule.allows_one_more():
         return False
-    stmt = upsert(StudyCredit).values(user_id=user_id, law_id=law_id, day=day, seconds=0, cases=0,
-                                      practice_answers=1, updated_at=now)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=["user_id", "law_id", "day"],
-        set_={"practice_answers": StudyCredit.__table__.c.practice_answers + 1, "updated_at": now}))
+    db.session.execute(credit_upsert(dialect_name()), {"user_id": user_id, "law_id": law_id, "day": day, "now": now})
     return True
+
+
+@cache
+def credit_upsert(dialect: str):
+    """add_practice_credit's statement, built once per process and database kind (bound parameters only)."""
+    column = StudyCredit.__table__.c
+    stmt = upsert(StudyCredit.__table__, dialect).values(
+        user_id=bindparam("user_id"), law_id=bindparam("law_id"), day=bindparam("day", type_=Date()), seconds=0,
+        cases=0, practice_answers=1, updated_at=bindparam("now", type_=UTCDateTime()))
+    return stmt.on_conflict_do_update(index_elements=["user_id", "law_id", "day"], set_={
+        "practice_answers": column.practice_answers + 1, "updated_at": stmt.excluded.updated_at})
 
 
 def practice_credits(answers: int, rule: StudyRequirement) -> float:
