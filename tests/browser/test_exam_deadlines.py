@@ -254,3 +254,34 @@ def test_r11_a_device_clock_that_jumps_10_minutes_does_not_end_the_exam_early(li
     shown, real = timer_seconds(page), server_remaining(page, aid)
     assert abs(shown - real) <= 2 and real > 100, (shown, real)
     print(f"\nR-11 (clock +10 min): attempt still open; timer {shown} s vs server {real} s")
+
+
+def test_r12_the_phone_shows_an_extension_within_60_s(live_server, phone_page):
+    """R-12 (browser): 15 minutes granted by the examiner while the exam is on the screen (the timer showing
+    about 1 minute) reach the phone's timer ≤ 60 s later, without a save or a reload."""
+    from examapp.exams.services import grant_override
+    from examapp.org.models import User
+
+    base = live_server["url"]
+    page = phone_page.new_page()
+    page.clock.install()
+    log_in(page, base, "grid36")
+    start_demo_exam(page, base)
+    aid = attempt_id(page)
+    move_deadline(live_server, aid, 60)
+    page.reload()
+    page.wait_for_selector("[data-testid=exam-page]")
+    assert timer_seconds(page) <= 60
+    with server(live_server) as session:
+        attempt = session.get(Attempt, aid)
+        admin = session.scalar(select(User).where(User.username == "admin"))
+        grant_override(attempt.exam, attempt.user, "extra_time", "R-12 网络中断", admin, utcnow(), minutes=15)
+        session.commit()
+    page.clock.run_for(60_000)
+    page.wait_for_timeout(500)
+    page.clock.run_for(1000)
+    shown, real = timer_seconds(page), server_remaining(page, aid)
+    assert real > 15 * 60 and abs(shown - real) <= 2, (shown, real)
+    with server(live_server) as session:
+        assert session.get(Attempt, aid).state == "in_progress"
+    print(f"\nR-12 (phone): extension shown ≤ 60 s later: timer {shown} s vs server {real} s")
