@@ -1,6 +1,6 @@
 """Domain exceptions and their mapping to HTML pages and JSON errors."""
 
-from flask import jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
@@ -90,40 +90,44 @@ def register(app) -> None:
         status = exc.code or 500
         return error_response(status, HTTP_CODES.get(status, "error"), http_message(status))
 
-    @app.errorhandler(OverflowError)
-    @app.errorhandler(StatementError)
-    def handle_out_of_range(exc: Exception):
-        # A number or text the database cannot hold (e.g. an id of 2**64 in a query string): bad input.
-        if isinstance(exc, StatementError) and not (
-                isinstance(exc, DataError) or isinstance(exc.orig, OverflowError)):
-            return handle_unexpected(exc)
-        db.session.rollback()
-        return error_response(400, "bad_request", http_message(400))
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(StatementError, handle_out_of_range)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeout, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(PoolTimeout)
-    def handle_database_unavailable(exc: Exception):
-        # The database restarted, refused a connection or stayed locked past the busy timeout. The transaction
-        # was rolled back (or never reached the database), so the client sends the same request again: answer
-        # saves carry a sequence number, which makes a repeat harmless. Never a traceback, never a 500.
-        try:
-            db.session.rollback()
-        except Exception:  # the connection is gone; the pool replaces it on the next checkout
-            db.session.invalidate()
-        app.logger.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
-        message = http_message(503)
-        try:
-            response = make_response(*error_response(503, "unavailable", message))
-        except Exception:  # the page layout itself needs the database (menu, account): answer in plain text
-            response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
 
-    @app.errorhandler(Exception)
-    def handle_unexpected(exc: Exception):
+def handle_out_of_range(exc: Exception):
+    """A number or text the database cannot hold (e.g. an id of 2**64 in a query string) is bad input."""
+    if isinstance(exc, StatementError) and not (
+            isinstance(exc, DataError) or isinstance(exc.orig, OverflowError)):
+        return handle_unexpected(exc)
+    db.session.rollback()
+    return error_response(400, "bad_request", http_message(400))
+
+
+def handle_database_unavailable(exc: Exception):
+    """Answer 503 with Retry-After when the database restarted, refused or stayed locked past the busy timeout."""
+    # The transaction was rolled back (or never reached the database), so the client sends the same request
+    # again: answer saves carry a sequence number, which makes a repeat harmless. Never a traceback, never a 500.
+    try:
         db.session.rollback()
-        app.logger.exception("unhandled error")
-        return error_response(500, "internal_error", http_message(500))
+    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+        db.session.invalidate()
+    current_app.logger.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
+    message = http_message(503)
+    try:
+        response = make_response(*error_response(503, "unavailable", message))
+    except Exception:  # the page layout itself needs the database (menu, account): answer in plain text
+        response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def handle_unexpected(exc: Exception):
+    db.session.rollback()
+    current_app.logger.exception("unhandled error")
+    return error_response(500, "internal_error", http_message(500))
 
 
 def record_refusal(exc: RateLimitExceeded) -> None:
