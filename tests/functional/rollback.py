@@ -38,3 +38,26 @@ def rolled_back(monkeypatch):
         session.remove()
         outer.rollback()
         connection.close()
+
+
+@contextlib.contextmanager
+def built_world(**config):
+    """Build the access matrix's world once (an app with `config`); empty the tables again at the end."""
+    from types import SimpleNamespace
+
+    from tests.conftest import empty_tables, make_app, reference_tables
+    from tests.factories import small_org
+    from tests.functional.world import build_world, untangle_bank
+
+    app = make_app(**config)
+    with app.app_context():
+        empty_tables(keep=reference_tables())
+        org = small_org()
+        world = build_world(org)
+        village_a = org.village_a.id
+        db.session.remove()
+    yield SimpleNamespace(app=app, world=world, village_a=village_a)
+    with app.app_context():
+        untangle_bank()
+        empty_tables(keep=reference_tables())
+        db.session.remove()

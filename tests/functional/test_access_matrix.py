@@ -16,10 +16,9 @@ import pytest
 
 from examapp.extensions import db
 from examapp.org.models import Unit
-from tests.conftest import empty_tables, make_app, reference_tables
-from tests.factories import PASSWORD, small_org
-from tests.functional.rollback import rolled_back
-from tests.functional.world import build_world, untangle_bank, village_staff
+from tests.factories import PASSWORD
+from tests.functional.rollback import built_world, rolled_back
+from tests.functional.world import village_staff
 
 PUBLIC = {"static", "auth.login", "auth.logout", "core.health", "core.set_language", "api.openapi",
           "core.service_worker", "core.manifest", "core.favicon", "core.offline",
@@ -194,18 +193,8 @@ def path_for(app, endpoint: str, world) -> str:
 @pytest.fixture(scope="module")
 def built(_schema):
     """The world, built once for the whole module; every test runs in a transaction that is rolled back."""
-    app = make_app()
-    with app.app_context():
-        empty_tables(keep=reference_tables())
-        org = small_org()
-        world = build_world(org)
-        village_a = org.village_a.id
-        db.session.remove()
-    yield SimpleNamespace(app=app, world=world, village_a=village_a)
-    with app.app_context():
-        untangle_bank()
-        empty_tables(keep=reference_tables())
-        db.session.remove()
+    with built_world() as built:
+        yield built
 
 
 @pytest.fixture

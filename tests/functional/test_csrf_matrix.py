@@ -6,17 +6,15 @@ Built on the access matrix's world (built once, each case rolled back), with CSR
 
 import hashlib
 import re
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from examapp.extensions import db
-from tests.conftest import empty_tables, make_app, reference_tables
-from tests.factories import PASSWORD, small_org
-from tests.functional.rollback import rolled_back
+from tests.conftest import reference_tables
+from tests.factories import PASSWORD
+from tests.functional.rollback import built_world, rolled_back
 from tests.functional.test_access_matrix import MATRIX, path_for
-from tests.functional.world import build_world, untangle_bank
 
 WRITES = sorted(endpoint for endpoint, (method, _) in MATRIX.items() if method in ("POST", "PUT", "PATCH", "DELETE"))
 TOKENS = ("none", "other_session")
@@ -24,16 +22,9 @@ TOKENS = ("none", "other_session")
 
 @pytest.fixture(scope="module")
 def built(_schema):
-    app = make_app(WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        empty_tables(keep=reference_tables())
-        world = build_world(small_org())
-        db.session.remove()
-    yield SimpleNamespace(app=app, world=world)
-    with app.app_context():
-        untangle_bank()
-        empty_tables(keep=reference_tables())
-        db.session.remove()
+    """The world built once, with CSRF protection on."""
+    with built_world(WTF_CSRF_ENABLED=True) as built:
+        yield built
 
 
 @pytest.fixture
