@@ -230,10 +230,11 @@ def test_production_needs_a_public_address(monkeypatch):
     assert create_app({"SECRET_KEY": "k" * 48, "TRUSTED_HOSTS": ["xuefa.example.gov.cn"]})
 
 
-def test_production_sends_hsts(monkeypatch):
+def test_production_sends_hsts(monkeypatch, tmp_path):
     monkeypatch.setenv("EXAMAPP_ENV", "production")
+    # A file, not "sqlite://": production refuses an in-memory database (O-01).
     app = create_app({"SECRET_KEY": "k" * 48, "PUBLIC_BASE_URL": "https://xuefa.example.gov.cn",
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/hsts.sqlite"})
     response = app.test_client().get("/healthz", base_url="https://xuefa.example.gov.cn")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
