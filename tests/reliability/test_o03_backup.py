@@ -12,43 +12,17 @@ from examapp.exams.models import Attempt
 from examapp.extensions import db
 from examapp.ops.checksum import RESULT_TABLES, database_sums, differences
 from examapp.records.models import Certificate
-from tests.conftest import DATABASE_URL, IS_POSTGRES, make_app
-from tests.exams.conftest import right_answers, start
-from tests.factories import PASSWORD, make_user
+from tests.conftest import DATABASE_URL, make_app
+from tests.reliability.ops_data import finished_exams, scratch_database
 
 RESTORE_DB = "examapp_ops_restore"
-
-
-def finished_exams(app, org, exam, learners: int = 3) -> None:
-    """Learners take the exam through the API: answers saved one by one, submitted, certificates issued."""
-    people = [org.learner] + [make_user(f"o03_{n}", org.village_a) for n in range(learners - 1)]
-    db.session.commit()
-    for person in people:
-        client = app.test_client()
-        assert client.post("/login", data={"username": person.username, "password": PASSWORD}).status_code == 302
-        paper = start(client, exam.id)
-        for question_id, answer in right_answers(paper["attempt_id"]).items():
-            saved = client.put(f"/api/v1/attempts/{paper['attempt_id']}/answers/{question_id}",
-                               json={"answer": answer, "seq": 1})
-            assert saved.status_code == 200, saved.get_data(as_text=True)
-        assert client.post(f"/api/v1/attempts/{paper['attempt_id']}/submit").status_code == 200
-    db.session.expire_all()
 
 
 @pytest.fixture
 def target_url(tmp_path):
     """An empty database to restore into."""
-    if not IS_POSTGRES:
-        yield f"sqlite:///{tmp_path}/restored.sqlite"
-        return
-    admin = create_engine(DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{RESTORE_DB}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{RESTORE_DB}"'))
-    yield DATABASE_URL.rsplit("/", 1)[0] + "/" + RESTORE_DB
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{RESTORE_DB}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(tmp_path, RESTORE_DB) as url:
+        yield url
 
 
 @pytest.fixture
