@@ -3,13 +3,14 @@
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
 from examapp.extensions import db
-from examapp.study.models import Law, StudyAttendance, StudyCredit, StudySession
+from examapp.study.models import StudyAttendance, StudyCredit, StudySession
 from tests.conftest import DATABASE_URL, IS_POSTGRES
 from tests.exams.conftest import make_question, right_answers, start
 from tests.factories import PASSWORD, make_user
+from tests.records.test_record_views import a_law
 
 
 def logged_in(app, username: str):
@@ -68,12 +69,7 @@ def scratch_database(tmp_path, name: str):
 
 def credited(person, unit) -> None:
     """Study credits from reading and an organised session the person attended."""
-    law = db.session.scalar(select(Law).where(Law.slug == "ops-test-law"))
-    if law is None:  # laws are reference data kept between tests: create once
-        law = Law(slug="ops-test-law", title="中华人民共和国运维测试法", short_title="运维测试法",
-                  version_date=date(2020, 1, 1), level="law")
-        db.session.add(law)
-        db.session.flush()
+    law = a_law()  # reference data kept between tests, created once
     db.session.add(StudyCredit(user_id=person.id, law_id=law.id, day=date(2026, 3, 1), seconds=3600, cases=1))
     session = StudySession(unit_id=unit.id, held_on=date(2026, 4, 1), topic="宪法宣誓制度专题学习", hours=2)
     db.session.add(session)
