@@ -30,11 +30,10 @@ ZIP_LIMIT = 5000
 
 
 def load_certificate(serial: str) -> Certificate:
+    """The certificate, if this person may see it; someone else's answers as a missing one (no existence oracle)."""
     cert = services.find(serial)
-    if cert is None:
+    if cert is None or not access.can_view_certificate(current_user, cert):
         abort(404)
-    if not access.can_view_certificate(current_user, cert):
-        abort(403)
     return cert
 
 
@@ -75,9 +74,9 @@ def certificate_download(serial: str):
 @bp.route("/records/certificates/<serial>/revoke", methods=["POST"])
 @login_required
 def revoke(serial: str):
-    cert = load_certificate(serial)
-    if not access.can_revoke_certificates(current_user):
+    if not access.can_revoke_certificates(current_user):  # the role first: 403 says nothing about the serial
         abort(403)
+    cert = load_certificate(serial)
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for the revocation."), "error")
@@ -91,12 +90,12 @@ def revoke(serial: str):
 @bp.route("/records/units/<int:unit_id>/certificates.zip")
 @login_required
 def unit_zip(unit_id: int):
-    unit = db.get_or_404(Unit, unit_id)
-    if not access.can_list_certificates(current_user):
+    if not access.can_list_certificates(current_user):  # the role first: 403 says nothing about the unit
         abort(403)
+    unit = db.session.get(Unit, unit_id)
     root = scope_unit(current_user)
-    if root is not None and not root.contains(unit):
-        abort(403)
+    if unit is None or (root is not None and not root.contains(unit)):
+        abort(404)  # out of scope answers as missing (no existence oracle)
     year = request.args.get("year", type=int)
     certs = db.session.scalars(services.unit_certificates(unit, current_user, year=year)
                                .limit(ZIP_LIMIT)).all()
