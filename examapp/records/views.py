@@ -4,14 +4,11 @@ The blueprint has no URL prefix because /verify/<serial> must be public and shor
 every other route starts with /records itself.
 """
 
-import io
-import zipfile
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core.nav import register_nav
 from ..db import utcnow
@@ -19,14 +16,14 @@ from ..extensions import db, limiter
 from ..org.models import Unit, User
 from ..permissions import restrict_to_scope, scope_unit
 from . import access, services
+from .bundle import zip_chunks
 from .certificate_pdf import certificate_pdf
-from .downloads import log_download, safe_filename, send_bytes
+from .downloads import log_download, send_bytes, send_stream
 from .forms import RevokeForm, VerifyForm
 from .models import Certificate
 
 bp = Blueprint("records", __name__)
-
-ZIP_LIMIT = 5000
+ZIP_BATCH = 200  # certificates read from the database at a time while the ZIP streams
 
 
 def load_certificate(serial: str) -> Certificate:
@@ -97,20 +94,16 @@ def unit_zip(unit_id: int):
     if unit is None or (root is not None and not root.contains(unit)):
         abort(404)  # out of scope answers as missing (no existence oracle)
     year = request.args.get("year", type=int)
-    certs = db.session.scalars(services.unit_certificates(unit, current_user, year=year)
-                               .limit(ZIP_LIMIT)).all()
-    log_download("certificate.zip", unit.full_name, {"unit_id": unit.id, "year": year, "count": len(certs)})
-    return send_bytes(build_zip(certs), f"certificates-{unit.id}{'-' + str(year) if year else ''}.zip", "zip")
+    stmt = services.unit_certificates(unit, current_user, year=year)
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    log_download("certificate.zip", unit.full_name, {"unit_id": unit.id, "year": year, "count": count})
+    return send_stream(zip_chunks(batched(stmt)), f"certificates-{unit.id}{'-' + str(year) if year else ''}.zip",
+                       "zip")
 
 
-def build_zip(certs: list[Certificate]) -> bytes:
-    """Pack certificates as PDFs named by unit, name and serial."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for cert in certs:
-            safe = safe_filename(f"{cert.holder_name}-{cert.exam_title}")
-            archive.writestr(f"{cert.serial}-{safe[:60]}.pdf", certificate_pdf(cert))
-    return buffer.getvalue()
+def batched(stmt):
+    """Read the certificates a batch at a time, only once the body is being sent (inside the streaming context)."""
+    yield from db.session.scalars(stmt.execution_options(yield_per=ZIP_BATCH))
 
 
 @bp.route("/verify", strict_slashes=False)

@@ -183,15 +183,15 @@ def test_file_names_lose_line_breaks_and_direction_marks(org):
 def test_zip_entry_names_are_cleaned(org):
     from types import SimpleNamespace
 
-    import examapp.records.views as views
+    import examapp.records.bundle as bundle
 
     cert = SimpleNamespace(serial="S1", holder_name="张\r\n三\u202e", exam_title="考试/../x")
-    views_pdf = views.certificate_pdf
-    views.certificate_pdf = lambda c: b"%PDF"
+    real_pdf = bundle.certificate_pdf
+    bundle.certificate_pdf = lambda c: b"%PDF"
     try:
-        names = zipfile.ZipFile(io.BytesIO(views.build_zip([cert]))).namelist()
+        names = zipfile.ZipFile(io.BytesIO(b"".join(bundle.zip_chunks([cert])))).namelist()
     finally:
-        views.certificate_pdf = views_pdf
+        bundle.certificate_pdf = real_pdf
     assert names == ["S1-张三-考试..x.pdf"]
 
 
