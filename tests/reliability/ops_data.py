@@ -24,20 +24,24 @@ def finished_exams(app, org, exam, learners: int = 3) -> list:
     people = [org.learner] + [make_user(f"ops_{n}", org.village_a) for n in range(learners - 1)]
     db.session.commit()
     for person in people:
-        client = logged_in(app, person.username)
-        paper = start(client, exam.id)
-        for question_id, answer in right_answers(paper["attempt_id"]).items():
-            saved = client.put(f"/api/v1/attempts/{paper['attempt_id']}/answers/{question_id}",
-                               json={"answer": answer, "seq": 1})
-            assert saved.status_code == 200, saved.get_data(as_text=True)
-        assert client.post(f"/api/v1/attempts/{paper['attempt_id']}/submit").status_code == 200
+        take_exam(app, person.username, exam.id)
     db.session.expire_all()
     return people
 
 
-def practised(app, person, questions: int = 2) -> None:
+def take_exam(app, username: str, exam_id: int) -> None:
+    client = logged_in(app, username)
+    paper = start(client, exam_id)
+    for question_id, answer in right_answers(paper["attempt_id"]).items():
+        saved = client.put(f"/api/v1/attempts/{paper['attempt_id']}/answers/{question_id}",
+                           json={"answer": answer, "seq": 1})
+        assert saved.status_code == 200, saved.get_data(as_text=True)
+    assert client.post(f"/api/v1/attempts/{paper['attempt_id']}/submit").status_code == 200
+
+
+def practised(app, person, questions: int = 2, prefix: str = "ops_p") -> None:
     """A learner practises public questions: serves, answers, cards, the wrong-answer book."""
-    public = [make_question(f"ops_p{n}", visibility="public") for n in range(questions)]
+    public = [make_question(f"{prefix}{n}", visibility="public") for n in range(questions)]
     db.session.commit()
     client = logged_in(app, person.username)
     for n, question in enumerate(public):
