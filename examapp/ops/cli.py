@@ -43,6 +43,9 @@ def backup_command(folder: Path | None):
                  rows=rows, file=str(manifest_path.with_name(manifest["file"]))))
     click.echo(_("Manifest: %(path)s (results checksum %(sum)s).", path=str(manifest_path),
                  sum=manifest["results_sha256"][:16]))
+    if manifest.get("audit_broken"):
+        click.echo(_("Warning: the audit chain is broken at event %(id)s (%(n)s events); the backup keeps it as "
+                     "it is.", id=manifest["audit_broken"][0], n=len(manifest["audit_broken"])), err=True)
 
 
 @click.command("restore")
@@ -59,7 +62,12 @@ def restore_command(path: Path, force: bool):
     click.echo(_("Restored %(tables)s tables, %(rows)s rows, in %(seconds)s s; every table's rows and checksum "
                  "match the manifest (results checksum %(sum)s).", tables=len(done.manifest["tables"]),
                  rows=done.rows, seconds=seconds, sum=done.manifest["results_sha256"][:16]))
-    click.echo(_("The audit chain is intact (%(n)s events).", n=done.audit_events))
+    broken = done.manifest.get("audit_broken") or []
+    if broken:
+        click.echo(_("Warning: the audit chain was already broken at event %(id)s when the backup was made "
+                     "(%(n)s events); it was restored as it was.", id=broken[0], n=len(broken)), err=True)
+    else:
+        click.echo(_("The audit chain is intact (%(n)s events).", n=done.audit_events))
     if done.manifest.get("revision") and done.manifest["revision"] != head_revision():
         click.echo(_("The backup was made by another version of the program: run "
                      "\"flask --app wsgi db upgrade\" before starting the site."))
