@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..localtime import local_text
-from ..uploads import FORMULA_PREFIXES, neutralise
+from ..uploads import neutralise
 from .stats import percent
 
 CHUNK = 64 * 1024
@@ -39,14 +39,11 @@ class SheetSpec:
     percent_columns: Sequence[int] = ()  # 0-based columns that hold rates (0..1)
 
 
-FORMULA_START = frozenset(FORMULA_PREFIXES + ("\t", "\r"))  # as uploads.neutralise, inlined for speed
-
-
 def safe(value):
     """Return a cell value safe for a spreadsheet (dates as ISO text, formulas neutralised)."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value and value[0] in FORMULA_START else value
+        return neutralise(value)
     if kind is int or kind is float:
         return value
     if value is None:
