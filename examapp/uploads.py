@@ -3,6 +3,7 @@
 Used by every import (people, questions, attendance) so the rules live once.
 """
 
+import contextlib
 import csv
 import io
 import re
@@ -85,7 +86,8 @@ def check_zip(data: bytes) -> None:
     if total > MAX_UNCOMPRESSED_BYTES or total > MAX_RATIO * max(len(data), 1) + 1024 * 1024:
         raise Invalid(_("The workbook expands to too much data."))
     for info in infos:
-        if info.filename.startswith(("/", "\\")) or ".." in info.filename.split("/"):
+        # Part names are relative and use "/" only: a backslash or a drive (C:) is a path for another system.
+        if info.filename.startswith("/") or ".." in info.filename.split("/") or set("\\:") & set(info.filename):
             raise Invalid(_("The workbook contains an unsafe part name."))
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
             raise Invalid(_("The workbook contains a link."))
@@ -196,18 +198,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     lines = data.split(b"\n")
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        line = next((n for n, raw in enumerate(lines, start=1)
-                     if not decodes(raw, "utf-8") and not decodes(raw, "gb18030")), 1)
-        raise Invalid(_("The file is neither UTF-8 nor GBK text (first bad line: %(line)s).", line=line)) from None
     utf8 = next((n for n, raw in enumerate(lines, start=1) if written_in_utf8(raw)), None)
-    if utf8 is not None:
-        other = next(n for n, raw in enumerate(lines, start=1) if not decodes(raw, "utf-8"))
+    if utf8 is None:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("gb18030"), "gb18030"
+    bad = next(n for n, raw in enumerate(lines, start=1) if not decodes(raw, "utf-8" if utf8 else "gb18030"))
+    if utf8 and decodes(lines[bad - 1], "gb18030"):
         raise Invalid(_("The file mixes encodings: line %(utf8)s is UTF-8 but line %(other)s is not. Save the "
-                        "whole file as UTF-8 (CSV UTF-8 in Excel) and upload it again.", utf8=utf8, other=other))
-    return text, "gb18030"
+                        "whole file as UTF-8 (CSV UTF-8 in Excel) and upload it again.", utf8=utf8, other=bad))
+    raise Invalid(_("The file is neither UTF-8 nor GBK text (first bad line: %(line)s).", line=bad))
 
 
 def written_in_utf8(raw: bytes) -> bool:

@@ -21,8 +21,10 @@ from examapp.bank.models import QuestionVersion
 from examapp.db import utcnow
 from examapp.exams.models import AttemptItem
 from examapp.extensions import db
+from examapp.org.importer import REQUIRED
 from examapp.org.services import add_unit
 from examapp.reports.writers import SheetSpec, csv_stream, xlsx_bytes
+from tests.bank.helpers import HEADER
 from tests.factories import make_user
 from tests.records.conftest import finish_attempt, make_exam
 
@@ -32,9 +34,7 @@ ROOT = Path(__file__).resolve().parents[2] / "examapp"
 # Every module that writes a spreadsheet; each is reached by a route below.
 WRITERS = {"reports/writers.py", "uploads.py", "bank/export.py", "org/slips.py"}
 SAFE_NAMES = [p for p in STORED_PAYLOADS if not re.search(r"[\t\r]", p)]  # names refuse control characters
-QUESTION_HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析", "法律依据",
-                   "难度", "标签"]
-PEOPLE_HEADER = ["姓名", "账号", "单位", "职务", "职级", "角色", "领导干部", "网格员", "执法人员"]
+PEOPLE_HEADER = list(REQUIRED)  # the people import's header
 RARE_NAMES = ["阿依古丽·买买提", "䶮", "𠀀", "𪚥", "堃", "喆", "镕", "囍", "〇", "Ａ明"]
 
 
@@ -51,7 +51,7 @@ def world(org, login):
     people = [make_user(f"payload{i}", unit, name=p, is_enforcement=True)
               for i, (p, unit) in enumerate(zip(STORED_PAYLOADS, units, strict=True))]
     people += [make_user(f"rare{i}", org.village_a, name=n) for i, n in enumerate(RARE_NAMES)]
-    rows = [QUESTION_HEADER] + [question_row(i, p) for i, p in enumerate(SAFE_NAMES)]
+    rows = [HEADER] + [question_row(i, p) for i, p in enumerate(SAFE_NAMES)]
     with current_app.test_request_context():
         report = import_questions(table(rows), "payloads.csv", org.examiner, utcnow())
         assert report.ok, report.messages()
@@ -109,7 +109,7 @@ def import_error_files(client, kinds: set[str]) -> dict[str, bytes]:
     """The uploads offered back with an error column (people and questions), in both formats."""
     out = {}
     bad_people = people_upload().replace(b"import0", b"bad account!")
-    bad_questions = table([QUESTION_HEADER] + [question_row(i, p)[:8] + ["Z"] + question_row(i, p)[9:]
+    bad_questions = table([HEADER] + [question_row(i, p)[:8] + ["Z"] + question_row(i, p)[9:]
                                                for i, p in enumerate(SAFE_NAMES)])
     for kind in kinds:
         people, questions = bad_people, bad_questions
