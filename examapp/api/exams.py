@@ -99,8 +99,9 @@ def my_exams():
                      "section, type (single|multiple|true_false|blank|case), points, stem, options [{key, text}] "
                      "(choice types), blanks (number of blanks), subquestions [{id \"<id>-<n>\", type, stem, "
                      "options}] (case)}]}; never the key",
-                404: "no such exam", 409: "cannot start now: error.code is not_open_yet, closed, not_eligible, "
-                                          "no_attempts_left, not_in_audience or bank_short"})
+                404: "no such exam, or not meant for this account (the same answer)",
+                409: "cannot start now: error.code is not_open_yet, closed, not_eligible, no_attempts_left, "
+                     "key_holder or bank_short"})
 def start_attempt(exam_id: int):
     exam = db.session.get(Exam, exam_id)
     if exam is None or not exam.is_published:

@@ -33,6 +33,8 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     situation = current_standing(exam, user, now)
     if situation.open_attempt is not None:
         return situation.open_attempt
+    if situation.reason == "not_in_audience":  # an exam not meant for this person answers as a missing one
+        raise NotFound(_("The page or item was not found."))
     if not situation.can_start:
         raise Conflict(refusal_message(situation), code=situation.reason)
     attempt = Attempt(exam_id=exam.id, user_id=user.id, number=next_number(exam, user),

@@ -163,10 +163,10 @@ def reset(user_id: int):
 def end_sessions(user_id: int):
     person = load_person(user_id, manage=True)
     if ConfirmForm().validate_on_submit():
-        counts = end_all_access(current_user, person, utcnow(), tokens=False)
+        counts = end_all_access(current_user, person, utcnow())
         db.session.commit()
-        flash(_("Ended %(n)s log-in session(s) of %(account)s.", n=counts["sessions"], account=person.username),
-              "success")
+        flash(_("Ended %(n)s log-in session(s) of %(account)s and revoked %(tokens)s API token(s).",
+                n=counts["sessions"], account=person.username, tokens=counts["tokens"]), "success")
     return redirect(url_for("org.person", user_id=person.id))
 
 
