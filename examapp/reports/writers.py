@@ -1,6 +1,6 @@
 """Streaming spreadsheet writers: .xlsx (XlsxWriter, constant_memory) and .csv (UTF-8 with BOM).
 
-Every text cell that starts like a formula (=, +, -, @, tab, CR) is neutralised, so a
+Every text cell goes through uploads.neutralise (a formula start is quoted), so a
 name such as "=HYPERLINK(...)" typed into the roster is shown, never executed.
 """
 
