@@ -45,8 +45,10 @@ PRODUCTION_SITE = {  # deploy/nginx/examapp.conf as installed on a Debian server
 
 
 def static_root() -> str:
-    """The static folder of the examapp package that runs (a checkout or site-packages)."""
-    return str(Path(find_spec("examapp").submodule_search_locations[0]) / "static")
+    """The static folder of the examapp package this Python sees (site-packages or a checkout), else this checkout's."""
+    spec = find_spec("examapp")
+    package = Path(spec.submodule_search_locations[0]) if spec else ROOT / "examapp"
+    return str(package / "static")
 
 
 def render_site(values: dict) -> str:
