@@ -23,9 +23,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from examapp.audit import AuditEvent
+from examapp.auth.models import ApiToken
 from examapp.auth.services import issue_token
 from examapp.bank.models import QuestionVersion
 from examapp.db import utcnow
@@ -84,6 +85,8 @@ def fuzz_operation(operation, tally: Tally, *, tokens: dict, known: dict, exampl
                     case.path_parameters[name] = known[name]
         tally.examples += 1
         tally.operations.add(operation.label)
+        if reset is not None:
+            reset()
         forget_previous_request()
         response = case.call(headers={"Authorization": f"Bearer {tokens[who]}"})
         tally.statuses[response.status_code] = tally.statuses.get(response.status_code, 0) + 1
@@ -92,8 +95,6 @@ def fuzz_operation(operation, tally: Tally, *, tokens: dict, known: dict, exampl
             case.validate_response(response, checks=CHECKS)
         except (FailureGroup, AssertionError) as exc:  # every failure is collected and reported at the end
             tally.failures.append(f"{operation.label} as {who} ({mode.value}): {failure_text(exc)}")
-        if reset is not None:
-            reset()
 
     try:
         run()
@@ -122,6 +123,23 @@ def api_world(app, org):
     """(tokens, known path parameters) of `fuzz_world`; the bank is untangled afterwards."""
     yield fuzz_world(app, org)
     untangle_bank()
+
+
+def keep_callers(org):
+    """Return a function that undoes what fuzzed calls did to the callers themselves (an admin may PATCH its own
+    role, or end its own access), so that every example runs as the same two people with live tokens."""
+    saved = {user.id: {"role": user.role, "unit_id": user.unit_id, "scope_unit_id": user.scope_unit_id,
+                       "status": user.status, "must_change_password": user.must_change_password}
+             for user in (org.learner, org.admin)}
+
+    def restore() -> None:
+        db.session.rollback()
+        db.session.execute(update(ApiToken).where(ApiToken.user_id.in_(saved)).values(revoked_at=None))
+        for user_id, values in saved.items():
+            db.session.execute(update(User).where(User.id == user_id).values(**values))
+        db.session.commit()
+
+    return restore
 
 
 def fuzz_world(app, org) -> tuple[dict, dict]:

@@ -11,20 +11,22 @@ import os
 import pytest
 from schemathesis import GenerationMode
 
-from tests.reliability.api_fuzz import Tally, fuzz_operation, load_schema, operations
+from tests.reliability.api_fuzz import Tally, fuzz_operation, keep_callers, load_schema, operations
 
 FAST_EXAMPLES = 5  # per operation, mode and run: about 300 requests
 FULL_EXAMPLES = int(100 * float(os.environ.get("RELIABILITY_SCALE", "1")))  # x 2 modes: >= 200 per operation
 
 
-def run_fuzz(app, api_world, examples: int) -> Tally:
+def run_fuzz(app, org, api_world, examples: int) -> Tally:
     tokens, known = api_world
+    restore = keep_callers(org)
     schema = load_schema(app)
     tally = Tally()
     documented = operations(schema)
     for operation in documented:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            fuzz_operation(operation, tally, tokens=tokens, known=known, examples=examples, mode=mode)
+            fuzz_operation(operation, tally, tokens=tokens, known=known, examples=examples, mode=mode,
+                           reset=restore)
     print(f"\nS-12: {tally.summary()}")
     for failures in tally.distinct().values():
         print(f"  {len(failures)} x {failures[0]}")
@@ -32,13 +34,13 @@ def run_fuzz(app, api_world, examples: int) -> Tally:
     return tally
 
 
-def test_s12_api_fuzz_fast(app, api_world):
-    tally = run_fuzz(app, api_world, FAST_EXAMPLES)
+def test_s12_api_fuzz_fast(app, org, api_world):
+    tally = run_fuzz(app, org, api_world, FAST_EXAMPLES)
     assert tally.failures == []
 
 
 @pytest.mark.reliability
-def test_s12_api_fuzz_full(app, api_world):
-    tally = run_fuzz(app, api_world, FULL_EXAMPLES)
+def test_s12_api_fuzz_full(app, org, api_world):
+    tally = run_fuzz(app, org, api_world, FULL_EXAMPLES)
     assert tally.failures == []
     assert tally.examples >= 200 * len(tally.operations) * 0.9  # hypothesis may stop early on small domains
