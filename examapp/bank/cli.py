@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import cli_progress
 from . import library
 from .coverage import bank_coverage, coverage_summary
 from .export import to_gift, to_xlsx
@@ -56,13 +57,16 @@ def export_command(file: Path, law: str | None):
 
     pairs = db.session.execute(filter_bank(current_versions(), law=law).order_by(Question.code)).all()
     skipped: list[str] = []
-    if file.suffix.lower() == ".gift":
-        text, skipped = to_gift(pairs)
-        file.write_text(text, encoding="utf-8")
-        for code in skipped:
-            click.echo(f"skipped {code}: GIFT cannot hold case questions or several blanks", err=True)
-    else:
-        file.write_bytes(to_xlsx(pairs))
+    with cli_progress(file.name) as step:
+        step("export", 0, len(pairs))
+        if file.suffix.lower() == ".gift":
+            text, skipped = to_gift(pairs)
+            file.write_text(text, encoding="utf-8")
+        else:
+            file.write_bytes(to_xlsx(pairs))
+        step("export", len(pairs), len(pairs))
+    for code in skipped:
+        click.echo(f"skipped {code}: GIFT cannot hold case questions or several blanks", err=True)
     audit.record("bank.export", target=file.name, detail={"count": len(pairs), "law": law or ""}, now=utcnow())
     db.session.commit()
     click.echo(f"exported {len(pairs) - len(skipped)} question(s) to {file}")
@@ -88,9 +92,10 @@ def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_dupli
     """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing unless told to skip."""
     with library.request_context():
         try:
-            report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
-                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
-                                      visibility=visibility)
+            with cli_progress(file.name) as step:
+                report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
+                                          skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
+                                          visibility=visibility, step=step)
         except DomainError as exc:
             db.session.rollback()
             click.echo(f"{file.name}: {exc.message}", err=True)

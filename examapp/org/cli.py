@@ -11,6 +11,7 @@ from ..auth.services import generate_password, issue_token
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import cli_progress
 from .importer import import_people
 from .models import ROLES, User
 from .services import create_person, find_unit
@@ -32,7 +33,8 @@ def fail(message: str) -> None:
 def import_command(file: Path, dry_run: bool):
     """Import people from an .xlsx or .csv file (all or nothing)."""
     try:
-        report = import_people(None, file.read_bytes(), file.name, utcnow(), dry_run=dry_run)
+        with cli_progress(file.name) as step:
+            report = import_people(None, file.read_bytes(), file.name, utcnow(), dry_run=dry_run, step=step)
     except DomainError as exc:
         fail(f"{file.name}: {exc.message}")
     for message in report.messages():

@@ -10,6 +10,7 @@ from .. import audit
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_set_scope, in_scope
+from ..progress import Step, each, silent
 from ..uploads import read_table
 from .models import ImportBatch, User
 from .services import create_people, find_unit, taken_usernames, unit_finder
@@ -128,14 +129,15 @@ def check_scope(actor: User | None, record: dict, role: str | None, problems: li
 
 
 def import_people(actor: User | None, data: bytes, filename: str, now: datetime, *,
-                  dry_run: bool = False) -> ImportReport:
-    """Validate every row; write nothing unless all are valid (and not a dry run)."""
+                  dry_run: bool = False, step: Step = silent) -> ImportReport:
+    """Validate every row; write nothing unless all are valid (and not a dry run). `step` hears the progress."""
+    step("read", 0, 0)
     sheet = read_table(data, filename)
     check_header(sheet.header)
     report = ImportReport()
     seen: set[str] = set()
     find = unit_finder()
-    for row, record in sheet.records():
+    for row, record in each(list(sheet.records()), "check", step):
         values = validate_row(actor, row, record, report, seen, find)
         if values is not None:
             report.rows.append(PersonRow(row, values))
@@ -146,7 +148,9 @@ def import_people(actor: User | None, data: bytes, filename: str, now: datetime,
         if person.values["username"] in existing:
             report.error(person.row, _("账号 %(value)s already exists.", value=person.values["username"]))
     if report.ok and not dry_run:
+        step("write", 0, len(report.rows))
         write(actor, report, now, filename)
+        step("write", len(report.rows), len(report.rows))
     return report
 
 
