@@ -96,6 +96,7 @@ def run_migrations_online():
             # The app's statement timeout (below gunicorn's) is for requests; building an index on a
             # large table may take longer.
             connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # end the transaction SET began, or Alembic's would nest in it and roll back
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

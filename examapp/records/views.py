@@ -27,11 +27,10 @@ ZIP_BATCH = 200  # certificates read from the database at a time while the ZIP s
 
 
 def load_certificate(serial: str) -> Certificate:
+    """The certificate, if this person may see it; someone else's answers as a missing one (no existence oracle)."""
     cert = services.find(serial)
-    if cert is None:
+    if cert is None or not access.can_view_certificate(current_user, cert):
         abort(404)
-    if not access.can_view_certificate(current_user, cert):
-        abort(403)
     return cert
 
 
@@ -72,9 +71,9 @@ def certificate_download(serial: str):
 @bp.route("/records/certificates/<serial>/revoke", methods=["POST"])
 @login_required
 def revoke(serial: str):
-    cert = load_certificate(serial)
-    if not access.can_revoke_certificates(current_user):
+    if not access.can_revoke_certificates(current_user):  # the role first: 403 says nothing about the serial
         abort(403)
+    cert = load_certificate(serial)
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for the revocation."), "error")
@@ -88,12 +87,12 @@ def revoke(serial: str):
 @bp.route("/records/units/<int:unit_id>/certificates.zip")
 @login_required
 def unit_zip(unit_id: int):
-    unit = db.get_or_404(Unit, unit_id)
-    if not access.can_list_certificates(current_user):
+    if not access.can_list_certificates(current_user):  # the role first: 403 says nothing about the unit
         abort(403)
+    unit = db.session.get(Unit, unit_id)
     root = scope_unit(current_user)
-    if root is not None and not root.contains(unit):
-        abort(403)
+    if unit is None or (root is not None and not root.contains(unit)):
+        abort(404)  # out of scope answers as missing (no existence oracle)
     year = request.args.get("year", type=int)
     stmt = services.unit_certificates(unit, current_user, year=year)
     count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

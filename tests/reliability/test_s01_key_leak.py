@@ -12,7 +12,6 @@ differ: that proves the comparison can see a key. Each twin runs in a transactio
 """
 
 import difflib
-import re
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -24,6 +23,7 @@ from examapp.exams.models import Exam
 from examapp.extensions import db
 from tests.exams.conftest import make_question
 from tests.factories import PASSWORD
+from tests.functional.masks import masked
 from tests.functional.rollback import built_world, rolled_back
 from tests.functional.test_access_matrix import MATRIX, PUBLIC, path_for
 
@@ -86,22 +86,6 @@ class Frozen(datetime):
         return cls.at.astimezone(tz) if tz else cls.at.replace(tzinfo=None)
 
 
-MASKS = [(re.compile(rb'(name="csrf_token"[^>]*value=")[^"]+'), rb"\1-"),
-         (re.compile(rb'(name="csrf-token"[^>]*content=")[^"]+'), rb"\1-"),
-         (re.compile(rb'(value=")[^"]+("[^>]*name="csrf_token")'), rb"\1-\2"),
-         (re.compile(rb'nonce="[^"]+"'), rb'nonce="-"'),
-         # A PDF's creation time (ReportLab reads the wall clock) and the file identifier derived from it.
-         (re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)"), rb"/\1 (-)"),
-         (re.compile(rb"/ID\s*\n?\[<[0-9a-f]{32}><[0-9a-f]{32}>\]"), rb"/ID [-]"),
-         (re.compile(rb"\[<[0-9a-f]{32}><[0-9a-f]{32}>\]"), rb"[-]")]
-
-
-def normalised(body: bytes) -> bytes:
-    for pattern, replacement in MASKS:
-        body = pattern.sub(replacement, body)
-    return body
-
-
 def compared_endpoints(app) -> list[str]:
     """Every GET route the access matrix lets a learner reach (2xx or a redirect), and the public ones."""
     wanted = []
@@ -138,7 +122,7 @@ def fetch_all(app, client, ids, phase: str, seen: dict) -> None:
 
 def record(response) -> bytes:
     head = f"{response.status_code} {response.headers.get('Location', '')} {response.mimetype}\n".encode()
-    return head + normalised(response.get_data())
+    return head + masked(response.get_data())
 
 
 def run_twin(built, twin: int, sequences: dict) -> tuple[dict, dict]:
