@@ -1,6 +1,5 @@
 """People import at county scale: statements that do not grow with the rows, one audit event each, no caps hit."""
 
-import io
 
 import pytest
 from sqlalchemy import event, func, select
