@@ -29,25 +29,23 @@ ROWS = 2000
 DELAYS = (0.0, 0.2, 0.5)  # seconds between seeing the write transaction and the kill
 
 
-def bank_file(folder: Path) -> Path:
-    path = folder / "bank.csv"
+def write_csv(path: Path, header, rows) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        for i in range(ROWS):
-            writer.writerow(["单选", f"第{i}号：依照本地规程，编号为{i * 7919 % 100003}的事项应当由哪一级机关办理？",
-                             f"乡镇{i}", f"县级{i}", f"市级{i}", "", "", "", "B", f"解析{i}", "", "3", f"标签{i % 50}"])
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
+
+
+def bank_file(folder: Path) -> Path:
+    return write_csv(folder / "bank.csv", HEADER, (
+        ["单选", f"第{i}号：依照本地规程，编号为{i * 7919 % 100003}的事项应当由哪一级机关办理？", f"乡镇{i}",
+         f"县级{i}", f"市级{i}", "", "", "", "B", f"解析{i}", "", "3", f"标签{i % 50}"] for i in range(ROWS)))
 
 
 def roster_file(folder: Path) -> Path:
-    path = folder / "people.csv"
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(REQUIRED)
-        for i in range(ROWS):
-            writer.writerow([f"学员{i}", f"kill{i:05d}", "可靠性镇", "科员", "", "学员", "否", "否", "否"])
-    return path
+    return write_csv(folder / "people.csv", REQUIRED, (
+        [f"学员{i}", f"kill{i:05d}", "可靠性镇", "科员", "", "学员", "否", "否", "否"] for i in range(ROWS)))
 
 
 # command, file builder, the tables counted afterwards
