@@ -29,6 +29,7 @@ from ..localtime import iso, to_local
 from .checksum import database_sums, differences, file_sha256
 
 FORMAT = 1
+MANIFEST_KEYS = {"database": str, "file": str, "file_sha256": str, "tables": dict, "results_sha256": str}
 
 
 class BackupError(Exception):
@@ -142,9 +143,10 @@ def read_manifest(path: Path) -> tuple[dict, Path]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise BackupError(_("No readable manifest at %(path)s.", path=str(path))) from None
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \
+            not all(isinstance(manifest.get(key), want) for key, want in MANIFEST_KEYS.items()):
         raise BackupError(_("%(path)s is not a manifest of this program.", path=str(path)))
-    data = path.with_name(manifest["file"])
+    data = path.with_name(Path(manifest["file"]).name)  # beside the manifest, wherever the name points
     if not data.exists():
         raise BackupError(_("The backup file %(path)s is missing.", path=str(data)))
     if file_sha256(data) != manifest["file_sha256"]:

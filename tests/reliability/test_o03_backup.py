@@ -108,6 +108,16 @@ def test_o03_a_damaged_backup_file_is_refused_and_restores_nothing(backed_up, ta
     assert sums_of(target_url)["tables"] == {}
 
 
+def test_o03_a_file_that_is_not_a_manifest_is_refused_by_name(backed_up, target_url, tmp_path):
+    manifest_path, manifest = backed_up
+    for text_ in ("[]", "{\"format\": 1}", json.dumps({**manifest, "tables": None}), "不是 JSON"):
+        manifest_path.write_text(text_, encoding="utf-8")
+        result = restore(target_url, str(manifest_path))
+        assert result.exit_code == 1 and str(manifest_path) in result.output, result.output
+        assert "备份清单" in result.output and "Traceback" not in result.output
+    assert sums_of(target_url)["tables"] == {}
+
+
 def test_o03_the_checksum_names_a_changed_score(backed_up, app):
     """What the checksum proves: one score changed after the backup is found, in its table."""
     _, manifest = backed_up
