@@ -149,7 +149,6 @@ def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_dupli
                                           skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
                                           visibility=visibility, step=step)
         except DomainError as exc:
-            db.session.rollback()
             fail(f"{file.name}：{exc.message}")
         for message in report.messages("warnings"):
             click.echo(f"{file.name}：提醒：{message}", err=True)
@@ -159,7 +158,6 @@ def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_dupli
             click.echo(f"缺少法律依据的题目：{len(report.lacking_basis)} 题。")
         summary = report.summary()
     if not report.ok:
-        db.session.rollback()
         fail(summary)
     if dry_run:
         db.session.rollback()
