@@ -39,6 +39,7 @@ KEYS = [
 ]
 # This twin is public too, so it appears in practice (one only: which unseen question comes first is random).
 PUBLIC_ONES = {0}
+REVIEW_WORDS = (b"is_correct", b"answer_key", b"is_right", "正确答案".encode(), b'"review_level":"full"')
 
 
 def case_subs(key) -> list[dict]:
@@ -227,6 +228,9 @@ def test_s01_two_keys_of_one_paper_give_the_learner_the_same_bytes(twins):
     assert found == [], "\n\n".join(found)
     markers = [name for name, body in {**seen_a, **seen_b}.items() if "密钥标记".encode() in body]
     assert markers == [], "an explanation reached the learner"
+    # Words that only a review carries: none before finishing, nor after it while the review is withheld.
+    words = [name for name, body in seen_a.items() if any(w in body for w in REVIEW_WORDS)]
+    assert words == [], "review words reached the learner"
 
 
 def bytes_differing(a: bytes, b: bytes) -> int:
@@ -244,3 +248,5 @@ def test_s01_the_comparison_sees_a_key_once_the_review_is_released(twins):
     print(f"\nS-01 control: the released review differs by {api} bytes (API) and {page} (page)")
     assert sorted(n.split(":")[0] for n in differences(released_a, released_b)) == ["result page", "review"]
     assert "密钥标记".encode() in released_a["review"]
+    assert all(word in released_a["review"] for word in (b"is_correct", b'"review_level":"full"'))
+    assert "正确答案".encode() in released_a["result page"]
