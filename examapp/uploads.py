@@ -20,7 +20,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 200
-MAX_ROWS = 20000
+MAX_ROWS = 100_000  # a county's people (50,000) or a large bank in one file; the byte caps still apply
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 32767
 FORMULA_PREFIXES = ("=", "+", "-", "@")

@@ -173,9 +173,17 @@ def shingles(data: dict) -> frozenset:
 
 
 def similarity(a: frozenset, b: frozenset) -> float:
+    """Jaccard similarity of two bigram sets."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def may_be_similar(a: frozenset, b: frozenset, threshold: float) -> bool:
+    """False when the sizes alone rule out a similarity of `threshold` (|a ∩ b| / |a ∪ b| <= min / max)."""
+    small, large = sorted((len(a), len(b)))
+    return large > 0 and small >= threshold * large
 
 
 def json_expected() -> str:

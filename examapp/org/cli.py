@@ -11,6 +11,7 @@ from ..core.nav import role_label
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import cli_progress
 from .importer import import_people
 from .models import ROLES, User
 from .services import create_person, find_unit
@@ -26,7 +27,8 @@ COMMANDS = (users, demo)
 def import_command(file: Path, dry_run: bool):
     """从 .xlsx 或 .csv 文件批量导入人员（要么全部导入，要么一人不导）。"""
     try:
-        report = import_people(None, file.read_bytes(), file.name, utcnow(), dry_run=dry_run)
+        with cli_progress(file.name) as step:
+            report = import_people(None, file.read_bytes(), file.name, utcnow(), dry_run=dry_run, step=step)
     except DomainError as exc:
         fail(f"{file.name}：{exc.message}")
     for message in report.messages():

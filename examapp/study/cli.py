@@ -5,10 +5,12 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..cli import ChineseGroup
 from ..db import utcnow
 from ..extensions import db
+from ..progress import cli_progress
 
 content = ChineseGroup("content", help="学习内容：法律法规、案例和题库。")
 
@@ -17,13 +19,13 @@ def default_bank_dir() -> Path:
     return Path(current_app.root_path).parent / "question_bank"
 
 
-def load_bank(folder: Path, now) -> tuple[bool, list[str]]:
+def load_bank(folder: Path, now, step=None) -> tuple[bool, list[str]]:
     """Call the bank developer's loader if it exists (imported lazily; skipped with a message if not)."""
     try:
         from ..bank.loader import load_bank_dir
     except ImportError:
         return False, ["题库：未装入（本程序没有题库装入功能）"]
-    report = load_bank_dir(folder, now)
+    report = load_bank_dir(folder, now, step=step) if step else load_bank_dir(folder, now)
     lines = report.lines("题库") if hasattr(report, "lines") else [f"题库：{report}"]
     errors = bool(getattr(report, "errors", None))
     return errors, lines
@@ -54,7 +56,8 @@ def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path |
     from .loader import LAWS_DIR, load_laws_dir
 
     now, started = utcnow(), time.monotonic()
-    laws = load_laws_dir(laws_dir or LAWS_DIR, now)
+    with cli_progress(_("Statutes")) as step:
+        laws = load_laws_dir(laws_dir or LAWS_DIR, now, step=step)
     db.session.commit()
     with current_app.test_request_context():  # validation messages are translated, which needs a request
         cases = load_cases_dir(cases_dir or CASES_DIR, now)
@@ -64,7 +67,8 @@ def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path |
     bank_errors = False
     folder = bank_dir or default_bank_dir()
     if folder.is_dir():
-        bank_errors, lines = load_bank(folder, now)
+        with cli_progress(_("Question bank")) as step:
+            bank_errors, lines = load_bank(folder, now, step)
         db.session.commit()
         for line in shown(lines, verbose):
             click.echo(line)
