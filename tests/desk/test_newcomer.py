@@ -51,9 +51,9 @@ def test_content_load_prints_a_short_summary(runner, monkeypatch):
     laws = LoadReport(added=[f"law-{i}" for i in range(18)])
     bank = BankLoadReport(files=3, total=900, created=[f"q-{i}" for i in range(900)],
                           warnings=["w1", "w2"], errors=["q-7: no answer"])
-    monkeypatch.setattr(loader, "load_laws_dir", lambda folder, now: laws)
-    monkeypatch.setattr(cases, "load_cases_dir", lambda folder, now: LoadReport(added=["case-1"]))
-    monkeypatch.setattr("examapp.bank.loader.load_bank_dir", lambda folder, now: bank)
+    monkeypatch.setattr(loader, "load_laws_dir", lambda folder, now, **_kw: laws)
+    monkeypatch.setattr(cases, "load_cases_dir", lambda folder, now, **_kw: LoadReport(added=["case-1"]))
+    monkeypatch.setattr("examapp.bank.loader.load_bank_dir", lambda folder, now, **_kw: bank)
     quiet = runner.invoke(args=["content", "load"])
     lines = quiet.output.splitlines()
     assert len(lines) <= 8 and "法规：新增 18 部，更新 0 部，未变 0 部" in lines
