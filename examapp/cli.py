@@ -69,7 +69,10 @@ class ChineseGroup(ChineseHelp, AppGroup):
 
 
 def fail(message: str, code: int = 1):
-    """Print an operator-facing error (Chinese, on stderr) and stop with a non-zero exit code."""
+    """Undo the session's unsaved changes, print an operator-facing error (stderr) and exit non-zero."""
+    from .extensions import db
+
+    db.session.rollback()
     click.echo(message, err=True)
     sys.exit(code)
 

@@ -10,6 +10,7 @@ from ..cli import ChineseGroup, fail
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import cli_progress
 from . import library
 from .coverage import bank_coverage, coverage_summary
 from .export import to_gift, to_xlsx
@@ -109,13 +110,16 @@ def export_command(file: Path, law: str | None):
 
     pairs = db.session.execute(filter_bank(current_versions(), law=law).order_by(Question.code)).all()
     skipped: list[str] = []
-    if file.suffix.lower() == ".gift":
-        text, skipped = to_gift(pairs)
-        file.write_text(text, encoding="utf-8")
-        for code in skipped:
-            click.echo(f"已跳过 {code}：GIFT 格式容纳不了案例分析题和多空填空题。", err=True)
-    else:
-        file.write_bytes(to_xlsx(pairs))
+    with cli_progress(file.name) as step:
+        step("export", 0, len(pairs))
+        if file.suffix.lower() == ".gift":
+            text, skipped = to_gift(pairs)
+            file.write_text(text, encoding="utf-8")
+        else:
+            file.write_bytes(to_xlsx(pairs))
+        step("export", len(pairs), len(pairs))
+    for code in skipped:
+        click.echo(f"已跳过 {code}：GIFT 格式容纳不了案例分析题和多空填空题。", err=True)
     audit.record("bank.export", target=file.name, detail={"count": len(pairs), "law": law or ""}, now=utcnow())
     db.session.commit()
     click.echo(f"已导出 {len(pairs) - len(skipped)} 题到 {file}。")
@@ -140,11 +144,11 @@ def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_dupli
     """导入题目（.xlsx、.csv、.gift、Aiken .txt、.yaml/.json）：要么全部导入，要么一题不导（除非指定跳过）。"""
     with library.request_context():
         try:
-            report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
-                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
-                                      visibility=visibility)
+            with cli_progress(file.name) as step:
+                report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
+                                          skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
+                                          visibility=visibility, step=step)
         except DomainError as exc:
-            db.session.rollback()
             fail(f"{file.name}：{exc.message}")
         for message in report.messages("warnings"):
             click.echo(f"{file.name}：提醒：{message}", err=True)
@@ -154,7 +158,6 @@ def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_dupli
             click.echo(f"缺少法律依据的题目：{len(report.lacking_basis)} 题。")
         summary = report.summary()
     if not report.ok:
-        db.session.rollback()
         fail(summary)
     if dry_run:
         db.session.rollback()

@@ -48,7 +48,8 @@ def close_overdue_command():
 
 @exams.command("regrade-rule")
 @click.argument("exam_ids", type=int, nargs=-1)
-@click.option("--apply", "apply_it", is_flag=True, help="按当前规则重新计分列出的答卷（记入审计日志）；不加此项只预览。")
+@click.option("--apply", "apply_it", is_flag=True,
+              help="按当前规则重新计分列出的答卷（记入审计日志）；不加此项只预览。")
 def regrade_rule_command(exam_ids: tuple[int, ...], apply_it: bool):
     """列出考试 EXAM_IDS（默认全部考试）中按当前计分规则得分会变的已交答卷。"""
     exams_ = [db.session.get(Exam, i) for i in exam_ids] if exam_ids else list(

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..extensions import db
+from ..progress import Step, each, silent
 from .models import LEVELS, Article, Law
 from .numerals import article_label
 from .parser import LawFormatError, ParsedLaw, parse_law
@@ -31,10 +32,12 @@ class LoadReport:
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
-    def lines(self, what: str) -> list[str]:
-        out = [f"{what}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"]
-        out += [f"  added {slug}" for slug in self.added] + [f"  updated {slug}" for slug in self.updated]
-        return out + [f"  error {message}" for message in self.errors]
+    def lines(self, what: str, unit: str = "部") -> list[str]:
+        """A summary line, then one line per item added or updated and per error (for `content load`)."""
+        out = [f"{what}：新增 {len(self.added)} {unit}，更新 {len(self.updated)} {unit}，"
+               f"未变 {len(self.unchanged)} {unit}"]
+        out += [f"  新增 {slug}" for slug in self.added] + [f"  更新 {slug}" for slug in self.updated]
+        return out + [f"  错误 {message}" for message in self.errors]
 
 
 @dataclass
@@ -92,7 +95,7 @@ def check_against_manifest(parsed: ParsedLaw, row: ManifestRow | None, path: str
         raise LawFormatError(path, 1, f"unknown level {row.level} in MANIFEST.tsv")
 
 
-def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
+def load_laws_dir(folder: str | Path, now: datetime, step: Step = silent) -> LoadReport:
     """Load every *.md statute in folder; a broken file is reported and nothing of it is loaded."""
     folder = Path(folder)
     report = LoadReport()
@@ -101,9 +104,8 @@ def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
     except LawFormatError as exc:
         report.errors.append(str(exc))
         return report
-    for path in sorted(folder.glob("*.md")):
-        if path.name.upper() == "README.MD":
-            continue
+    paths = [p for p in sorted(folder.glob("*.md")) if p.name.upper() != "README.MD"]
+    for path in each(paths, "load", step, every=1):
         try:
             outcome, slug = load_law_file(path, manifest.get(path.stem), now)
         except LawFormatError as exc:
