@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Boolean, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..db import lock_for_writing
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..org.models import User
@@ -208,6 +209,7 @@ def quick_save(user_id: int, attempt_id: int, ref: str, answer, now: datetime, s
     except Invalid:
         return None
     new_seq = seq if seq is not None else row.answer_seq + 1
+    lock_for_writing(db.session)  # SQLite: BEGIN IMMEDIATE now, after the read, for the one UPDATE
     written = connection.execute(write, {
         "q_item": row.id, "q_read_seq": row.answer_seq, "q_attempt": attempt_id,
         "q_cutoff": now - timedelta(seconds=grace_seconds()), "q_answer": value, "q_now": now, "q_seq": new_seq,
