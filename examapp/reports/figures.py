@@ -5,6 +5,8 @@ within two seconds; the database counts them instead. The definitions are those 
 year (year_report.year_definition); tests check these figures against the line-by-line ones.
 """
 
+from itertools import chain, repeat
+
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -13,7 +15,7 @@ from ..exams.models import Exam, ExamResult
 from ..extensions import db
 from ..org.models import Unit, User
 from ..permissions import restrict_to_scope
-from .stats import Tally
+from .stats import Tally, distribution
 from .summary import Summary
 
 TALLY_FIELDS = ("required", "participants", "required_participants", "passed", "excellent", "score_sum",
@@ -115,3 +117,15 @@ def add_group(summary: Summary, group_id: int | None, part: Tally) -> None:
     summary.total.merge(part)
     if group_id in summary.groups:
         summary.groups[group_id].merge(part)
+
+
+def exam_figures(exam: Exam, viewer: User, unit: Unit | None, root: Unit | None,
+                 ranked_units: list[Unit]) -> Summary:
+    """One exam's summary with its score bands (a histogram of the counted scores, counted in SQL)."""
+    [(_exam, summary)], _year = year_figures([exam], viewer, unit, root, ranked_units)
+    lines = person_lines([exam], viewer, unit, [])
+    histogram = db.session.execute(select(lines.c.score0, func.count()).where(lines.c.took0 == 1)
+                                   .group_by(lines.c.score0))
+    scores = chain.from_iterable(repeat(float(score), n) for score, n in histogram)
+    summary.bands = distribution(scores, summary.max_score)
+    return summary
