@@ -233,6 +233,9 @@ def main(one: str | None, only: str) -> None:
     click.echo(f"\n负载（1/5/15 分钟）：测前 {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}，"
                f"测后 {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}")
     RESULTS.parent.mkdir(exist_ok=True)
+    kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if "draw_growth" in kept:  # written by draw_growth.py
+        out["draw_growth"] = kept["draw_growth"]
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     sys.exit(1 if missed else 0)
 
