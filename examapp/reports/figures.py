@@ -7,7 +7,7 @@ year (year_report.year_definition); tests check these figures against the line-b
 
 from itertools import chain, repeat
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Float, and_, case, cast, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ..exams.audience import audience_clause
@@ -40,14 +40,13 @@ def person_lines(exams: list[Exam], viewer: User, unit: Unit | None, ranked_unit
         stmt = stmt.outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
         required = audience_clause(exam)
         took = result.user_id.is_not(None)
+        score, top = cast(result.score, Float), cast(result.max_score, Float)  # float sums: exact decimals are slow
         present.append(or_(required, took))
         columns += [case((required, 1), else_=0).label(f"req{i}"), case((took, 1), else_=0).label(f"took{i}"),
                     case((result.passed.is_(True), 1), else_=0).label(f"pass{i}"),
                     case((result.excellent.is_(True), 1), else_=0).label(f"exc{i}"),
-                    result.score.label(f"score{i}"), result.max_score.label(f"max{i}"),
-                    func.coalesce(result.attempts, 0).label(f"att{i}"),
-                    case((result.max_score > 0, result.score * 100 / result.max_score),
-                         else_=result.score).label(f"pct{i}")]
+                    score.label(f"score{i}"), top.label(f"max{i}"), func.coalesce(result.attempts, 0).label(f"att{i}"),
+                    case((top > 0, score * 100 / top), else_=score).label(f"pct{i}")]
     stmt = stmt.with_only_columns(*columns).where(or_(*present))
     if unit is not None:
         stmt = stmt.where(Unit.path.startswith(unit.path))
@@ -99,6 +98,8 @@ def year_figures(exams: list[Exam], viewer: User, unit: Unit | None, root: Unit 
 
     per_exam, combined = [empty() for _ in exams], empty()
     if exams:
+        if db.engine.dialect.name == "postgresql":  # hash the people in memory rather than in temporary files
+            db.session.execute(text("SET LOCAL work_mem = '64MB'"))
         lines = person_lines(exams, viewer, unit, ranked_units)
         stmt = select(lines.c.group_id, *aggregates(lines, len(exams))).group_by(lines.c.group_id)
         for row in db.session.execute(stmt):
