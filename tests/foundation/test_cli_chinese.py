@@ -8,6 +8,8 @@ import pytest
 
 from examapp.cli import CLI_MODULES, translate
 
+from ..bank.helpers import SAMPLE_DIR
+
 # Three or more English words in one stretch of ASCII text make an English sentence. Option names, paths and
 # file names, quoted commands, code spans and an option's [a|b] choices are names to type, not text to read;
 # all-capital words are metavariables (FILE) or format names (GIFT). They are left out.
@@ -64,8 +66,12 @@ def test_help_is_chinese(runner, path):
 
 def run_all(runner, tmp_path) -> dict[str, str]:
     """The main commands, on their ordinary and their failing paths; everything they print."""
-    empty = tmp_path / "empty"
-    empty.mkdir()
+    empty, laws, bank = tmp_path / "empty", tmp_path / "laws", tmp_path / "bank"
+    for folder in (empty, laws, bank):
+        folder.mkdir()
+    (laws / "broken-2099.md").write_text("# 测试法\n\n2020年1月1日 通过\n\n第一条 内容\n", encoding="utf-8")
+    sample = (SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8")
+    (bank / "sample.yaml").write_text(sample.replace("answer: A\n", "answer: Z\n", 1), encoding="utf-8")
     people = tmp_path / "people.csv"
     people.write_text("姓名,账号\n张三,zhangsan\n", encoding="utf-8-sig")
     questions = tmp_path / "questions.csv"
@@ -73,6 +79,7 @@ def run_all(runner, tmp_path) -> dict[str, str]:
     commands = [
         ["translate", "compile"],
         ["content", "load", "--laws", str(empty), "--cases", str(empty), "--bank", str(empty)],
+        ["content", "load", "--laws", str(laws), "--cases", str(empty), "--bank", str(bank)],
         ["questions", "import", str(questions)], ["questions", "import", str(questions), "--dry-run"],
         ["questions", "stats"], ["questions", "export", str(tmp_path / "all.gift")], ["questions", "sweep-uploads"],
         ["users", "create", "clitest", "--role", "learner", "--unit", "乌塘镇"],
@@ -96,7 +103,8 @@ def test_main_commands_print_chinese(runner, org, tmp_path):
         assert english_sentences(printed) == [], (command, printed)
         assert "{" not in printed, (command, printed)  # no raw dicts or JSON
     output = "\n".join(outputs.values())
-    for expected in ("法规：新增 0 部", "题库共 0 题", "已创建账号 clitest（", "找不到单位：无此单位",
+    for expected in ("法规：新增 0 部", "找不到信息区的结束标记", "题库：1 个文件共 5 题",
+                     "题库共 0 题", "已创建账号 clitest（", "找不到单位：无此单位",
                      "找不到账号：nobody", "已为 0 份超时答卷交卷计分", "没有编号为 999999 的考试", "查无此证书",
                      "个翻译目录"):
         assert expected in output, (expected, output)
