@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import lock_for_writing, utcnow
+from ..db import lock_for_writing, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving
@@ -114,6 +114,7 @@ def start_attempt(exam_id: int):
 @login_required
 @doc("Save one answer (idempotent)", roles="owner", body=ANSWER_BODY,
      responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"})
+@retry_lost_races  # two late answers finishing the attempt at once deadlock on PostgreSQL: the loser runs again
 def save_answer(attempt_id: int, question_id: str):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request.get_json(silent=True)
@@ -172,6 +173,7 @@ def read_attempt(attempt_id: int):
          "away_ms": {"type": "integer", "description": "optional: how long the device says it was away"}}},
      responses={200: "{state, leaves (counted so far), counted (this return counted: true/false; null for a "
                      "leave), away_seconds, message (the warning to show, empty when there is none)}"})
+@retry_lost_races  # racing returns both count a leave under the share lock: the deadlock loser runs again
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request.get_json(silent=True)

@@ -188,8 +188,11 @@ def submit(attempt: Attempt, now: datetime) -> Attempt:
 
 
 def finalise(attempt: Attempt, now: datetime, *, finished_at: datetime, reason: str) -> bool:
-    """Claim the transition, score every item from the frozen keys, then tell listeners."""
-    if not attempt.finish(finished_at=finished_at, reason=reason):
+    """Claim the transition, score every item from the frozen keys, then tell listeners.
+
+    The finish time is never after the deadline: a submit inside the network grace was sent in time.
+    """
+    if not attempt.finish(finished_at=min(finished_at, attempt.deadline_at), reason=reason):
         return False
     score_attempt(attempt)
     db.session.flush()

@@ -1,6 +1,7 @@
 """The learner's journey through the API: start, resume, save, deadline, submit, result."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import update
@@ -85,6 +86,18 @@ def test_late_answers_are_refused_and_the_attempt_finalises_at_its_deadline(org,
     assert item.answer == "A"  # the late write changed nothing
     assert db.session.query(AttemptEvent).filter_by(attempt_id=aid, kind="late_answer").count() == 1
     assert put(client, aid, qid, "B").get_json()["error"]["code"] == "attempt_finished"
+
+
+def test_a_submit_inside_the_grace_finishes_as_of_the_deadline(org, exam, login, clock, app):
+    """Found by C-06: the grace is for the network, not extra time; the finish time was the later arrival."""
+    client = login(org.learner)
+    aid = start(client, exam.id)["attempt_id"]
+    deadline = db.session.get(Attempt, aid).deadline_at
+    clock.now = deadline + timedelta(seconds=app.config["EXAM_GRACE_SECONDS"] - 1)
+    assert client.post(f"/api/v1/attempts/{aid}/submit").get_json()["finish_reason"] == "submitted"
+    attempt = db.session.get(Attempt, aid)
+    db.session.refresh(attempt)
+    assert attempt.finished_at == deadline
 
 
 def test_submit_scores_exactly_and_is_idempotent(org, exam, login, clock):
