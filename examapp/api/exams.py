@@ -106,7 +106,11 @@ def start_attempt(exam_id: int):
     if exam is None or not exam.is_published:
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
-    attempt = retrying(lambda: service.start_attempt(exam, current_user, now))
+    try:
+        attempt = retrying(lambda: service.start_attempt(exam, current_user, now))
+    except service.KeptRefusal:
+        db.session.commit()  # an attempt found overdue stays finished; still answer 409
+        raise
     return jsonify(paper_json(attempt, now)), 201
 
 
@@ -128,7 +132,7 @@ def save_answer(attempt_id: int, question_id: str):
     try:
         item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
                                            client_at=str(body.get("client_at") or ""), locked=True)
-    except service.TooLate:
+    except service.KeptRefusal:
         db.session.commit()  # keep the overdue finish and the late-answer evidence; still answer 409
         raise
     # Read everything before the commit expires it (saves a round trip per autosave).

@@ -24,7 +24,11 @@ from .validation import parse_ref, validate_answer
 log = logging.getLogger("examapp.exams")
 
 
-class TooLate(Conflict):
+class KeptRefusal(Conflict):
+    """A refusal after work this request must keep (an overdue attempt finished): the caller commits, then 409."""
+
+
+class TooLate(KeptRefusal):
     """An answer after the deadline and grace: the caller commits the finish and evidence, then answers 409."""
 
 
@@ -33,8 +37,8 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     situation = current_standing(exam, user, now)
     if situation.open_attempt is not None:
         return situation.open_attempt
-    if not situation.can_start:
-        raise Conflict(refusal_message(situation), code=situation.reason)
+    if not situation.can_start:  # the overdue attempt current_standing may just have finished is kept
+        raise KeptRefusal(refusal_message(situation), code=situation.reason)
     attempt = Attempt(exam_id=exam.id, user_id=user.id, number=next_number(exam, user),
                       is_makeup=situation.is_makeup, started_at=now, seed=secrets.randbits(62),
                       deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes))

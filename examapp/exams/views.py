@@ -75,7 +75,8 @@ def start(exam_id: int):
     try:
         attempt = service.start_attempt(exam, current_user, utcnow())
     except DomainError as exc:
-        db.session.rollback()
+        # An attempt found overdue on the way stays finished (KeptRefusal); anything else is undone.
+        db.session.commit() if isinstance(exc, service.KeptRefusal) else db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("exams.detail", exam_id=exam.id))
     db.session.commit()

@@ -100,6 +100,20 @@ def test_a_submit_inside_the_grace_finishes_as_of_the_deadline(org, exam, login,
     assert attempt.finished_at == deadline
 
 
+def test_a_refused_start_still_finishes_the_overdue_attempt_it_found(org, bank, login, clock, app):
+    """Found by C-06: the start found the open attempt overdue and finished it, then refused (the window had
+    closed) and the refusal rolled the finish back: the attempt stayed in progress."""
+    exam = make_exam(org, max_attempts=1)
+    client = login(org.learner)
+    aid = start(client, exam.id)["attempt_id"]
+    clock.now = exam.closes_at + timedelta(hours=1)
+    refused = client.post(f"/api/v1/exams/{exam.id}/attempts")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "closed"
+    attempt = db.session.get(Attempt, aid)
+    db.session.refresh(attempt)
+    assert (attempt.state, attempt.finished_at, attempt.finish_reason) == ("finished", attempt.deadline_at, "overdue")
+
+
 def test_submit_scores_exactly_and_is_idempotent(org, exam, login, clock):
     client = login(org.learner)
     paper = start(client, exam.id)

@@ -426,6 +426,6 @@ def test_c06_attempt_lifecycle_state_machine_fast(app, org, bank, clock):
 
 @pytest.mark.reliability
 def test_c06_attempt_lifecycle_state_machine_full(app, org, bank, clock):
-    """C-06 (full): ≥ 200 examples of up to 50 steps, 0 invariant violations."""
-    figures = run_machine(app, org, clock, examples=250, steps=50, label="full")
+    """C-06 (full): 220 examples of up to 40 steps, 0 invariant violations."""
+    figures = run_machine(app, org, clock, examples=220, steps=40, label="full")
     assert figures["examples"] >= 200
