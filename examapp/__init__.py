@@ -10,7 +10,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
 from . import http
-from .config import apply_time_zone, base_config, check_production, ensure_sqlite_folder, trusted_proxies
+from .config import (
+    apply_statement_timeout,
+    apply_time_zone,
+    base_config,
+    check_production,
+    ensure_sqlite_folder,
+    trusted_proxies,
+)
 from .localtime import SiteJSONProvider
 
 BLUEPRINTS = (
@@ -35,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure(app, config)
     http.install(app)
     init_extensions(app)
+    self_check(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
@@ -49,6 +57,7 @@ def configure(app: Flask, config: dict | None) -> None:
     if config:
         app.config.update(config)
     apply_time_zone(app.config)
+    apply_statement_timeout(app.config)
     check_production(app.config)
     ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     proxies = trusted_proxies(app.config)
@@ -71,6 +80,17 @@ def init_extensions(app: Flask) -> None:
     from .models import import_all
 
     import_all()
+
+
+def self_check(app: Flask) -> None:
+    """Forks open their own connections; production asks the database for its settings (O-01)."""
+    from .ops.selfcheck import check_database, guard_fork
+
+    with app.app_context():
+        for engine in ext.db.engines.values():
+            guard_fork(engine)
+        if app.config.get("ENV_NAME") == "production":
+            check_database(ext.db.engine, float(app.config["WORKER_TIMEOUT_SECONDS"]))
 
 
 def register_blueprints(app: Flask) -> None:

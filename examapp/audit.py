@@ -70,10 +70,10 @@ def record(action: str, *, actor=None, target: str = "", detail: dict | None = N
     return entry
 
 
-def verify_chain() -> list[int]:
-    """Return the ids of events whose hash or link does not match."""
+def verify_chain(session=None) -> list[int]:
+    """Return the ids of events whose hash or link does not match (in the app's database, or `session`'s)."""
     broken, prev = [], ""
-    for entry in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+    for entry in (session or db.session).scalars(select(AuditEvent).order_by(AuditEvent.id)):
         if entry.prev_hash != prev or entry.hash != entry.compute_hash():
             broken.append(entry.id)
         prev = entry.hash

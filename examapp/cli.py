@@ -14,6 +14,7 @@ CLI_MODULES = (
     "examapp.exams.cli",     # exams close-overdue
     "examapp.records.cli",
     "examapp.reports.cli",
+    "examapp.ops.cli",       # backup, restore
 )
 
 translate = AppGroup("translate", help="Message catalogues.")

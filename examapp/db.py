@@ -139,6 +139,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def database_now(session) -> datetime:
+    """The database server's own clock, UTC-aware (the health check compares it with the app's: O-02)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.exec_driver_sql("SELECT clock_timestamp()").scalar().astimezone(UTC)
+    text = connection.exec_driver_sql("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')").scalar()
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 def dialect_name() -> str:
     from .extensions import db
 

@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request
 
 LOCALES = ("zh_Hans_CN", "en")
-DOMAINS = ("core", "auth", "org", "study", "bank", "exams", "records", "reports", "practice", "api")
+DOMAINS = ("core", "auth", "org", "study", "bank", "exams", "records", "reports", "practice", "api", "ops")
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
 

@@ -92,6 +92,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app's statement timeout (below gunicorn's) is for requests; building an index on a
+            # large table may take longer.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # end the transaction SET began, or Alembic's would nest in it and roll back
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import lock_for_writing, retry_lost_races, utcnow
+from ..db import commit_keeping_loaded, lock_for_writing, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving
@@ -33,16 +33,17 @@ ANSWER_BODY = {"type": "object", "required": ["answer"], "properties": {
     "client_at": {"type": "string", "description": "optional device time, kept as evidence if the answer is late"}}}
 
 
-def retrying(action, tries: int = 4):
+def retrying(action, tries: int = 4, keep_loaded: bool = False):
     """Run an idempotent action and commit; when a concurrent writer won, roll back and run it again.
 
     SQLite refuses a writer whose snapshot is stale ("database is locked"); PostgreSQL reports a
     lost race as a unique violation. Start and submit are idempotent, so a rerun returns the winner's result.
+    keep_loaded: the view only renders the result, so the commit need not expire what is loaded.
     """
     for attempt in range(tries):
         try:
             result = action()
-            db.session.commit()
+            commit_keeping_loaded(db.session) if keep_loaded else db.session.commit()
             return result
         except (OperationalError, IntegrityError):
             db.session.rollback()
@@ -99,15 +100,16 @@ def my_exams():
                      "section, type (single|multiple|true_false|blank|case), points, stem, options [{key, text}] "
                      "(choice types), blanks (number of blanks), subquestions [{id \"<id>-<n>\", type, stem, "
                      "options}] (case)}]}; never the key",
-                404: "no such exam", 409: "cannot start now: error.code is not_open_yet, closed, not_eligible, "
-                                          "no_attempts_left, not_in_audience or bank_short"})
+                404: "no such exam, or not meant for this account (the same answer)",
+                409: "cannot start now: error.code is not_open_yet, closed, not_eligible, no_attempts_left, "
+                     "key_holder or bank_short"})
 def start_attempt(exam_id: int):
     exam = db.session.get(Exam, exam_id)
     if exam is None or not exam.is_published:
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
     try:
-        attempt = retrying(lambda: service.start_attempt(exam, current_user, now))
+        attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
     except service.KeptRefusal:
         db.session.commit()  # an attempt found overdue stays finished; still answer 409
         raise

@@ -79,10 +79,11 @@ def person_patch(user_id: int):
 
 @bp.route("/people/<int:user_id>/sessions", methods=["DELETE"])
 @perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN)
-@doc("End all of a person's log-in sessions (audited)", roles="admin; unit admin for learners in scope",
-     responses={403: "not yours to manage"})
+@doc("End all of a person's access: every log-in session and every API token (audited)",
+     roles="admin; unit admin for learners in scope",
+     responses={200: "{sessions_ended, tokens_revoked}", 403: "not yours to manage"})
 def person_sessions_end(user_id: int):
     person = load_person(user_id, manage=True)
-    counts = end_all_access(current_user, person, utcnow(), tokens=False)
+    counts = end_all_access(current_user, person, utcnow())
     db.session.commit()
-    return jsonify({"sessions_ended": counts["sessions"]})
+    return jsonify({"sessions_ended": counts["sessions"], "tokens_revoked": counts["tokens"]})

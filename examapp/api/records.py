@@ -1,10 +1,9 @@
 """Certificates over the API: public verification and the PDF for those allowed."""
 
-from flask import jsonify
+from flask import abort, jsonify
 from flask_login import current_user, login_required
 
 from ..db import utcnow
-from ..errors import Forbidden, NotFound
 from ..extensions import limiter
 from ..records import access, services
 from ..records.certificate_pdf import certificate_pdf, verify_url
@@ -16,13 +15,11 @@ from .spec import doc
 @bp.route("/certificates/<serial>.pdf")
 @login_required
 @doc("Download a certificate as PDF", roles="the holder; HR, unit admins and admins in scope",
-     responses={403: "Not yours and not in your scope", 404: "No such certificate"})
+     responses={404: "No such certificate, or not yours and not in your scope (the same answer)"})
 def certificate_pdf_api(serial: str):
     cert = services.find(serial)
-    if cert is None:
-        raise NotFound("certificate not found")
-    if not access.can_view_certificate(current_user, cert):
-        raise Forbidden("not allowed")
+    if cert is None or not access.can_view_certificate(current_user, cert):
+        abort(404)
     log_download("certificate.download", cert.serial, {"holder_id": cert.user_id, "via": "api"})
     return send_bytes(certificate_pdf(cert), f"{cert.serial}.pdf", "pdf")
 

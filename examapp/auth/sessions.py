@@ -66,10 +66,9 @@ def revoke_tokens(user: User, now: datetime) -> int:
     return db.session.execute(stmt.values(revoked_at=now)).rowcount or 0
 
 
-def end_all_access(actor: User | None, user: User, now: datetime, *, tokens: bool = True,
-                   status: str | None = None) -> dict:
-    """End user's sessions and (unless told not to) revoke their API tokens; audited."""
-    counts = {"sessions": end_sessions(user, now), "tokens": revoke_tokens(user, now) if tokens else 0}
+def end_all_access(actor: User | None, user: User, now: datetime, *, status: str | None = None) -> dict:
+    """End user's sessions and revoke their API tokens (whoever ends a person's access means all of it); audited."""
+    counts = {"sessions": end_sessions(user, now), "tokens": revoke_tokens(user, now)}
     detail = {**counts, "status": status} if status else counts
     audit.record("sessions_ended", actor=actor, target=user.username, detail=detail, now=now)
     return counts

@@ -85,7 +85,7 @@ def detect(data: bytes, filename: str) -> str:
     if name.endswith((".gift", ".txt")):
         text, _enc = decode_text(data)
         return "aiken" if aiken.looks_like_aiken(text) and not gift.find_unescaped(text, "{") else "gift"
-    text, _enc = decode_text(data[:4096])
+    text, _enc = decode_text(data[:4096].rsplit(b"\n", 1)[0])  # whole lines: a cut character is no clue
     if text.lstrip("\ufeff").startswith("schema:"):
         return "native"
     raise Invalid(_("Unknown file type %(name)s: use .xlsx, .csv, .gift, .txt (Aiken), .yaml or .json.",

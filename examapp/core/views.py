@@ -2,9 +2,8 @@
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import text
 
-from ..db import utcnow
+from ..db import database_now, utcnow
 from ..extensions import db
 from ..i18n import LOCALES
 from .home import today
@@ -50,8 +49,11 @@ def set_language(code: str):
 
 @bp.route("/healthz")
 def health():
-    db.session.execute(text("SELECT 1"))
-    return jsonify({"status": "ok", "time": utcnow().isoformat()})
+    """The app answers and reaches its database; both clocks, for the operator to compare (O-02)."""
+    database = database_now(db.session)
+    now = utcnow()
+    return jsonify({"status": "ok", "time": now.isoformat(), "database_time": database.isoformat(),
+                    "clock_skew_seconds": round((now - database).total_seconds(), 3)})
 
 
 @bp.app_context_processor

@@ -66,3 +66,16 @@ def regrade_rule_command(exam_ids: tuple[int, ...], apply_it: bool):
     else:
         db.session.rollback()
         click.echo(f"dry run: {total} attempt(s) would change; run again with --apply to rescore them")
+
+
+@exams.command("rebuild-results")
+@click.argument("exam_ids", type=int, nargs=-1)
+def rebuild_results_command(exam_ids: tuple[int, ...]):
+    """Recompute the counted results the reports read (exam_results) from the attempts (default: every exam)."""
+    from .results import rebuild
+
+    targets = list(exam_ids) or [None]
+    with click.progressbar(targets, label="重算成绩汇总") as bar:
+        written = sum(rebuild(exam_id) for exam_id in bar)
+    db.session.commit()
+    click.echo(f"成绩汇总已重算：{written} 人次的计分成绩。")

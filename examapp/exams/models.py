@@ -81,6 +81,21 @@ class Exam(TimestampMixin, db.Model):
         return self.status == "published"
 
 
+class DrawPool(db.Model):
+    """One rule's pool of question ids as a paper was drawn from it, stored once and named by its digest.
+
+    Every attempt's draw record names the pools it drew from instead of carrying them (5,000 ids are about
+    30 kB of JSON; a province's million attempts drawn from the same few pools would store 30 GB).
+    """
+
+    __tablename__ = "draw_pools"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the comma-joined sorted ids
+    size: Mapped[int] = mapped_column(Integer)
+    question_ids: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Attempt(db.Model):
     """One person's sitting of an exam; in_progress -> finished only through finish()."""
 
@@ -149,6 +164,9 @@ class Attempt(db.Model):
         if self.state != FINISHED:
             raise ValueError("only a finished attempt has a result")
         self.score, self.max_score, self.passed, self.excellent = score, max_score, passed, excellent
+        from .results import refresh  # the reports' summary follows every result, in the same transaction
+
+        refresh(self.exam, self.user_id)
 
 
 class AttemptItem(db.Model):
@@ -222,3 +240,24 @@ class AttemptEvent(db.Model):
     def away_seconds(self) -> int | None:
         """For a leave that ended: whole seconds away, by the server's clock."""
         return max(int((self.ended_at - self.at).total_seconds()), 0) if self.ended_at else None
+
+
+class ExamResult(db.Model):
+    """Each person's counted result of an exam, kept by Attempt.record_result (the one path that sets results).
+
+    A summary the reports read instead of looking up every person's attempts (a province has a million):
+    the counted attempt (highest score, earliest on a tie; or the latest), how many were finished, and the
+    counted marks. `flask exams rebuild-results` recomputes it from the attempts.
+    """
+
+    __tablename__ = "exam_results"
+
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    score: Mapped[Decimal] = mapped_column(POINTS)
+    max_score: Mapped[Decimal] = mapped_column(POINTS)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    excellent: Mapped[bool] = mapped_column(Boolean)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,15 +18,22 @@ def exams_for(user: User, now: datetime) -> list[Exam]:
     return [e for e in exams if in_audience(e, user)]
 
 
-def counted_attempt(user: User, exam: Exam) -> Attempt | None:
-    """The attempt that counts for the record: the highest score (earliest on a tie) or the latest."""
-    stmt = select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user.id,
-                                 Attempt.state == FINISHED)
+def counted_order(exam: Exam) -> list:
+    """The rule for which attempt counts: the highest score (earliest on a tie), or the latest."""
     if exam.counted_rule == "latest":
-        stmt = stmt.order_by(Attempt.number.desc())
-    else:
-        stmt = stmt.order_by(Attempt.score.desc(), Attempt.number)
-    return db.session.scalar(stmt.limit(1))
+        return [Attempt.number.desc()]
+    return [Attempt.score.desc().nulls_last(), Attempt.number]
+
+
+def counted_attempt(user: User, exam: Exam) -> Attempt | None:
+    """The attempt that counts for the record."""
+    return counted_attempt_of(exam, user.id)
+
+
+def counted_attempt_of(exam: Exam, user_id: int) -> Attempt | None:
+    stmt = select(Attempt).where(Attempt.exam_id == exam.id, Attempt.user_id == user_id,
+                                 Attempt.state == FINISHED)
+    return db.session.scalar(stmt.order_by(*counted_order(exam)).limit(1))
 
 
 def exam_attempts(exam: Exam, viewer: User) -> list[Attempt]:

@@ -61,6 +61,10 @@ def update_exam(exam: Exam, data: dict, actor: User, now: datetime) -> Exam:
     """Apply the settings and audit every change with its before and after (results may depend on them)."""
     before, after = setting_changes(exam, data)
     apply_settings(exam, data, now)
+    if "counted_rule" in after:
+        from .results import rebuild
+
+        rebuild(exam.id)  # another attempt may count now
     if after:
         record("exam.update", actor=actor, target=f"exam:{exam.id}", now=now,
                detail={"published": exam.is_published, "before": before, "after": after})

@@ -74,6 +74,8 @@ def start(exam_id: int):
         return redirect(url_for("exams.detail", exam_id=exam.id))
     try:
         attempt = service.start_attempt(exam, current_user, utcnow())
+    except NotFound:
+        raise
     except DomainError as exc:
         # An attempt found overdue on the way stays finished (KeptRefusal); anything else is undone.
         db.session.commit() if isinstance(exc, service.KeptRefusal) else db.session.rollback()

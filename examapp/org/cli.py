@@ -98,8 +98,10 @@ def seed_command(password):
         from ..exams.demo import seed_demo_exam
     except ModuleNotFoundError:
         seed_demo_exam = None
-    if seed_demo_exam is not None:
-        counts["exam"] = seed_demo_exam(now)
+    exam = seed_demo_exam(now) if seed_demo_exam is not None else ""
     db.session.commit()
-    click.echo(f"demo: {counts}")
-    click.echo(f"demo password: {chosen}")
+    click.echo(f"演示数据：{counts['units']} 个单位；新建账号 {counts['created']} 个，"
+               f"重设为演示密码的账号 {counts['password_updated']} 个。")
+    if exam:
+        click.echo(exam)
+    click.echo(f"演示密码：{chosen}")

@@ -4,14 +4,11 @@ The blueprint has no URL prefix because /verify/<serial> must be public and shor
 every other route starts with /records itself.
 """
 
-import io
-import zipfile
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core.nav import register_nav
 from ..db import utcnow
@@ -19,22 +16,21 @@ from ..extensions import db, limiter
 from ..org.models import Unit, User
 from ..permissions import restrict_to_scope, scope_unit
 from . import access, services
+from .bundle import zip_chunks
 from .certificate_pdf import certificate_pdf
-from .downloads import log_download, safe_filename, send_bytes
+from .downloads import log_download, send_bytes, send_stream
 from .forms import RevokeForm, VerifyForm
 from .models import Certificate
 
 bp = Blueprint("records", __name__)
-
-ZIP_LIMIT = 5000
+ZIP_BATCH = 200  # certificates read from the database at a time while the ZIP streams
 
 
 def load_certificate(serial: str) -> Certificate:
+    """The certificate, if this person may see it; someone else's answers as a missing one (no existence oracle)."""
     cert = services.find(serial)
-    if cert is None:
+    if cert is None or not access.can_view_certificate(current_user, cert):
         abort(404)
-    if not access.can_view_certificate(current_user, cert):
-        abort(403)
     return cert
 
 
@@ -75,9 +71,9 @@ def certificate_download(serial: str):
 @bp.route("/records/certificates/<serial>/revoke", methods=["POST"])
 @login_required
 def revoke(serial: str):
-    cert = load_certificate(serial)
-    if not access.can_revoke_certificates(current_user):
+    if not access.can_revoke_certificates(current_user):  # the role first: 403 says nothing about the serial
         abort(403)
+    cert = load_certificate(serial)
     form = RevokeForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for the revocation."), "error")
@@ -91,27 +87,23 @@ def revoke(serial: str):
 @bp.route("/records/units/<int:unit_id>/certificates.zip")
 @login_required
 def unit_zip(unit_id: int):
-    unit = db.get_or_404(Unit, unit_id)
-    if not access.can_list_certificates(current_user):
+    if not access.can_list_certificates(current_user):  # the role first: 403 says nothing about the unit
         abort(403)
+    unit = db.session.get(Unit, unit_id)
     root = scope_unit(current_user)
-    if root is not None and not root.contains(unit):
-        abort(403)
+    if unit is None or (root is not None and not root.contains(unit)):
+        abort(404)  # out of scope answers as missing (no existence oracle)
     year = request.args.get("year", type=int)
-    certs = db.session.scalars(services.unit_certificates(unit, current_user, year=year)
-                               .limit(ZIP_LIMIT)).all()
-    log_download("certificate.zip", unit.full_name, {"unit_id": unit.id, "year": year, "count": len(certs)})
-    return send_bytes(build_zip(certs), f"certificates-{unit.id}{'-' + str(year) if year else ''}.zip", "zip")
+    stmt = services.unit_certificates(unit, current_user, year=year)
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    log_download("certificate.zip", unit.full_name, {"unit_id": unit.id, "year": year, "count": count})
+    return send_stream(zip_chunks(batched(stmt)), f"certificates-{unit.id}{'-' + str(year) if year else ''}.zip",
+                       "zip")
 
 
-def build_zip(certs: list[Certificate]) -> bytes:
-    """Pack certificates as PDFs named by unit, name and serial."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for cert in certs:
-            safe = safe_filename(f"{cert.holder_name}-{cert.exam_title}")
-            archive.writestr(f"{cert.serial}-{safe[:60]}.pdf", certificate_pdf(cert))
-    return buffer.getvalue()
+def batched(stmt):
+    """Read the certificates a batch at a time, only once the body is being sent (inside the streaming context)."""
+    yield from db.session.scalars(stmt.execution_options(yield_per=ZIP_BATCH))
 
 
 @bp.route("/verify", strict_slashes=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..bank.models import Question, QuestionVersion
-from ..exams.models import FINISHED, Attempt, AttemptItem, Exam
+from ..exams.models import AttemptItem, Exam
 from ..extensions import db
 from .items import Response, TestStats, analyse
 
@@ -23,15 +23,11 @@ class QuestionInfo:
 
 
 def counted_attempt_ids(exam: Exam) -> list[int]:
-    """One attempt per person, the one that counts (highest score, or latest, per the exam's rule)."""
-    from sqlalchemy import func
+    """One attempt per person, the one that counts (exam_results keeps it under the exam's rule)."""
+    from ..exams.models import ExamResult
 
-    from .queries import counted_order
-
-    ranked = (select(Attempt.id, func.row_number().over(partition_by=Attempt.user_id,
-                                                        order_by=counted_order(exam)).label("rn"))
-              .where(Attempt.exam_id == exam.id, Attempt.state == FINISHED).subquery())
-    return list(db.session.scalars(select(ranked.c.id).where(ranked.c.rn == 1)))
+    return list(db.session.scalars(select(ExamResult.attempt_id).where(ExamResult.exam_id == exam.id)
+                                   .order_by(ExamResult.attempt_id)))
 
 
 def original_choices(answer, option_order) -> tuple[str, ...]:

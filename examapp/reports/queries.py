@@ -1,4 +1,7 @@
-"""Report queries: who was required, who took part, the counted attempt. Streamed (yield_per).
+"""Report queries: who was required, who took part, the counted result. Streamed (yield_per).
+
+The counted result of each person comes from exam_results (kept by the exams domain on every finish and
+regrade), so a report joins three tables instead of looking up every person's attempts.
 
 Who is required (应考) is the exams domain's own audience rule as SQL (examapp.exams.audience), so
 a 100,000-person report never loads people one by one and counts exactly who the exam is for.
@@ -8,11 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..exams.audience import audience_clause
-from ..exams.models import FINISHED, Attempt, Exam
+from ..exams.models import FINISHED, Attempt, Exam, ExamResult
 from ..extensions import db
 from ..org.models import Unit, User
 from ..permissions import restrict_to_scope
@@ -46,24 +49,11 @@ class ResultRow:
         return self.score is not None
 
 
-def counted_order(exam: Exam) -> list:
-    """The exams domain's rule: highest score (earliest on a tie), or the latest attempt."""
-    if exam.counted_rule == "latest":
-        return [Attempt.number.desc()]
-    return [Attempt.score.desc().nulls_last(), Attempt.number]
-
-
-def counted_id(exam: Exam):
-    """Correlated look-up of each person's counted attempt (an index seek per person, not a scan)."""
-    return (select(Attempt.id).where(Attempt.exam_id == exam.id, Attempt.user_id == User.id,
-                                     Attempt.state == FINISHED)
-            .order_by(*counted_order(exam)).limit(1).correlate(User).scalar_subquery())
-
-
-def attempt_count(exam: Exam):
-    return (select(func.count(Attempt.id)).where(Attempt.exam_id == exam.id, Attempt.user_id == User.id,
-                                                 Attempt.state == FINISHED)
-            .correlate(User).scalar_subquery())
+def first_serials(exam: Exam):
+    """Each person's first unrevoked certificate of the exam (one grouped pass, not a look-up per person)."""
+    return (select(Certificate.user_id, func.min(Certificate.id).label("certificate_id"))
+            .where(Certificate.exam_id == exam.id, Certificate.revoked_at.is_(None))
+            .group_by(Certificate.user_id).subquery())
 
 
 def path_order():
@@ -72,20 +62,21 @@ def path_order():
 
 
 def exam_rows_stmt(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False):
-    counted = aliased(Attempt)
+    """Who was required or took part, with the counted result from exam_results (exams.results keeps it)."""
+    result = aliased(ExamResult)
     required = audience_clause(exam)
-    serial = (select(Certificate.serial).where(Certificate.user_id == User.id, Certificate.exam_id == exam.id,
-                                               Certificate.revoked_at.is_(None))
-              .order_by(Certificate.id).limit(1).correlate(User).scalar_subquery())
+    firsts = first_serials(exam)
+    cert = aliased(Certificate)
     stmt = (select(User.id, User.username, User.name, User.position, Unit.id, Unit.path, Unit.full_name,
-                   required.label("required"),
-                   attempt_count(exam), counted.score, counted.max_score, counted.passed,
-                   counted.excellent, counted.finished_at, serial.label("serial"))
+                   required.label("required"), result.attempts, result.score, result.max_score, result.passed,
+                   result.excellent, result.finished_at, cert.serial)
             .join(Unit, User.unit_id == Unit.id)
-            .outerjoin(counted, counted.id == counted_id(exam))
-            .where(or_(required, counted.id.is_not(None))))
+            .outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
+            .outerjoin(firsts, firsts.c.user_id == User.id)
+            .outerjoin(cert, cert.id == firsts.c.certificate_id)
+            .where(or_(required, result.user_id.is_not(None))))
     if only_absent:
-        stmt = stmt.where(required, counted.id.is_(None))
+        stmt = stmt.where(required, result.user_id.is_(None))
     if unit is not None:
         stmt = stmt.where(Unit.path.startswith(unit.path))
     return restrict_to_scope(stmt, viewer).order_by(path_order(), User.name, User.id)

@@ -1,6 +1,6 @@
-"""Streaming spreadsheet writers: .xlsx (openpyxl write-only) and .csv (UTF-8 with BOM).
+"""Streaming spreadsheet writers: .xlsx (XlsxWriter, constant_memory) and .csv (UTF-8 with BOM).
 
-Every text cell that starts like a formula (=, +, -, @, tab, CR) is neutralised, so a
+Every text cell goes through uploads.neutralise (a formula start is quoted), so a
 name such as "=HYPERLINK(...)" typed into the roster is shown, never executed.
 """
 
@@ -12,19 +12,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
 
 from ..localtime import local_text
-from ..uploads import FORMULA_PREFIXES, neutralise
+from ..uploads import neutralise
 from .stats import percent
 
 CHUNK = 64 * 1024
 CSV_BATCH = 500
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="9B1C1C")
+HEADER_FONT_COLOUR = "#FFFFFF"
+HEADER_FILL = "#9B1C1C"
 INVALID_SHEET_CHARS = set('[]:*?/\\')
 
 
@@ -39,14 +36,11 @@ class SheetSpec:
     percent_columns: Sequence[int] = ()  # 0-based columns that hold rates (0..1)
 
 
-FORMULA_START = frozenset(FORMULA_PREFIXES + ("\t", "\r"))  # as uploads.neutralise, inlined for speed
-
-
 def safe(value):
     """Return a cell value safe for a spreadsheet (dates as ISO text, formulas neutralised)."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value and value[0] in FORMULA_START else value
+        return neutralise(value)
     if kind is int or kind is float:
         return value
     if value is None:
@@ -73,43 +67,55 @@ def sheet_title(title: str, used: set[str]) -> str:
     return candidate
 
 
-def write_sheet(book: Workbook, spec: SheetSpec, used: set[str]) -> None:
-    ws = book.create_sheet(sheet_title(spec.title, used))
-    for index, width in enumerate(spec.widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    header = []
-    for title in spec.header:
-        cell = WriteOnlyCell(ws, value=safe(title))
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        header.append(cell)
-    ws.append(header)
-    percent = set(spec.percent_columns)
-    for row in spec.rows:
-        if not percent:
-            ws.append([safe(v) for v in row])
-            continue
-        cells = []
-        for index, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=safe(value))
-            if index in percent and isinstance(value, float):
-                cell.number_format = "0.0%"
-            cells.append(cell)
-        ws.append(cells)
+def sheet_formats(book: Workbook) -> dict:
+    return {"header": book.add_format({"bold": True, "font_color": HEADER_FONT_COLOUR, "bg_color": HEADER_FILL,
+                                       "pattern": 1, "valign": "vcenter", "text_wrap": True}),
+            "percent": book.add_format({"num_format": "0.0%"})}
+
+
+def write_sheet(book: Workbook, spec: SheetSpec, used: set[str], formats: dict) -> None:
+    """Write one sheet row by row (constant_memory: each row goes to disk when the next one starts)."""
+    ws = book.add_worksheet(sheet_title(spec.title, used))
+    for index, width in enumerate(spec.widths):
+        ws.set_column(index, index, width)
+    ws.freeze_panes(1, 0)
+    for col, title in enumerate(spec.header):
+        ws.write_string(0, col, safe(title), formats["header"])
+    percent_at, percent_format = set(spec.percent_columns), formats["percent"]
+    put_string, put_number, put_boolean = ws.write_string, ws.write_number, ws.write_boolean
+    for r, row in enumerate(spec.rows, start=1):
+        for col, value in enumerate(row):
+            value = safe(value)
+            kind = type(value)
+            if kind is str:
+                if value:
+                    put_string(r, col, value)
+            elif kind is bool:
+                put_boolean(r, col, value)
+            elif col in percent_at and kind is float:
+                put_number(r, col, value, percent_format)
+            else:
+                put_number(r, col, value)
 
 
 def xlsx_file(sheets: Iterable[SheetSpec]) -> str:
     """Write sheets to a temporary .xlsx (rows go straight to disk) and return its path."""
-    book = Workbook(write_only=True)
-    used: set[str] = set()
-    for spec in sheets:
-        write_sheet(book, spec, used)
-    if not used:
-        write_sheet(book, SheetSpec("Sheet", [], []), used)
     handle, path = tempfile.mkstemp(prefix="examapp-report-", suffix=".xlsx")
     os.close(handle)
-    book.save(path)
+    # Text is text: never turned into formulas, links or numbers (neutralise() has already run on it).
+    book = Workbook(path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                           "strings_to_numbers": False, "tmpdir": tempfile.gettempdir()})
+    try:
+        used: set[str] = set()
+        formats = sheet_formats(book)
+        for spec in sheets:
+            write_sheet(book, spec, used, formats)
+        if not used:
+            write_sheet(book, SheetSpec("Sheet", [], []), used, formats)
+        book.close()
+    except BaseException:
+        os.unlink(path)
+        raise
     return path
 
 

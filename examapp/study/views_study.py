@@ -124,9 +124,9 @@ def session_new():
 def session_detail(session_id: int):
     if not can_manage_study_sessions(current_user):  # the role alone decides before anything is looked up
         abort(403)
-    item = db.get_or_404(StudySession, session_id)
-    if not in_scope(current_user, item.unit):
-        abort(403)
+    item = db.session.get(StudySession, session_id)
+    if item is None or not in_scope(current_user, item.unit):
+        abort(404)  # out of scope answers as missing (no existence oracle)
     return render_template("study/session_detail.html", item=item)
 
 

@@ -27,10 +27,11 @@ def finish_attempt(exam: Exam, user, score, *, number=1, max_score=100, now=None
     score = Decimal(str(score))
     attempt = Attempt(exam=exam, user=user, number=number, seed=number, started_at=now - timedelta(minutes=30),
                       deadline_at=now + timedelta(minutes=60), state="finished", finished_at=now,
-                      finish_reason="submitted", score=score, max_score=Decimal(max_score),
-                      passed=score >= exam.pass_mark, excellent=score >= exam.excellent_mark)
+                      finish_reason="submitted")
     db.session.add(attempt)
     db.session.flush()
+    attempt.record_result(score=score, max_score=Decimal(max_score), passed=score >= exam.pass_mark,
+                          excellent=score >= exam.excellent_mark)
     attempt_finished.send(attempt, now=now)
     db.session.flush()
     return attempt

@@ -53,6 +53,9 @@ def seed(people: int):
                          "started_at": now, "deadline_at": now, "finished_at": now, "score": score,
                          "max_score": Decimal(100), "passed": score >= 60, "excellent": score >= 90, "draw": {}})
         db.session.execute(insert(Attempt), rows)
+    from examapp.exams.results import rebuild
+
+    rebuild(exam.id)  # the attempts went in behind record_result's back: fill the reports' summary
     db.session.commit()
     admin = User(username="bench-admin", name="管理员", unit=town, role="admin", password_hash="")
     db.session.add(admin)

@@ -63,3 +63,10 @@ def test_sheet_title_rules():
     assert sheet_title("a" * 40, used) == "a" * 31
     assert sheet_title("a" * 40, used) == "a" * 27 + " (2)"
     assert sheet_title("", used) == "Sheet"
+
+
+def test_xlsx_keeps_text_as_text_links_and_digits_included():
+    data = xlsx_bytes([SheetSpec("名单", ["姓名", "电话", "主页"], iter([["张三", "00123", "http://example.cn/x"]]))])
+    ws = openpyxl.load_workbook(io.BytesIO(data))["名单"]
+    assert [c.value for c in ws[2]] == ["张三", "00123", "http://example.cn/x"]
+    assert all(c.data_type == "s" for c in ws[2]) and ws["C2"].hyperlink is None

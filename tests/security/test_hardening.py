@@ -183,15 +183,15 @@ def test_file_names_lose_line_breaks_and_direction_marks(org):
 def test_zip_entry_names_are_cleaned(org):
     from types import SimpleNamespace
 
-    import examapp.records.views as views
+    import examapp.records.bundle as bundle
 
     cert = SimpleNamespace(serial="S1", holder_name="张\r\n三\u202e", exam_title="考试/../x")
-    views_pdf = views.certificate_pdf
-    views.certificate_pdf = lambda c: b"%PDF"
+    real_pdf = bundle.certificate_pdf
+    bundle.certificate_pdf = lambda c: b"%PDF"
     try:
-        names = zipfile.ZipFile(io.BytesIO(views.build_zip([cert]))).namelist()
+        names = zipfile.ZipFile(io.BytesIO(b"".join(bundle.zip_chunks([cert])))).namelist()
     finally:
-        views.certificate_pdf = views_pdf
+        bundle.certificate_pdf = real_pdf
     assert names == ["S1-张三-考试..x.pdf"]
 
 
@@ -230,10 +230,11 @@ def test_production_needs_a_public_address(monkeypatch):
     assert create_app({"SECRET_KEY": "k" * 48, "TRUSTED_HOSTS": ["xuefa.example.gov.cn"]})
 
 
-def test_production_sends_hsts(monkeypatch):
+def test_production_sends_hsts(monkeypatch, tmp_path):
     monkeypatch.setenv("EXAMAPP_ENV", "production")
+    # A file, not "sqlite://": production refuses an in-memory database (O-01).
     app = create_app({"SECRET_KEY": "k" * 48, "PUBLIC_BASE_URL": "https://xuefa.example.gov.cn",
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/hsts.sqlite"})
     response = app.test_client().get("/healthz", base_url="https://xuefa.example.gov.cn")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 

@@ -56,7 +56,7 @@ def test_unit_admin_cannot_add_people_or_units_outside_scope(library, org, login
 def test_session_detail_is_scoped(library, org, login):
     login(org.admin).post("/study/sessions/new", data=session_form(org, [org.outsider], unit_id=org.village_b.id))
     item = db.session.scalar(select(StudySession))
-    assert login(org.unitadmin).get(f"/study/sessions/{item.id}").status_code == 403
+    assert login(org.unitadmin).get(f"/study/sessions/{item.id}").status_code == 404  # as if missing
     assert login(org.admin).get(f"/study/sessions/{item.id}").status_code == 200
     assert login(org.learner).get(f"/study/sessions/{item.id}").status_code == 403
 
