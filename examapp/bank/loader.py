@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from ..extensions import db
+from ..progress import Step, each, silent
 from . import library
 from .dupes import find_duplicates
 from .formats import native
@@ -77,14 +78,14 @@ def publish(codes) -> None:
                        .values(visibility=PUBLIC).execution_options(synchronize_session=False))
 
 
-def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
+def load_bank_dir(path, now: datetime, actor=None, step: Step = silent) -> LoadReport:
     """Validate every question of the folder, then create or version them (flushes, no commit)."""
     report = LoadReport()
     with library.request_context(), library.cached():
         batch, where = read_dir(Path(path), report)
         report.total = len(batch.items)
         codes: dict[str, int] = {}
-        for parsed in batch.items:
+        for parsed in each(batch.items, "check", step):
             code = parsed.data.get("code")
             for problem in validate_question(parsed.data):
                 report.errors.append(f"{where[parsed.line]}: {problem}")
@@ -97,7 +98,9 @@ def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
         for line, exact, message in find_duplicates(pairs, where.get, against_bank=False):
             (report.errors if exact else report.warnings).append(f"{where[line]}: {message}")
         if not report.errors:
+            step("write", 0, len(batch.items))
             write(batch, actor, now, visibility=PUBLIC)
+            step("write", len(batch.items), len(batch.items))
             publish(codes)
     report.created, report.updated, report.unchanged = batch.created, batch.updated, batch.unchanged
     return report

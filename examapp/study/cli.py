@@ -6,9 +6,11 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from ..db import utcnow
 from ..extensions import db
+from ..progress import cli_progress
 
 content = AppGroup("content", help="Study content: statutes, case studies, question bank.")
 
@@ -17,13 +19,13 @@ def default_bank_dir() -> Path:
     return Path(current_app.root_path).parent / "question_bank"
 
 
-def load_bank(folder: Path, now) -> tuple[bool, list[str]]:
+def load_bank(folder: Path, now, step=None) -> tuple[bool, list[str]]:
     """Call the bank developer's loader if it exists (imported lazily; skipped with a message if not)."""
     try:
         from ..bank.loader import load_bank_dir
     except ImportError:
         return False, ["question bank: skipped (examapp.bank.loader.load_bank_dir is not available)"]
-    report = load_bank_dir(folder, now)
+    report = load_bank_dir(folder, now, step=step) if step else load_bank_dir(folder, now)
     lines = report.lines("question bank") if hasattr(report, "lines") else [f"question bank: {report}"]
     errors = bool(getattr(report, "errors", None))
     return errors, lines
@@ -54,7 +56,8 @@ def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path |
     from .loader import LAWS_DIR, load_laws_dir
 
     now, started = utcnow(), time.monotonic()
-    laws = load_laws_dir(laws_dir or LAWS_DIR, now)
+    with cli_progress(_("Statutes")) as step:
+        laws = load_laws_dir(laws_dir or LAWS_DIR, now, step=step)
     db.session.commit()
     with current_app.test_request_context():  # validation messages are translated, which needs a request
         cases = load_cases_dir(cases_dir or CASES_DIR, now)
@@ -64,7 +67,8 @@ def load_command(laws_dir: Path | None, cases_dir: Path | None, bank_dir: Path |
     bank_errors = False
     folder = bank_dir or default_bank_dir()
     if folder.is_dir():
-        bank_errors, lines = load_bank(folder, now)
+        with cli_progress(_("Question bank")) as step:
+            bank_errors, lines = load_bank(folder, now, step)
         db.session.commit()
         for line in shown(lines, verbose):
             click.echo(line)

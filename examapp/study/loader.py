@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..extensions import db
+from ..progress import Step, each, silent
 from .models import LEVELS, Article, Law
 from .numerals import article_label
 from .parser import LawFormatError, ParsedLaw, parse_law
@@ -92,7 +93,7 @@ def check_against_manifest(parsed: ParsedLaw, row: ManifestRow | None, path: str
         raise LawFormatError(path, 1, f"unknown level {row.level} in MANIFEST.tsv")
 
 
-def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
+def load_laws_dir(folder: str | Path, now: datetime, step: Step = silent) -> LoadReport:
     """Load every *.md statute in folder; a broken file is reported and nothing of it is loaded."""
     folder = Path(folder)
     report = LoadReport()
@@ -101,9 +102,8 @@ def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
     except LawFormatError as exc:
         report.errors.append(str(exc))
         return report
-    for path in sorted(folder.glob("*.md")):
-        if path.name.upper() == "README.MD":
-            continue
+    paths = [p for p in sorted(folder.glob("*.md")) if p.name.upper() != "README.MD"]
+    for path in each(paths, "load", step, every=1):
         try:
             outcome, slug = load_law_file(path, manifest.get(path.stem), now)
         except LawFormatError as exc:

@@ -29,7 +29,7 @@ def test_close_overdue_finalises_with_the_deadline_and_keeps_saved_answers(org, 
     attempts.save_answer(late, str(item.question_id), keys[str(item.question_id)], org.now)
     db.session.commit()
     result = runner.invoke(args=["exams", "close-overdue"], catch_exceptions=False)
-    assert "closed 0" in result.output  # nothing overdue yet (the real clock is org.now)
+    assert "已为 0 份超时答卷交卷计分" in result.output  # nothing overdue yet (the real clock is org.now)
     closed, failed = close_overdue(org.now + timedelta(hours=3))
     db.session.commit()
     assert (closed, failed) == (1, 0)
