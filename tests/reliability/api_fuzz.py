@@ -184,3 +184,36 @@ def send(client, tokens, known, operation, body, content_type="application/json"
     (method, path), (who, _template) = operation, TEMPLATES[operation]
     return client.open(path.format(**known), method=method, data=body, content_type=content_type,
                        headers={"Authorization": f"Bearer {tokens[who]}"})
+
+
+def fuzz_stateful(schema, tally: Tally, *, tokens: dict, examples: int, steps: int, reset=None) -> None:
+    """Schemathesis' stateful phase: sequences of calls that feed one reply's ids into the next call (start an
+    attempt, then save, submit and read it; create a question, then read, edit and retire it), along the links
+    schemathesis infers from the document, as a learner and as an administrator."""
+    for who in ("learner", "admin"):
+        machine = caller_machine(schema.as_state_machine(), tally, who, tokens[who], reset)
+        machine.run(settings=settings(max_examples=examples, stateful_step_count=steps, deadline=None,
+                                      database=None, derandomize=True, suppress_health_check=list(HealthCheck)))
+
+
+def caller_machine(machine, tally: Tally, who: str, token: str, reset):
+    """The state machine calling as one person, recording every answer in the tally instead of stopping."""
+
+    class Caller(machine):
+        def get_call_kwargs(self, case):
+            if reset is not None:
+                reset()
+            forget_previous_request()
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            tally.examples += 1
+            tally.operations.add(case.operation.label)
+            tally.statuses[response.status_code] = tally.statuses.get(response.status_code, 0) + 1
+            tally.callers[who] = tally.callers.get(who, 0) + 1
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except (FailureGroup, AssertionError) as exc:
+                tally.failures.append(f"{case.operation.label} as {who} (stateful): {failure_text(exc)}")
+
+    return Caller
