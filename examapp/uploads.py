@@ -249,8 +249,21 @@ def read_csv(data: bytes) -> Sheet:
             if len(rows) > MAX_ROWS:
                 raise Invalid(_("The file has more than %(n)s rows.", n=MAX_ROWS))
     except csv.Error as exc:
-        raise Invalid(_("Line %(line)s: the CSV is malformed (%(why)s).", line=reader.line_num, why=str(exc))) from exc
+        raise Invalid(_("Line %(line)s: the CSV is malformed (%(why)s).", line=reader.line_num,
+                        why=csv_problem(exc))) from exc
     return Sheet(header=trim_header(header or []), rows=rows, kind="csv", encoding=encoding)
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module's (English) error means, for the person who saved the file."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return _("a quoted cell is not closed")
+    if "expected after" in text:
+        return _("a quote inside a cell must be written twice")
+    if "field larger than field limit" in text:
+        return _("a cell is too long")
+    return _("the line cannot be read")
 
 
 def trim_header(header: list[str]) -> list[str]:

@@ -32,10 +32,12 @@ class LoadReport:
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
-    def lines(self, what: str) -> list[str]:
-        out = [f"{what}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"]
-        out += [f"  added {slug}" for slug in self.added] + [f"  updated {slug}" for slug in self.updated]
-        return out + [f"  error {message}" for message in self.errors]
+    def lines(self, what: str, unit: str = "部") -> list[str]:
+        """A summary line, then one line per item added or updated and per error (for `content load`)."""
+        out = [f"{what}：新增 {len(self.added)} {unit}，更新 {len(self.updated)} {unit}，"
+               f"未变 {len(self.unchanged)} {unit}"]
+        out += [f"  新增 {slug}" for slug in self.added] + [f"  更新 {slug}" for slug in self.updated]
+        return out + [f"  错误 {message}" for message in self.errors]
 
 
 @dataclass

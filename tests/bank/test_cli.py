@@ -108,7 +108,7 @@ def test_content_load_calls_the_bank_loader(library, runner, tmp_path):
                                           encoding="utf-8")
     result = runner.invoke(args=["content", "load", "--bank", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "question bank: 5 questions in 1 files: 5 added" in result.output
+    assert "题库：1 个文件共 5 题：新增 5 题" in result.output
     assert count(library) == 5
     bad = (SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8").replace("answer: A\n", "answer: Z\n", 1)
     (tmp_path / "sample.yaml").write_text(bad, encoding="utf-8")
