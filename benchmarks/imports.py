@@ -99,25 +99,35 @@ def people_rows(count: int):
                "是" if i % 7 == 0 else "否", f"13{i:09d}"]
 
 
-def write_xlsx(path: Path, header: list[str], rows) -> Path:
+def write_xlsx(path: Path, header: list[str], rows, count: int) -> Path:
+    """Write the rows (the bar of examapp.progress shows how far), or keep the file made by an earlier run."""
     from openpyxl import Workbook
 
+    from examapp.progress import cli_progress
+
+    if path.exists():
+        return path
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    with cli_progress(path.name) as step:
+        for n, row in enumerate(rows, start=1):
+            sheet.append(row)
+            if n % 1000 == 0 or n == count:
+                step("generate", n, count)
     book.save(path)
     return path
 
 
-def make_files(questions: int, people: int) -> tuple[Path, Path]:
+def make_files(app, questions: int, people: int) -> tuple[Path, Path]:
     from examapp.bank.formats.xlsx_csv import HEADER as QUESTION_HEADER
     from examapp.org.importer import REQUIRED
 
     RUN_DIR.mkdir(exist_ok=True)
-    qfile = write_xlsx(RUN_DIR / f"questions-{questions}.xlsx", list(QUESTION_HEADER), question_rows(questions))
-    pfile = write_xlsx(RUN_DIR / f"people-{people}.xlsx", [*REQUIRED, "手机号"], people_rows(people))
+    with app.test_request_context():  # the bar's Chinese labels
+        qfile = write_xlsx(RUN_DIR / f"questions-{questions}.xlsx", list(QUESTION_HEADER), question_rows(questions),
+                           questions)
+        pfile = write_xlsx(RUN_DIR / f"people-{people}.xlsx", [*REQUIRED, "手机号"], people_rows(people), people)
     return qfile, pfile
 
 
@@ -265,7 +275,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         app = make_app(folder)
-        qfile, pfile = make_files(args.questions, args.people)
+        qfile, pfile = make_files(app, args.questions, args.people)
         if args.profile:
             profile(app, qfile, pfile, args.profile)
             return 0
