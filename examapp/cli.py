@@ -20,6 +20,7 @@ CLI_MODULES = (
 
 # click writes its own help chrome in English (it has no Chinese catalogue): these replace it.
 HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+EXTRAS = (("[default: ", "[默认："), ("; required]", "；必填]"), ("[required]", "[必填]"))
 USAGE = "用法："
 HELP_OPTION = "显示本帮助并退出。"
 
@@ -32,6 +33,16 @@ class ChineseFormatter(click.HelpFormatter):
 
     def section(self, name: str):
         return super().section(HEADINGS.get(name, name))
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        super().write_dl([(term, chinese_extras(text)) for term, text in rows], *args, **kwargs)
+
+
+def chinese_extras(text: str) -> str:
+    """An option's '[default: x; required]' note, in Chinese."""
+    for english, chinese in EXTRAS:
+        text = text.replace(english, chinese)
+    return text
 
 
 class ChineseContext(click.Context):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import commit_keeping_loaded, lock_for_writing, utcnow
+from ..db import commit_keeping_loaded, lock_for_writing, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving
@@ -140,7 +140,11 @@ def start_attempt(exam_id: int):
     if exam is None or not exam.is_published:
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
-    attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+    try:
+        attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+    except service.KeptRefusal:
+        db.session.commit()  # an attempt found overdue stays finished; still answer 409
+        raise
     return jsonify(paper_json(attempt, now)), 201
 
 
@@ -150,6 +154,7 @@ def start_attempt(exam_id: int):
      responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"},
      reply=obj({"question_id": STR, "saved": BOOL, "stored": BOOL, "seq": nullable(INT), "answer": ANY,
                 "flagged": BOOL, "saved_at": TIME, "remaining_seconds": INT}))
+@retry_lost_races  # two late answers finishing the attempt at once deadlock on PostgreSQL: the loser runs again
 def save_answer(attempt_id: int, question_id: str):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request_body()
@@ -163,7 +168,7 @@ def save_answer(attempt_id: int, question_id: str):
     try:
         item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
                                            client_at=client_time(body), locked=True)
-    except service.TooLate:
+    except service.KeptRefusal:
         db.session.commit()  # keep the overdue finish and the late-answer evidence; still answer 409
         raise
     # Read everything before the commit expires it (saves a round trip per autosave).
@@ -212,6 +217,7 @@ def read_attempt(attempt_id: int):
                 404: "not your attempt"},
      reply=obj({"state": STR, "leaves": INT, "counted": nullable(BOOL), "away_seconds": nullable(NUM),
                 "message": STR}))
+@retry_lost_races  # racing returns both count a leave under the share lock: the deadlock loser runs again
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request_body()

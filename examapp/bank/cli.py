@@ -80,7 +80,7 @@ def stats_lines(stats: dict) -> list[str]:
              "按状态：" + tally(stats["by_status"], STATUS_LABELS),
              "按难度：" + tally({f"{k} 级": n for k, n in stats["by_difficulty"].items()}),
              "按可见范围：" + tally(stats["by_visibility"], VISIBILITY_LABELS),
-             "条文覆盖（被至少一道启用题目引用的条文）："]
+             "条文覆盖（被至少一道启用题目引用的条文）：" + ("" if stats["coverage"] else "无")]
     for slug, row in stats["coverage"].items():
         line = f"  {names.get(slug, slug)}：共 {row['articles']} 条，已引用 {row['articles_cited']} 条"
         if row["uncited"]:
