@@ -108,3 +108,20 @@ def test_main_commands_print_chinese(runner, org, tmp_path):
                      "找不到账号：nobody", "已为 0 份超时答卷交卷计分", "没有编号为 999999 的考试", "查无此证书",
                      "个翻译目录"):
         assert expected in output, (expected, output)
+
+
+@pytest.mark.parametrize("args, said", [
+    (["users", "create", "x1"], "缺少选项 --role"),
+    (["users", "create", "x1", "--role", "boss", "--unit", "乌塘镇"], "--role 的值 boss 不对：应为 learner、"),
+    (["users", "create", "x1", "--rol", "learner"], "没有 --rol 这个选项。是不是要用 --role？"),
+    (["users", "create", "x1", "--role"], "选项 --role 的写法不对"),
+    (["users", "nosuch"], "没有 nosuch 这个命令"),
+    (["questions", "import", "/no/such/file.xlsx"], "FILE 的值 /no/such/file.xlsx 不对：这个路径不存在，或不是文件"),
+    (["exams", "regrade-rule", "abc"], "EXAM_IDS 的值 abc 不对：应为整数"),
+    (["records", "verify", "a", "b"], "多余的参数：b"),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_command_line_mistakes_are_told_in_chinese(runner, args, said):
+    result = runner.invoke(args=args)
+    assert result.exit_code == 2 and said in result.output, result.output
+    assert "用法：" in result.output and "--help 查看帮助" in result.output
+    assert english_sentences(result.output.replace(" ".join(args[:2]), " ")) == [], result.output
