@@ -27,8 +27,8 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) content load
 	$(FLASK) demo seed --password "$$(cat instance/demo-password)"
-	@echo "Demo accounts: admin, examiner, hr, unitadmin, leader1, cadre1..cadre20, grid1..grid40"
-	@echo "Demo password: $$(cat instance/demo-password)  (also in instance/demo-password)"
+	@echo "演示账号：admin、examiner、hr、unitadmin、leader1、cadre1…cadre20、grid1…grid40"
+	@echo "演示密码：$$(cat instance/demo-password)（也保存在 instance/demo-password）"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup

@@ -73,10 +73,11 @@ def gunicorn_app(app: str, url: str, ready_path: str):
         running.remove(process.pid)
 
 
-def wrk(port: int, script: str, settings: dict, env: dict | None = None) -> dict:
-    """Run wrk with a Lua script; return requests/s, latency percentiles (ms) and errors."""
+def wrk(port: int, script: str, settings: dict, env: dict | None = None, base: str | None = None) -> dict:
+    """Run wrk with a Lua script against `base` (default http://127.0.0.1:port); return requests/s, latency
+    percentiles (ms) and errors."""
     command = ["wrk", "-t2", f"-c{settings['connections']}", f"-d{settings['duration']}s", "--timeout", "5s",
-               "-s", str(WRK_DIR / script), f"http://127.0.0.1:{port}"]
+               "-s", str(WRK_DIR / script), base or f"http://127.0.0.1:{port}"]
     out = subprocess.run(command, env={**os.environ, "BENCH_WRK_DIR": str(WRK_DIR), **(env or {})},
                          capture_output=True, text=True, check=True).stdout
     line = next(raw for raw in reversed(out.splitlines()) if raw.startswith("{"))

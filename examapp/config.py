@@ -1,5 +1,6 @@
 """Configuration from the environment and the instance folder."""
 
+import contextlib
 import os
 from datetime import timedelta
 
@@ -35,6 +36,12 @@ def base_config(instance_path: str) -> dict:
         "SITE_TIMEZONE": os.environ.get("SITE_TIMEZONE") or "Asia/Shanghai",
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # One prefix per site, so several sites (or a test run) can share one Redis.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "examapp"),
+        # A Redis that stops answering must not stall log-in: give up after 2 s and count in the worker's own
+        # memory until Redis is back (Flask-Limiter checks it again by itself).
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_FREE_FAILURES": 3,
         "LOGIN_MAX_DELAY_SECONDS": 300,
         "LOGIN_RATE_PER_ACCOUNT": "10 per 5 minutes",
@@ -115,7 +122,8 @@ def check_production(config: dict) -> None:
     """Refuse settings that are unsafe in production, naming the setting (O-01)."""
     if config.get("ENV_NAME") != "production":
         return
-    for check in (check_secret_and_debug, check_public_address, check_cookies_and_forms, check_database_url):
+    for check in (check_secret_and_debug, check_public_address, check_cookies_and_forms, check_database_url,
+                  check_rate_limit_storage):
         check(config)
 
 
@@ -169,3 +177,29 @@ def check_database_url(config: dict) -> None:
         raise ConfigError(f"DATABASE_STATEMENT_TIMEOUT_SECONDS（{statement:g} 秒）须大于 0 且小于 "
                           f"WORKER_TIMEOUT_SECONDS（{worker:g} 秒，即 gunicorn 的 --timeout）：否则一条卡住的语句"
                           "会让工作进程被强行结束，而语句仍在数据库里运行。")
+
+
+def check_rate_limit_storage(config: dict) -> None:
+    """Refuse to start when the shared rate-limit storage (Redis) cannot be reached.
+
+    Several app servers count log-in attempts together only through it; a typo in the address would
+    otherwise go unnoticed and leave each worker counting on its own.
+    """
+    uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if uri.startswith("memory://"):
+        return
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+    from sqlalchemy.engine import make_url
+
+    shown = uri
+    with contextlib.suppress(Exception):  # hide a password in the address before printing it
+        shown = make_url(uri).render_as_string(hide_password=True)
+    try:
+        healthy = storage_from_string(uri, **config.get("RATELIMIT_STORAGE_OPTIONS", {})).check()
+    except ConfigurationError as exc:
+        raise ConfigError(f"限流存储地址 RATELIMIT_STORAGE_URI（{shown}）无法使用：地址写错了，"
+                          "或未安装 Redis 客户端（pip install '.[deploy]'）。") from exc
+    if not healthy:
+        raise ConfigError(f"连不上限流存储 RATELIMIT_STORAGE_URI（{shown}）。请先启动 Redis 或改正地址，"
+                          "再启动本系统；多台应用服务器须共用同一个 Redis，登录次数限制才能合计。")

@@ -8,6 +8,7 @@ MODEL_MODULES = (
     "examapp.auth.models",
     "examapp.study.models",
     "examapp.bank.models",
+    "examapp.bank.generation",
     "examapp.exams.models",
     "examapp.records.models",
     "examapp.practice.models",

@@ -3,11 +3,14 @@
 Used by every import (people, questions, attendance) so the rules live once.
 """
 
+import contextlib
 import csv
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 
@@ -17,10 +20,14 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 200
-MAX_ROWS = 20000
+MAX_ROWS = 100_000  # a county's people (50,000) or a large bank in one file; the byte caps still apply
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 32767
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What makes a spreadsheet read a cell as a formula (ASVS 5.0 1.2.10), and the control characters a
+# worksheet cannot hold (openpyxl refuses them; in a CSV a NUL hides what follows).
+FORMULA_START = frozenset(FORMULA_PREFIXES + ("\t", "\r", "\0"))
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -79,7 +86,8 @@ def check_zip(data: bytes) -> None:
     if total > MAX_UNCOMPRESSED_BYTES or total > MAX_RATIO * max(len(data), 1) + 1024 * 1024:
         raise Invalid(_("The workbook expands to too much data."))
     for info in infos:
-        if info.filename.startswith(("/", "\\")) or ".." in info.filename.split("/"):
+        # Part names are relative and use "/" only: a backslash or a drive (C:) is a path for another system.
+        if info.filename.startswith("/") or ".." in info.filename.split("/") or set("\\:") & set(info.filename):
             raise Invalid(_("The workbook contains an unsafe part name."))
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
             raise Invalid(_("The workbook contains a link."))
@@ -105,63 +113,118 @@ def stream_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> No
                     raise Invalid(_("The workbook expands to too much data."))
 
 
-def cell_text(value) -> str:
-    """Turn a cell into text without losing digits or evaluating anything."""
+def cell_text(value, row: int = 0, column: int = 0) -> str:
+    """Turn a cell into text without losing digits or evaluating anything.
+
+    A formula cell arrives as its text (=…) and stays text. A number of 16 or more digits has already
+    lost digits in Excel (an ID number typed as a number), so it is refused with its row and column.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, int | float) and abs(value) >= 1e15:
+        from openpyxl.utils import get_column_letter
+
+        shown = f"{value:.15G}"
+        raise Invalid(_("Row %(row)s, column %(column)s: %(value)s is stored as a number of more than 15 digits, "
+                        "so Excel has already changed its last digits (an ID number?). Set the column to text, "
+                        "type the numbers again and upload the file again.",
+                        row=row, column=get_column_letter(max(column, 1)), value=shown))
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if hasattr(value, "isoformat"):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):  # a date cell: the day alone unless it carries a time
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
         return value.isoformat()
     return str(value).strip()
 
 
-def read_xlsx(data: bytes) -> Sheet:
+def xlsx_rows(data: bytes):
+    """Yield (sheet row number, text cells) of the first worksheet, empty rows included.
+
+    The sheet's own <dimension> is ignored: a false one could hide rows or make a stray cell at row
+    1,048,576 walk a million empty rows; reading stops with an error past MAX_ROWS instead.
+    """
     import openpyxl  # defusedxml is installed, so openpyxl parses without entities
 
     check_zip(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise Invalid(_("The workbook could not be read.")) from exc
-    ws = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    try:
+        for number in range(1, MAX_ROWS + 3):
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a broken or hostile sheet part, found while streaming it
+                raise Invalid(_("The workbook could not be read.")) from exc
+            if number > MAX_ROWS + 1:
+                raise Invalid(_("The file has more than %(n)s rows.", n=MAX_ROWS))
+            if all(v is None for v in values):
+                yield number, []
+                continue
+            yield number, [cell_text(v, number, column) for column, v in enumerate(values, start=1)]
+    finally:
+        book.close()
+
+
+def read_xlsx(data: bytes) -> Sheet:
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
-    for number, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
-        cells = [cell_text(v) for v in row]
+    for number, cells in xlsx_rows(data):
         if header is None:
             header = [c.strip() for c in cells]
-            continue
-        if any(cells):
+        elif any(cells):
             rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise Invalid(_("The file has more than %(n)s rows.", n=MAX_ROWS))
-    book.close()
     return Sheet(header=trim_header(header or []), rows=rows, kind="xlsx")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM) or GBK/GB18030; say which line breaks otherwise."""
+    """Decode a text upload in a strict order: UTF-16 by its BOM, UTF-8 (with or without BOM), GB18030.
+
+    GB18030 (a superset of GBK) decodes UTF-8 bytes into valid-looking nonsense (姓名 → 濮撳悕), so its
+    result is kept only when no line is UTF-8 Chinese: a file mixing both is refused, naming a line of each.
+    """
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return data.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    line = bad_line(data)
-    raise Invalid(_("The file is neither UTF-8 nor GBK text (first bad line: %(line)s).", line=line))
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    utf8 = next((n for n, raw in enumerate(lines, start=1) if written_in_utf8(raw)), None)
+    if utf8 is None:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("gb18030"), "gb18030"
+    bad = next(n for n, raw in enumerate(lines, start=1) if not decodes(raw, "utf-8" if utf8 else "gb18030"))
+    if utf8 and decodes(lines[bad - 1], "gb18030"):
+        raise Invalid(_("The file mixes encodings: line %(utf8)s is UTF-8 but line %(other)s is not. Save the "
+                        "whole file as UTF-8 (CSV UTF-8 in Excel) and upload it again.", utf8=utf8, other=bad))
+    raise Invalid(_("The file is neither UTF-8 nor GBK text (first bad line: %(line)s).", line=bad))
 
 
-def bad_line(data: bytes) -> int:
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return number
-    return 1
+def written_in_utf8(raw: bytes) -> bool:
+    """True for a line that is UTF-8 with a character of three or more bytes (all Chinese is).
+
+    A GBK line can pass as UTF-8 by chance, but then almost always as two-byte characters (Latin, Greek…).
+    """
+    if raw.isascii() or not decodes(raw, "utf-8"):
+        return False
+    return max(raw.decode("utf-8")) >= "\u0800"
+
+
+def decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def read_csv(data: bytes) -> Sheet:
@@ -186,8 +249,21 @@ def read_csv(data: bytes) -> Sheet:
             if len(rows) > MAX_ROWS:
                 raise Invalid(_("The file has more than %(n)s rows.", n=MAX_ROWS))
     except csv.Error as exc:
-        raise Invalid(_("Line %(line)s: the CSV is malformed (%(why)s).", line=reader.line_num, why=str(exc))) from exc
+        raise Invalid(_("Line %(line)s: the CSV is malformed (%(why)s).", line=reader.line_num,
+                        why=csv_problem(exc))) from exc
     return Sheet(header=trim_header(header or []), rows=rows, kind="csv", encoding=encoding)
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module's (English) error means, for the person who saved the file."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return _("a quoted cell is not closed")
+    if "expected after" in text:
+        return _("a quote inside a cell must be written twice")
+    if "field larger than field limit" in text:
+        return _("a cell is too long")
+    return _("the line cannot be read")
 
 
 def trim_header(header: list[str]) -> list[str]:
@@ -198,27 +274,23 @@ def trim_header(header: list[str]) -> list[str]:
 
 
 def neutralise(value):
-    """Make a value safe for a spreadsheet cell: text starting like a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES + ("\t", "\r")):
-        return "'" + value
-    return value
+    """Make a value safe for a spreadsheet cell (the one rule for every export).
+
+    Control characters a worksheet cannot hold are dropped; text that starts like a formula is quoted
+    with ', so Excel and WPS show it and never run it.
+    """
+    if type(value) is not str:
+        return neutralise(str(value)) if isinstance(value, str) else value
+    if CONTROL_CHARS.search(value):
+        value = CONTROL_CHARS.sub("", value)
+    return "'" + value if value and value[0] in FORMULA_START else value
 
 
 def annotate(data: bytes, filename: str, errors: dict[int, str], header_title: str) -> tuple[bytes, str]:
     """Return the uploaded file with an error column filled in, in its own format."""
     kind = sniff_kind(data, filename)
     if kind == "xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(data))
-        ws = book.worksheets[0]
-        column = ws.max_column + 1
-        ws.cell(row=1, column=column, value=header_title)
-        for row, message in errors.items():
-            ws.cell(row=row, column=column, value=message)
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue(), "xlsx"
+        return annotated_xlsx(data, errors, header_title), "xlsx"
     text, _enc = decode_text(data)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     out = io.StringIO()
@@ -231,6 +303,30 @@ def annotate(data: bytes, filename: str, errors: dict[int, str], header_title: s
         extra = header_title if index == 0 else errors.get(line_of_row.get(index, -1), "")
         writer.writerow([neutralise(c) for c in cells] + [extra])
     return ("\ufeff" + out.getvalue()).encode("utf-8"), "csv"
+
+
+def annotated_xlsx(data: bytes, errors: dict[int, str], header_title: str) -> bytes:
+    """A new workbook with the upload's cells as text (a formula comes back as its text) and an error column."""
+    from openpyxl import Workbook
+
+    rows = [cells for _number, cells in xlsx_rows(data)]
+    width = max((used_width(cells) for cells in rows), default=0)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for number, cells in enumerate(rows, start=1):
+        extra = header_title if number == 1 else errors.get(number, "")
+        sheet.append([neutralise(c) for c in cells[:width]] + [""] * (width - len(cells)) + [extra])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def used_width(cells: list[str]) -> int:
+    """How many cells a row has once the empty ones at its end are left off."""
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return width
 
 
 def stash(data: bytes, filename: str, owner_id: int) -> str:

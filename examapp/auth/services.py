@@ -85,7 +85,9 @@ def change_password(user: User, old: str, new: str, now: datetime) -> None:
         raise Invalid(_("The new password must differ from the current one."))
     user.set_password(new)
     user.must_change_password = False
-    audit.record("password_changed", actor=user, target=user.username, now=now)
+    # A password is changed when it may be known to someone else: a token taken with it must not outlive it.
+    audit.record("password_changed", actor=user, target=user.username,
+                 detail={"tokens_revoked": revoke_tokens(user, now)}, now=now)
 
 
 def reset_password(actor: User, user: User, now: datetime) -> str:

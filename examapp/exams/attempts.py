@@ -13,8 +13,8 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..org.models import User
 from . import draw as drawing
-from .availability import deadline_for, grace_seconds, next_number, open_attempt, standing
-from .bank_source import frozen_sources, rule_pools
+from .availability import deadline_for, grace_seconds, open_attempt, standing
+from .bank_source import frozen_sources, rule_pools, store_pools
 from .models import IN_PROGRESS, Attempt, AttemptEvent, AttemptItem, Exam
 from .present import refusal_message
 from .scoring import Rules, grade, score_item
@@ -24,7 +24,11 @@ from .validation import parse_ref, validate_answer
 log = logging.getLogger("examapp.exams")
 
 
-class TooLate(Conflict):
+class KeptRefusal(Conflict):
+    """A refusal after work this request must keep (an overdue attempt finished): the caller commits, then 409."""
+
+
+class TooLate(KeptRefusal):
     """An answer after the deadline and grace: the caller commits the finish and evidence, then answers 409."""
 
 
@@ -35,17 +39,18 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
         return situation.open_attempt
     if situation.reason == "not_in_audience":  # an exam not meant for this person answers as a missing one
         raise NotFound(_("The page or item was not found."))
-    if not situation.can_start:
-        raise Conflict(refusal_message(situation), code=situation.reason)
-    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=next_number(exam, user),
+    if not situation.can_start:  # the overdue attempt current_standing may just have finished is kept
+        raise KeptRefusal(refusal_message(situation), code=situation.reason)
+    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=situation.next_number,
                       is_makeup=situation.is_makeup, started_at=now, seed=secrets.randbits(62),
                       deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes))
     attempt.variant = drawing.choose_variant(exam.blueprint or [], is_leader=user.is_leader,
                                              is_enforcement=user.is_enforcement, is_grid=user.is_grid_worker)
-    items, record = build_paper(exam, attempt.variant, attempt.seed)
+    items, record, pools = build_paper(exam, attempt.variant, attempt.seed)
     attempt.draw, attempt.max_score = record, sum((i["points"] for i in items), Decimal(0))
     try:
         with db.session.begin_nested():
+            store_pools(pools, now)
             db.session.add(attempt)
             db.session.flush()
             # One executemany of plain rows instead of 50 ORM objects flushed one INSERT at a time;
@@ -61,16 +66,17 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     return attempt
 
 
-def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict]:
+def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict, list]:
     """Draw from the blueprint and freeze each question: version, option order, key and points.
 
-    Returns the attempt_items rows (without attempt_id) and the draw record.
+    Returns the attempt_items rows (without attempt_id), the draw record and the pools it names.
     """
     rules = drawing.variant_rules(exam.blueprint or [], variant)
     if not rules:
         raise Conflict(_("This exam has no questions yet."), code="empty_blueprint")
+    pools = rule_pools(rules, exam.allows_public_questions)
     try:
-        result = drawing.draw_paper(rules, rule_pools(rules, exam.allows_public_questions), seed)
+        result = drawing.draw_paper(rules, [p.ids for p in pools], seed, digests=[p.digest for p in pools])
     except drawing.DrawError:
         raise Conflict(_("The question bank cannot fill this exam's paper now. Please tell the examiner."),
                        code="bank_short") from None
@@ -85,7 +91,7 @@ def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict]:
                       "question_version_id": version["version_id"], "type": version["type"],
                       "points": pick.points, "answer_seq": 0, "is_flagged": False, **frozen})
     result.record["variant"] = variant
-    return items, result.record
+    return items, result.record, pools
 
 
 def settle(attempt: Attempt, now: datetime) -> Attempt:
@@ -190,8 +196,11 @@ def submit(attempt: Attempt, now: datetime) -> Attempt:
 
 
 def finalise(attempt: Attempt, now: datetime, *, finished_at: datetime, reason: str) -> bool:
-    """Claim the transition, score every item from the frozen keys, then tell listeners."""
-    if not attempt.finish(finished_at=finished_at, reason=reason):
+    """Claim the transition, score every item from the frozen keys, then tell listeners.
+
+    The finish time is never after the deadline: a submit inside the network grace was sent in time.
+    """
+    if not attempt.finish(finished_at=min(finished_at, attempt.deadline_at), reason=reason):
         return False
     score_attempt(attempt)
     db.session.flush()

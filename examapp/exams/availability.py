@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..org.models import User
@@ -31,6 +31,7 @@ class Standing:
     is_makeup: bool = False
     extra_minutes: int = 0
     detail: dict | None = None
+    next_number: int = 1  # the number a new attempt takes (1 + the highest so far)
 
     @property
     def can_start(self) -> bool:
@@ -67,10 +68,10 @@ def open_attempt(exam: Exam, user: User) -> Attempt | None:
         Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state == IN_PROGRESS))
 
 
-def next_number(exam: Exam, user: User) -> int:
-    last = db.session.scalar(select(func.max(Attempt.number)).where(
-        Attempt.exam_id == exam.id, Attempt.user_id == user.id))
-    return (last or 0) + 1
+def attempts_of(exam: Exam, user: User) -> list[Attempt]:
+    """All of the person's attempts at the exam, finished and open, in order (one read for standing())."""
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id).order_by(Attempt.number)))
 
 
 def current_window(exam: Exam, grants: list[ExamOverride], now: datetime) -> tuple[str, datetime | None]:
@@ -94,11 +95,13 @@ def standing(exam: Exam, user: User, now: datetime) -> Standing:
     if user.role in KEY_HOLDERS:
         return Standing(exam, KEY_HOLDER)
     grants = overrides(exam, user)
-    done = finished_attempts(exam, user)
+    attempts = attempts_of(exam, user)
+    done = [a for a in attempts if a.state != IN_PROGRESS]
+    running = next((a for a in attempts if a.state == IN_PROGRESS), None)
     allowed = exam.max_attempts + sum(1 for g in grants if g.kind == "extra_attempt")
     extra = sum(g.minutes for g in grants if g.kind == "extra_time")
-    result = Standing(exam, OK, len(done), max(allowed - len(done), 0), open_attempt(exam, user),
-                      extra_minutes=extra)
+    result = Standing(exam, OK, len(done), max(allowed - len(done), 0), running, extra_minutes=extra,
+                      next_number=max((a.number for a in attempts), default=0) + 1)
     if result.open_attempt is not None:
         return result
     window, closes_at = current_window(exam, grants, now)

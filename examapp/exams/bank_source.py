@@ -1,11 +1,20 @@
 """The exam side of the question bank: rule pools and current versions."""
 
-from sqlalchemy import literal, select, union_all
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
 
+from sqlalchemy import String, cast, func, literal, select, union_all
+
+from ..bank.generation import current_generation
 from ..bank.models import CONFIDENTIAL, Question, QuestionVersion
 from ..bank.services import eligible_questions, filter_bank
+from ..db import dialect_name, upsert
 from ..extensions import db
 from .draw import RULE_FILTERS
+from .models import DrawPool
 
 
 def rule_filters(rule: dict) -> dict:
@@ -41,16 +50,84 @@ def pool_select(rule: dict, allow_public: bool = False):
     return stmt if allow_public else stmt.where(Question.visibility == CONFIDENTIAL)
 
 
-def rule_pools(rules: list[dict], allow_public: bool = False) -> list[list[int]]:
-    """Return every rule's pool (sorted question ids) from one statement, read without ORM objects."""
+class Pool(NamedTuple):
+    """One rule's eligible question ids (sorted, read-only) and their digest (the draw_pools key)."""
+
+    digest: str
+    ids: tuple[int, ...]
+
+
+def pool_digest(ids) -> str:
+    return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+
+
+POOL_CACHE_SIZE = 64
+_pool_cache: OrderedDict[tuple, list[Pool]] = OrderedDict()
+_pool_cache_lock = threading.Lock()
+
+
+def rule_pools(rules: list[dict], allow_public: bool = False) -> list[Pool]:
+    """Return every rule's pool, reused while the bank's generation is unchanged (bank.generation).
+
+    On exam day hundreds of starts a minute draw from the same pools; reading them costs one statement
+    over the whole bank per start, the generation one primary-key read. A bank change of any kind gives
+    the generation a new value, so a cached pool is exactly what reading it again would give.
+    """
     if not rules:
         return []
-    parts = [pool_select(rule, allow_public).with_only_columns(literal(index).label("rule"), Question.id)
-             for index, rule in enumerate(rules)]
-    pools: list[list[int]] = [[] for _ in rules]
-    for index, question_id in db.session.connection().execute(union_all(*parts) if len(parts) > 1 else parts[0]):
-        pools[index].append(question_id)
-    return [sorted(pool) for pool in pools]
+    generation = current_generation()
+    key = (str(db.engine.url), generation, json.dumps(rules, sort_keys=True, default=str), allow_public)
+    if generation is not None:
+        with _pool_cache_lock:
+            if (cached := _pool_cache.get(key)) is not None:
+                _pool_cache.move_to_end(key)
+                return cached
+    pools = read_pools(rules, allow_public)
+    if generation is not None:
+        with _pool_cache_lock:
+            _pool_cache[key] = pools
+            while len(_pool_cache) > POOL_CACHE_SIZE:
+                _pool_cache.popitem(last=False)
+    return pools
+
+
+def read_pools(rules: list[dict], allow_public: bool = False) -> list[Pool]:
+    """Read every rule's pool from one statement: one row per rule with its ids joined by commas
+    (5,000 rows through the driver cost more than the query)."""
+    dialect = dialect_name()
+    parts = []
+    for index, rule in enumerate(rules):
+        eligible = pool_select(rule, allow_public).with_only_columns(Question.id).subquery()
+        joined = (func.string_agg(cast(eligible.c.id, String), ",") if dialect == "postgresql"
+                  else func.group_concat(eligible.c.id, ","))
+        parts.append(select(literal(index).label("rule"), joined.label("ids")).select_from(eligible))
+    found: dict[int, str | None] = dict(db.session.connection().execute(
+        union_all(*parts) if len(parts) > 1 else parts[0]).all())
+    pools = []
+    for index in range(len(rules)):
+        ids = tuple(sorted(map(int, found[index].split(",")))) if found.get(index) else ()
+        pools.append(Pool(pool_digest(ids), ids))
+    return pools
+
+
+def store_pools(pools: list[Pool], now) -> None:
+    """Keep each pool a draw record names (once per distinct pool; the record keeps only the digest)."""
+    wanted = {pool.digest: pool for pool in pools}
+    present = set(db.session.scalars(select(DrawPool.digest).where(DrawPool.digest.in_(list(wanted)))))
+    missing = [pool for digest, pool in wanted.items() if digest not in present]
+    if missing:
+        # Two first starts may store the same pool at once: the second one's row is simply not needed.
+        db.session.execute(upsert(DrawPool).on_conflict_do_nothing(index_elements=["digest"]),
+                           [{"digest": p.digest, "size": len(p.ids), "question_ids": list(p.ids), "created_at": now}
+                            for p in missing])
+
+
+def recorded_pools(record: dict) -> list[list[int]]:
+    """The pools a draw record drew from: inline in records made before draw_pools, by digest after."""
+    digests = [r["pool_digest"] for r in record["rules"] if "pool_digest" in r]
+    stored = {p.digest: p.question_ids for p in db.session.scalars(
+        select(DrawPool).where(DrawPool.digest.in_(digests)))} if digests else {}
+    return [r["pool"] if "pool" in r else stored[r["pool_digest"]] for r in record["rules"]]
 
 
 def frozen_sources(question_ids: list[int]) -> dict[int, dict]:

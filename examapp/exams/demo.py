@@ -36,11 +36,11 @@ def seed_demo_exam(now: datetime) -> str:
         if not exam.allows_public_questions:
             # Seeded before exams drew confidential questions only: the demo's bank is all public.
             exam.allows_public_questions = True
-            return f"exists: {title} (id {exam.id}); now allows public questions and says so"
-        return f"exists: {title} (id {exam.id})"
+            return f"考试已存在：{title}（编号 {exam.id}），现改为可用公开题目，页面会提示所用题目已公开"
+        return f"考试已存在：{title}（编号 {exam.id}）"
     blueprint = fitted_blueprint()
     if not blueprint:
-        return "no exam: the question bank is empty (run `flask --app wsgi content load` first)"
+        return "未创建考试：题库为空（请先运行 `flask --app wsgi content load`）"
     town = db.session.scalar(select(Unit).where(Unit.full_name == DEMO_TOWN))
     exam = Exam(title=title, year=now.year, status="published", published_at=now,
                 opens_at=(now - timedelta(days=1)).replace(microsecond=0),
@@ -53,6 +53,6 @@ def seed_demo_exam(now: datetime) -> str:
     db.session.flush()
     count = sum(int(r["count"]) for r in blueprint)
     points = sum(Decimal(r["points"]) * int(r["count"]) for r in blueprint)
-    note = "" if count == 50 else " (smaller than the default 50: the bank is short)"
-    return (f"created: {title} (id {exam.id}), {count} questions, {points} points{note}; "
-            "it draws public questions (the shipped bank) and its pages say so")
+    note = "" if count == 50 else "（题库题量不足，少于默认的 50 题）"
+    return (f"已创建考试：{title}（编号 {exam.id}），{count} 题，满分 {points} 分{note}；"
+            "抽取随系统发布的公开题目，考试页面会提示所用题目已公开")

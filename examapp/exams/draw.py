@@ -50,8 +50,11 @@ def choose_variant(blueprint: list[dict], *, is_leader: bool, is_enforcement: bo
     return "default"
 
 
-def draw_paper(rules: list[dict], pools: list[list[int]], seed: int) -> DrawResult:
-    """Pick each rule's questions from its pool without repeats, then shuffle within sections."""
+def draw_paper(rules: list[dict], pools: list, seed: int, digests: list[str] | None = None) -> DrawResult:
+    """Pick each rule's questions from its pool without repeats, then shuffle within sections.
+
+    The record keeps each pool inline, or, given the pools' digests (stored once in draw_pools), only those.
+    """
     rng = random.Random(seed)
     taken: set[int] = set()
     by_section: dict[str, list[Pick]] = {}
@@ -65,7 +68,8 @@ def draw_paper(rules: list[dict], pools: list[list[int]], seed: int) -> DrawResu
         taken.update(chosen)
         section = rule.get("section") or ""
         by_section.setdefault(section, []).extend(Pick(q, section, Decimal(str(rule["points"]))) for q in chosen)
-        record_rules.append({"rule": rule, "pool": sorted(pool), "picked": chosen})
+        recorded = {"pool_digest": digests[index], "pool_size": len(pool)} if digests else {"pool": sorted(pool)}
+        record_rules.append({"rule": rule, **recorded, "picked": chosen})
     picks: list[Pick] = []
     for section_picks in by_section.values():
         rng.shuffle(section_picks)
@@ -73,10 +77,11 @@ def draw_paper(rules: list[dict], pools: list[list[int]], seed: int) -> DrawResu
     return DrawResult(picks, {"seed": seed, "rules": record_rules, "order": [p.question_id for p in picks]})
 
 
-def reproduce(record: dict) -> list[int]:
-    """Re-run a recorded draw and return the question order it gives."""
+def reproduce(record: dict, pools: list[list[int]] | None = None) -> list[int]:
+    """Re-run a recorded draw and return the question order it gives (pools: when the record names them
+    by digest, as exams.bank_source.recorded_pools reads them)."""
     rules = [r["rule"] for r in record["rules"]]
-    pools = [r["pool"] for r in record["rules"]]
+    pools = pools if pools is not None else [r["pool"] for r in record["rules"]]
     return [p.question_id for p in draw_paper(rules, pools, record["seed"]).picks]
 
 

@@ -81,6 +81,21 @@ class Exam(TimestampMixin, db.Model):
         return self.status == "published"
 
 
+class DrawPool(db.Model):
+    """One rule's pool of question ids as a paper was drawn from it, stored once and named by its digest.
+
+    Every attempt's draw record names the pools it drew from instead of carrying them (5,000 ids are about
+    30 kB of JSON; a province's million attempts drawn from the same few pools would store 30 GB).
+    """
+
+    __tablename__ = "draw_pools"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the comma-joined sorted ids
+    size: Mapped[int] = mapped_column(Integer)
+    question_ids: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Attempt(db.Model):
     """One person's sitting of an exam; in_progress -> finished only through finish()."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from ..audit import verify_chain
 from ..db import utcnow
@@ -28,6 +29,7 @@ from ..localtime import iso, to_local
 from .checksum import database_sums, differences, file_sha256
 
 FORMAT = 1
+MANIFEST_KEYS = {"database": str, "file": str, "file_sha256": str, "tables": dict, "results_sha256": str}
 
 
 class BackupError(Exception):
@@ -39,7 +41,8 @@ class Restored:
     manifest: dict
     rows: int
     audit_events: int
-    seconds: float
+    seconds: float  # copying the data in
+    verify_seconds: float  # recomputing every checksum and the audit chain
 
 
 def backup(engine: Engine, folder: Path, now: datetime | None = None) -> Path:
@@ -82,10 +85,18 @@ def backup_sqlite(engine: Engine, target: Path) -> tuple[Path, dict]:
     snapshot = create_engine(f"sqlite:///{target}")
     try:
         with snapshot.connect() as connection:
-            sums = database_sums(connection)
+            sums = described(connection)
     finally:
         snapshot.dispose()
     return target, sums
+
+
+def described(connection) -> dict:
+    """The manifest's numbers and the audit chain's state, read through `connection` (one snapshot)."""
+    sums = database_sums(connection)
+    if "audit_events" in sums["tables"]:
+        sums["audit_broken"] = verify_chain(Session(bind=connection))
+    return sums
 
 
 def libpq(engine: Engine) -> tuple[str, dict]:
@@ -115,7 +126,7 @@ def backup_postgresql(engine: Engine, target: Path) -> tuple[Path, dict]:
             dump = subprocess.Popen([tool("pg_dump"), "-Fc", "--no-owner", f"--snapshot={snapshot}",
                                      "-f", str(partial), "--dbname", address],
                                     env=env, stderr=subprocess.PIPE, text=True)
-            sums = database_sums(connection)
+            sums = described(connection)
             errors = dump.communicate()[1]
     if dump.returncode:
         partial.unlink(missing_ok=True)
@@ -132,9 +143,10 @@ def read_manifest(path: Path) -> tuple[dict, Path]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise BackupError(_("No readable manifest at %(path)s.", path=str(path))) from None
-    if manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or \
+            not all(isinstance(manifest.get(key), want) for key, want in MANIFEST_KEYS.items()):
         raise BackupError(_("%(path)s is not a manifest of this program.", path=str(path)))
-    data = path.with_name(manifest["file"])
+    data = path.with_name(Path(manifest["file"]).name)  # beside the manifest, wherever the name points
     if not data.exists():
         raise BackupError(_("The backup file %(path)s is missing.", path=str(data)))
     if file_sha256(data) != manifest["file_sha256"]:
@@ -167,6 +179,7 @@ def restore(engine: Engine, path: Path, force: bool = False) -> Restored:
     engine.dispose()
     db.session.remove()
     seconds = time.monotonic() - started
+    started = time.monotonic()
     with engine.connect() as connection:
         found = database_sums(connection)
     wrong = differences(manifest, found)
@@ -177,11 +190,17 @@ def restore(engine: Engine, path: Path, force: bool = False) -> Restored:
                             "%(want)s, found %(got)s; %(n)s tables differ).",
                             table=table, what=what, want=want, got=got, n=len(wrong)))
     broken = verify_chain()
-    if broken:
+    if broken != done_before(manifest):
         raise BackupError(_("After the restore, the audit chain is broken at event %(id)s (%(n)s events).",
                             id=broken[0], n=len(broken)))
     rows = sum(t["rows"] for t in found["tables"].values())
-    return Restored(manifest, rows, found["tables"].get("audit_events", {}).get("rows", 0), seconds)
+    return Restored(manifest, rows, found["tables"].get("audit_events", {}).get("rows", 0), seconds,
+                    time.monotonic() - started)
+
+
+def done_before(manifest: dict) -> list[int]:
+    """The audit events that were already broken when the backup was made (restored as they were)."""
+    return manifest.get("audit_broken") or []
 
 
 def restore_sqlite(engine: Engine, data: Path) -> None:

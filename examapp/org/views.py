@@ -15,6 +15,7 @@ from ..core.nav import ROLE_LABELS, STATUS_LABELS, register_nav
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import web_progress
 from ..uploads import annotate, stash, unstash
 from . import services
 from .forms import ConfirmForm, ImportForm, PersonForm, StatusForm
@@ -163,10 +164,10 @@ def reset(user_id: int):
 def end_sessions(user_id: int):
     person = load_person(user_id, manage=True)
     if ConfirmForm().validate_on_submit():
-        counts = end_all_access(current_user, person, utcnow(), tokens=False)
+        counts = end_all_access(current_user, person, utcnow())
         db.session.commit()
-        flash(_("Ended %(n)s log-in session(s) of %(account)s.", n=counts["sessions"], account=person.username),
-              "success")
+        flash(_("Ended %(n)s log-in session(s) of %(account)s and revoked %(tokens)s API token(s).",
+                n=counts["sessions"], account=person.username, tokens=counts["tokens"]), "success")
     return redirect(url_for("org.person", user_id=person.id))
 
 
@@ -176,20 +177,20 @@ def import_upload():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read()
-        token = stash(data, upload.filename or "people.csv", current_user.id)
-        return preview(data, upload.filename or "people.csv", token)
+        return preview(upload.read(), upload.filename or "people.csv", None)
     return render_template("org/import.html", form=form, header=HEADER)
 
 
-def preview(data: bytes, filename: str, token: str):
-    """Dry-run the file and show what would happen (or every error)."""
+def preview(data: bytes, filename: str, token: str | None):
+    """Dry-run the file and show what would happen (or every error); keep a readable file for later."""
     try:
-        report = import_people(current_user, data, filename, utcnow(), dry_run=True)
+        with web_progress(current_user.id, request.form.get("job")) as step:
+            report = import_people(current_user, data, filename, utcnow(), dry_run=True, step=step)
     except DomainError as exc:
-        db.session.rollback()
+        db.session.rollback()  # an unreadable file is not kept: nothing to correct and confirm
         return render_template("org/import.html", form=ImportForm(), header=HEADER, fatal=exc.message), 422
     db.session.rollback()
+    token = token or stash(data, filename, current_user.id)
     return render_template("org/import_preview.html", report=report, token=token, confirm=ConfirmForm(),
                            filename=filename), (200 if report.ok else 422)
 
@@ -200,7 +201,8 @@ def import_confirm(token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     data, filename = unstash(token, current_user.id)
-    report = import_people(current_user, data, filename, utcnow())
+    with web_progress(current_user.id, request.form.get("job")) as step:
+        report = import_people(current_user, data, filename, utcnow(), step=step)
     if not report.ok:
         db.session.rollback()
         return preview(data, filename, token)

@@ -123,15 +123,15 @@ def embargo_statement() -> Select:
 
 def embargoed_ids(user: User, now: datetime) -> set[int]:
     """Questions any such exam can draw (its blueprint's pools) or has put on the learner's paper."""
-    from ..exams.bank_source import rule_pool
+    from ..exams.bank_source import rule_pools
 
     exams = open_embargo_exams(user, now)
     if not exams:
         return set()
     blocked: set[int] = set()
-    for exam in exams:
-        for rule in exam.blueprint or []:
-            blocked.update(rule_pool(rule, exam.allows_public_questions))
+    for exam in exams:  # every variant's rules; the pools are reused while the bank is unchanged
+        for pool in rule_pools(exam.blueprint or [], exam.allows_public_questions):
+            blocked.update(pool.ids)
     blocked.update(db.session.scalars(select(AttemptItem.question_id).join(Attempt).where(
         Attempt.user_id == user.id, Attempt.exam_id.in_([e.id for e in exams]))))
     return blocked

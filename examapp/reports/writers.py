@@ -1,6 +1,6 @@
 """Streaming spreadsheet writers: .xlsx (XlsxWriter, constant_memory) and .csv (UTF-8 with BOM).
 
-Every text cell that starts like a formula (=, +, -, @, tab, CR) is neutralised, so a
+Every text cell goes through uploads.neutralise (a formula start is quoted), so a
 name such as "=HYPERLINK(...)" typed into the roster is shown, never executed.
 """
 
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from xlsxwriter import Workbook
 
 from ..localtime import local_text
-from ..uploads import FORMULA_PREFIXES, neutralise
+from ..uploads import neutralise
 from .stats import percent
 
 CHUNK = 64 * 1024
@@ -36,14 +36,11 @@ class SheetSpec:
     percent_columns: Sequence[int] = ()  # 0-based columns that hold rates (0..1)
 
 
-FORMULA_START = frozenset(FORMULA_PREFIXES + ("\t", "\r"))  # as uploads.neutralise, inlined for speed
-
-
 def safe(value):
     """Return a cell value safe for a spreadsheet (dates as ISO text, formulas neutralised)."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value and value[0] in FORMULA_START else value
+        return neutralise(value)
     if kind is int or kind is float:
         return value
     if value is None:

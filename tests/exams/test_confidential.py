@@ -143,7 +143,7 @@ def test_the_demo_exam_draws_the_public_bank_and_says_so(org, untangle, login):
     for i in range(25):
         make_question(f"pub{i}", visibility=PUBLIC)
     db.session.commit()
-    assert "public" in seed_demo_exam(org.now)
+    assert "公开" in seed_demo_exam(org.now)
     db.session.commit()
     exam = db.session.scalars(select(Exam)).one()
     assert exam.allows_public_questions

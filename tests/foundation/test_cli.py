@@ -20,18 +20,18 @@ def test_users_create_and_token(runner, org, client):
 
 def test_users_create_refuses_an_unknown_unit(runner, org):
     result = runner.invoke(args=["users", "create", "x1", "--role", "learner", "--unit", "无此单位"])
-    assert result.exit_code == 1 and "unknown unit" in result.output
+    assert result.exit_code == 1 and "找不到单位：无此单位" in result.output
 
 
 def test_users_create_prints_a_random_password_when_none_given(runner, org):
     result = runner.invoke(args=["users", "create", "x2", "--role", "hr", "--unit", "乌塘镇"])
-    assert result.exit_code == 0 and "password:" in result.output
+    assert result.exit_code == 0 and "初始密码：" in result.output and "已创建账号 x2（人事，乌塘镇）" in result.output
 
 
 def test_demo_seed_builds_the_town_and_is_idempotent(app, runner):
     first = runner.invoke(args=["demo", "seed", "--password", "Demo-pass-123"])
     assert first.exit_code == 0, first.output
-    assert "demo password: Demo-pass-123" in first.output
+    assert "演示密码：Demo-pass-123" in first.output and "新建账号" in first.output
     town = db.session.scalar(select(Unit).where(Unit.name == "乌塘镇"))
     villages = db.session.scalar(select(func.count(Unit.id)).where(Unit.parent_id == town.id,
                                                                     Unit.kind.in_(["village", "community"])))
@@ -42,7 +42,7 @@ def test_demo_seed_builds_the_town_and_is_idempotent(app, runner):
     assert roles["admin"] == "admin" and roles["unitadmin"] == "unit_admin" and roles["hr"] == "hr"
     count = db.session.scalar(select(func.count(User.id)))
     second = runner.invoke(args=["demo", "seed", "--password", "Demo-pass-123"])
-    assert second.exit_code == 0 and "'created': 0" in second.output
+    assert second.exit_code == 0 and "新建账号 0 个" in second.output
     assert db.session.scalar(select(func.count(User.id))) == count
     leader = db.session.scalar(select(User).where(User.username == "leader1"))
     assert leader.is_leader and leader.check_password("Demo-pass-123")

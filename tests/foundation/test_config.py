@@ -39,3 +39,19 @@ def test_security_headers_are_sent(client):
 
 def test_health_check_reports_the_server_time(client):
     assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_production_refuses_to_start_when_the_rate_limit_redis_is_unreachable(monkeypatch):
+    monkeypatch.setenv("EXAMAPP_ENV", "production")
+    with pytest.raises(ConfigError, match="连不上限流存储.*redis://127.0.0.1:1/0"):
+        create_app({"SECRET_KEY": "k" * 48, "PUBLIC_BASE_URL": "https://xuefa.example.gov.cn",
+                    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+
+
+@pytest.mark.parametrize("app", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}],
+                         indirect=True)
+def test_log_in_keeps_working_when_redis_goes_away_while_serving(app, client):
+    """The startup check passed, then Redis stopped: log-in counts in the worker's memory instead of failing."""
+    response = client.post("/login", data={"username": "nobody", "password": "wrong"})
+    assert response.status_code == 200
+    assert "账号或密码错误" in response.get_data(as_text=True)

@@ -83,10 +83,14 @@ class Examinee(threading.Thread):
         self.seqs: Counter = Counter()
         self.error: BaseException | None = None
 
+    def connect(self) -> http.client.HTTPConnection:
+        """A new connection to the server (the scale-out test makes it HTTPS, to nginx)."""
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=35)
+
     def request(self, method: str, path: str, body=None) -> tuple[int, dict, bytes]:
         reused = self.conn is not None
         if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=35)
+            self.conn = self.connect()
         headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
         try:
             self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
@@ -171,11 +175,11 @@ def safe_json(raw: bytes) -> dict:
 
 
 def run_examinees(port: int, world, seconds: float, think: float, during=None, until_acked: int = 0,
-                  cap: float = 0) -> tuple[Ledger, list[Examinee]]:
+                  cap: float = 0, kind: type[Examinee] = Examinee) -> tuple[Ledger, list[Examinee]]:
     """Run one examinee per token for `seconds` (calling `during(ledger)` meanwhile), then on until
     `until_acked` saves were acknowledged or `cap` seconds passed; return the ledger and the examinees."""
     ledger, stop = Ledger(), threading.Event()
-    examinees = [Examinee(port, token, world.exam_id, ledger, stop, think=think, seed=uid)
+    examinees = [kind(port, token, world.exam_id, ledger, stop, think=think, seed=uid)
                  for uid, token in world.tokens.items()]
     for examinee in examinees:
         examinee.start()

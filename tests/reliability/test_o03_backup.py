@@ -108,6 +108,16 @@ def test_o03_a_damaged_backup_file_is_refused_and_restores_nothing(backed_up, ta
     assert sums_of(target_url)["tables"] == {}
 
 
+def test_o03_a_file_that_is_not_a_manifest_is_refused_by_name(backed_up, target_url, tmp_path):
+    manifest_path, manifest = backed_up
+    for text_ in ("[]", "{\"format\": 1}", json.dumps({**manifest, "tables": None}), "不是 JSON"):
+        manifest_path.write_text(text_, encoding="utf-8")
+        result = restore(target_url, str(manifest_path))
+        assert result.exit_code == 1 and str(manifest_path) in result.output, result.output
+        assert "备份清单" in result.output and "Traceback" not in result.output
+    assert sums_of(target_url)["tables"] == {}
+
+
 def test_o03_the_checksum_names_a_changed_score(backed_up, app):
     """What the checksum proves: one score changed after the backup is found, in its table."""
     _, manifest = backed_up
@@ -117,3 +127,21 @@ def test_o03_the_checksum_names_a_changed_score(backed_up, app):
     now = sums_of(DATABASE_URL)
     assert [(table, what) for table, what, *_ in differences(manifest, now)] == [("attempts", "sha256")]
     assert now["results_sha256"] != manifest["results_sha256"] and "attempts" in RESULT_TABLES
+
+
+def test_o03_a_chain_already_broken_is_backed_up_and_restored_as_it_was(app, org, exam, runner, tmp_path,
+                                                                        target_url):
+    """Tampering found at backup time is reported, kept as evidence, and not mistaken for a bad restore."""
+    finished_exams(app, org, exam, learners=1)
+    db.session.execute(text("UPDATE audit_events SET target = 'edited' WHERE id = (SELECT MIN(id) FROM audit_events)"))
+    db.session.commit()
+    broken = verify_chain()
+    backed = runner.invoke(args=["backup", "--to", str(tmp_path / "backups")])
+    assert backed.exit_code == 0 and "审计链在第" in backed.output, backed.output
+    restored = restore(target_url, str(next((tmp_path / "backups").glob("*.manifest.json"))))
+    assert restored.exit_code == 0 and "备份时审计链已在第" in restored.output, restored.output
+    target = make_app(SQLALCHEMY_DATABASE_URI=target_url)
+    with target.app_context():
+        assert verify_chain() == broken != []
+        db.session.remove()
+        db.engine.dispose()

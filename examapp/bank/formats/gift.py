@@ -27,10 +27,16 @@ TF_RE = re.compile(r"^(T|TRUE|F|FALSE)(?=$|#)")
 def blocks(text: str):
     """Yield (first line number, lines) of blank-line separated blocks, keeping open braces together."""
     current: list[tuple[int, str]] = []
+    gap = False
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
+            if gap and line.lstrip().startswith("::") and current:  # a titled question after a blank line is
+                yield current  # a new question even when the last one left a brace open (its error says so)
+                current = []
             current.append((number, line))
+            gap = False
             continue
+        gap = True
         if current and not brace_open("\n".join(raw for _n, raw in current)):
             yield current
             current = []
@@ -114,6 +120,9 @@ def question(source: str) -> tuple[str, dict | None]:
     if not closes:
         raise ValueError(_("The answer block is not closed with }."))
     before, block, after = source[: opens[0]], source[opens[0] + 1: closes[0]], source[closes[0] + 1:]
+    if len(opens) > 1 and opens[1] < closes[0]:  # else the rest of the file would pass as one cloze question
+        raise ValueError(_("The answer block contains another {: write \\{ for a literal brace, or close the "
+                           "first block with }."))
     if find_unescaped(after, "{"):
         return "cloze", None
     match = FORMAT_RE.match(before.strip())

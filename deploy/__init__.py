@@ -1,0 +1,1 @@
+"""Deployment files (nginx, systemd) and the script that serves with them (deploy/scaleout.py)."""
