@@ -20,7 +20,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 200
-MAX_ROWS = 20000
+MAX_ROWS = 100_000  # a county's people (50,000) or a large bank in one file; the byte caps still apply
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 32767
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -249,8 +249,21 @@ def read_csv(data: bytes) -> Sheet:
             if len(rows) > MAX_ROWS:
                 raise Invalid(_("The file has more than %(n)s rows.", n=MAX_ROWS))
     except csv.Error as exc:
-        raise Invalid(_("Line %(line)s: the CSV is malformed (%(why)s).", line=reader.line_num, why=str(exc))) from exc
+        raise Invalid(_("Line %(line)s: the CSV is malformed (%(why)s).", line=reader.line_num,
+                        why=csv_problem(exc))) from exc
     return Sheet(header=trim_header(header or []), rows=rows, kind="csv", encoding=encoding)
+
+
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module's (English) error means, for the person who saved the file."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return _("a quoted cell is not closed")
+    if "expected after" in text:
+        return _("a quote inside a cell must be written twice")
+    if "field larger than field limit" in text:
+        return _("a cell is too long")
+    return _("the line cannot be read")
 
 
 def trim_header(header: list[str]) -> list[str]:

@@ -9,7 +9,7 @@ from .. import permissions as perm
 from ..bank import library
 from ..bank.cli import bank_stats
 from ..bank.coverage import bank_coverage
-from ..bank.models import AUDIENCES, Question
+from ..bank.models import AUDIENCES, STATUSES, Question
 from ..bank.services import (
     create_question,
     current_versions,
@@ -24,17 +24,23 @@ from ..db import utcnow
 from ..errors import Invalid
 from ..extensions import db
 from . import bp
-from .spec import doc
+from .spec import ANY, BOOL, COUNTS, INT, STR, array, doc, nullable, obj, request_body
 
 STAFF = (perm.EXAMINER, perm.ADMIN)
-QUESTION_BODY = {"type": "object", "required": ["type", "stem"], "properties": {
-    "type": {"type": "string", "enum": ["single", "multiple", "true_false", "blank", "case"]},
-    "stem": {"type": "string"}, "options": {"type": "array", "items": {"type": "object"}},
-    "answer": {}, "explanation": {"type": "string"},
-    "basis": {"type": "array", "items": {"type": "object", "properties": {
-        "law": {"type": "string"}, "article": {"type": "integer"}}}},
-    "difficulty": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
-    "audience": {"type": "string"}, "status": {"type": "string"}, "subquestions": {"type": "array"}}}
+CONTENT = {"type": {"type": "string", "enum": ["single", "multiple", "true_false", "blank", "case"]},
+           "stem": STR, "options": array(obj({"key": STR, "text": STR})), "answer": ANY, "explanation": STR,
+           "basis": array(obj({"law": STR, "article": INT}))}
+QUESTION_BODY = {**obj({"type": CONTENT["type"], "stem": STR}, {
+    **CONTENT, "difficulty": {"type": "integer", "minimum": 1, "maximum": 5}, "tags": array(STR),
+    "audience": {"type": "string", "enum": list(AUDIENCES)}, "status": {"type": "string", "enum": list(STATUSES)},
+    "subquestions": nullable(array({"type": "object", "description": "case only: type, stem, options, answer, "
+                                                                     "explanation, basis"}))})}
+QUESTION = obj({"id": INT, "version": INT, "version_id": INT, "needs_review": BOOL, "chapter": nullable(STR),
+                "code": STR, "law": STR, "status": STR, "type": STR, "stem": STR, "options": array({"type": "object"}),
+                "answer": ANY, "explanation": STR, "basis": array({"type": "object"}), "difficulty": INT,
+                "tags": array(STR), "audience": STR, "subquestions": nullable(array({"type": "object"}))})
+PER_LAW = {"type": "object", "additionalProperties": obj({"articles": INT, "articles_cited": INT,
+                                                          "uncited": array(INT)})}
 FILTER_QUERY = {"law": "string", "chapter": "string", "type": "string", "difficulty": "integer",
                 "status": "string", "tag": "string", "audience": "string", "q": "string", "page": "integer"}
 
@@ -50,8 +56,8 @@ def load(question_id: int) -> Question:
 
 
 def payload_question(code: str = "") -> dict:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
+    payload = request_body()
+    if payload is None:
         raise Invalid(json_expected())
     data = {"code": code, "options": [], "explanation": "", "basis": [], "difficulty": 3, "tags": [],
             "audience": "all", "status": "active", "subquestions": None, **payload}
@@ -66,7 +72,8 @@ def payload_question(code: str = "") -> dict:
 
 @bp.route("/bank/questions")
 @perm.roles_required(*STAFF)
-@doc("Questions of the bank, filtered", roles="examiner, admin", query=FILTER_QUERY)
+@doc("Questions of the bank, filtered", roles="examiner, admin", query=FILTER_QUERY,
+     reply=obj({"total": INT, "page": INT, "items": array(QUESTION)}))
 def bank_list():
     args = request.args
     stmt = filter_bank(current_versions(), law=args.get("law") or None, chapter=args.get("chapter") or None,
@@ -80,14 +87,16 @@ def bank_list():
 
 @bp.route("/bank/questions/<int:question_id>")
 @perm.roles_required(*STAFF)
-@doc("One question with its current version", roles="examiner, admin", responses={404: "no such question"})
+@doc("One question with its current version", roles="examiner, admin", responses={404: "no such question"},
+     reply=QUESTION)
 def bank_get(question_id: int):
     return jsonify(question_json(load(question_id)))
 
 
 @bp.route("/bank/questions", methods=["POST"])
 @perm.roles_required(*STAFF)
-@doc("Create a question", roles="examiner, admin", body=QUESTION_BODY, responses={422: "invalid question"})
+@doc("Create a question", roles="examiner, admin", body=QUESTION_BODY, responses={422: "invalid question"},
+     reply=QUESTION, status=201)
 def bank_create():
     question = create_question(payload_question(), current_user, utcnow())
     db.session.commit()
@@ -97,7 +106,7 @@ def bank_create():
 @bp.route("/bank/questions/<int:question_id>", methods=["PUT"])
 @perm.roles_required(*STAFF)
 @doc("Replace a question's content (a new version when it changed)", roles="examiner, admin",
-     body=QUESTION_BODY, responses={422: "invalid question"})
+     body=QUESTION_BODY, responses={404: "no such question", 422: "invalid question"}, reply=QUESTION)
 def bank_update(question_id: int):
     question = load(question_id)
     update_question(question, payload_question(question.code), current_user, utcnow(), note="api")
@@ -107,7 +116,8 @@ def bank_update(question_id: int):
 
 @bp.route("/bank/questions/<int:question_id>/retire", methods=["POST"])
 @perm.roles_required(*STAFF)
-@doc("Retire a question (past exams keep their versions)", roles="examiner, admin")
+@doc("Retire a question (past exams keep their versions)", roles="examiner, admin",
+     responses={404: "no such question"}, reply=QUESTION)
 def bank_retire(question_id: int):
     question = load(question_id)
     now = utcnow()
@@ -119,7 +129,9 @@ def bank_retire(question_id: int):
 
 @bp.route("/bank/stats")
 @perm.roles_required(*STAFF)
-@doc("Totals by law, type, status, difficulty and visibility, and coverage per law", roles="examiner, admin")
+@doc("Totals by law, type, status, difficulty and visibility, and coverage per law", roles="examiner, admin",
+     reply=obj({"total": INT, "by_law": COUNTS, "by_type": COUNTS, "by_status": COUNTS, "by_difficulty": COUNTS,
+                "by_visibility": COUNTS, "coverage": PER_LAW}))
 def bank_stats_view():
     return jsonify(bank_stats())
 
@@ -128,7 +140,8 @@ def bank_stats_view():
 @perm.roles_required(*STAFF)
 @doc("Coverage: active questions citing each law, chapter and article, by type and difficulty",
      roles="examiner, admin", query={"law": "string", "audience": "string"},
-     responses={404: "no such law", 422: "unknown audience"})
+     responses={404: "no such law", 422: "unknown audience"},
+     reply=obj({"audience": nullable(STR), "laws": {"type": "object", "additionalProperties": {"type": "object"}}}))
 def bank_coverage_view():
     law = (request.args.get("law") or "").strip()
     audience = (request.args.get("audience") or "").strip()

@@ -4,7 +4,11 @@ from flask import jsonify
 from flask_login import current_user, login_required
 
 from . import bp
-from .spec import build_spec, doc
+from .spec import BOOL, INT, OPENAPI, STR, build_spec, doc, nullable, obj
+
+USER = obj({"id": INT, "username": STR, "name": STR, "role": STR,
+            "unit": obj({"id": INT, "name": STR, "path": STR}), "is_leader": BOOL, "is_grid_worker": BOOL,
+            "is_enforcement": BOOL, "status": STR, "must_change_password": BOOL, "scope": nullable(STR)})
 
 
 def user_json(user) -> dict:
@@ -20,12 +24,12 @@ def user_json(user) -> dict:
 
 @bp.route("/me")
 @login_required
-@doc("The current account, its role and unit")
+@doc("The current account, its role and unit", reply=USER)
 def me():
     return jsonify(user_json(current_user))
 
 
 @bp.route("/openapi.json")
-@doc("This OpenAPI document", public=True)
+@doc("This OpenAPI document", public=True, reply=OPENAPI)
 def openapi():
     return jsonify(build_spec())

@@ -7,12 +7,12 @@ or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}
 
 import time
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import commit_keeping_loaded, lock_for_writing, utcnow
+from ..db import commit_keeping_loaded, lock_for_writing, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving
@@ -22,15 +22,37 @@ from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_json, re
 from ..exams.queries import exams_for
 from ..extensions import db
 from . import bp
-from .spec import doc
+from .spec import ANY, BOOL, INT, NUM, STR, TIME, array, doc, nullable, obj, request_body
 
-ANSWER_BODY = {"type": "object", "required": ["answer"], "properties": {
+# Other fields are ignored, never refused: a save from an older or newer page must not fail (S-06: nothing else
+# in the body is read, so no field can set a score, a state, a time or an owner).
+IGNORED = {"description": "ignored: nothing else in the body is read"}
+ANSWER_BODY = {"type": "object", "required": ["answer"], "additionalProperties": IGNORED, "properties": {
     "answer": {"description": 'single "B"; multiple ["A","C"]; true_false true/false; blank ["..", ".."] '
                               '(one string per blank); case {"1": "B", "2": ["A","C"]} or, at a sub-question '
                               'id "<id>-<n>", that sub-question\'s value; null clears'},
-    "seq": {"type": "integer", "description": "optional client sequence; a lower or equal seq is ignored"},
-    "flagged": {"type": "boolean", "description": "optional: mark for review in the navigator"},
-    "client_at": {"type": "string", "description": "optional device time, kept as evidence if the answer is late"}}}
+    "seq": {"type": "integer", "nullable": True, "minimum": 0, "maximum": 2**53 - 1,
+            "description": "optional client sequence; a lower or equal seq is ignored"},
+    "flagged": {"type": "boolean", "nullable": True, "description": "optional: mark for review in the navigator"},
+    "client_at": {"type": "string", "nullable": True,
+                  "description": "optional device time, kept as evidence if the answer is late"}}}
+EVENT_BODY = {"type": "object", "required": ["kind"], "additionalProperties": IGNORED, "properties": {
+    "kind": {"type": "string", "enum": list(leaving.EVENT_KINDS)}, "client_at": {"type": "string", "nullable": True},
+    "away_ms": {"type": "integer", "description": "optional: how long the device says it was away"}}}
+OPTIONS = array(obj({"key": STR, "text": STR}))
+PAPER_ITEM = obj({"id": INT, "position": INT, "section": STR, "type": STR, "points": NUM, "stem": STR},
+                 {"options": OPTIONS, "blanks": INT,
+                  "subquestions": array(obj({"id": STR, "type": STR, "stem": STR}, {"options": OPTIONS}))})
+STATE = {"attempt_id": INT, "exam_id": INT, "number": INT, "state": STR, "started_at": TIME, "deadline": TIME,
+         "server_time": TIME, "remaining_seconds": INT, "answers": {"type": "object"}, "flagged": array(INT)}
+RESULT = obj({"attempt_id": INT, "state": STR, "score": nullable(NUM), "max_score": nullable(NUM),
+              "passed": nullable(BOOL), "excellent": nullable(BOOL), "finished_at": nullable(TIME),
+              "finish_reason": nullable(STR), "certificate_serial": nullable(STR)})
+EXAM_ROW = obj({"id": INT, "title": STR, "year": INT, "opens_at": nullable(TIME), "closes_at": nullable(TIME),
+                "duration_minutes": INT, "pass_mark": nullable(NUM), "attempts_used": INT,
+                "attempts_left": nullable(INT), "can_start": BOOL, "in_progress_attempt_id": nullable(INT),
+                "status": STR, "message": STR,
+                "leave_policy": obj({"kind": STR, "limit": nullable(INT), "text": STR})})
 
 
 def retrying(action, tries: int = 4, keep_loaded: bool = False):
@@ -53,6 +75,14 @@ def retrying(action, tries: int = 4, keep_loaded: bool = False):
     return None
 
 
+def client_time(body: dict) -> str:
+    """The device's time as sent (evidence only, never trusted): text or nothing."""
+    value = body.get("client_at")
+    if value is not None and not isinstance(value, str):
+        raise Invalid(str(API_MESSAGES["invalid"]))
+    return value or ""
+
+
 def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False) -> Attempt:
     """404 for missing and for not-yours alike (no existence oracle), 403 never leaks either.
 
@@ -73,7 +103,8 @@ def load_attempt(attempt_id: int, write: bool = False, share_lock: bool = False)
 @bp.route("/exams")
 @login_required
 @doc("Exams open to this account, with attempts left, why one cannot be started and what leaving the exam "
-     "page does (leave_policy: kind record|warn|submit, limit, text)", roles="any user")
+     "page does (leave_policy: kind record|warn|submit, limit, text)", roles="any user",
+     reply=obj({"exams": array(EXAM_ROW)}))
 def my_exams():
     now = utcnow()
     rows = []
@@ -102,22 +133,30 @@ def my_exams():
                      "options}] (case)}]}; never the key",
                 404: "no such exam, or not meant for this account (the same answer)",
                 409: "cannot start now: error.code is not_open_yet, closed, not_eligible, no_attempts_left, "
-                     "key_holder or bank_short"})
+                     "key_holder or bank_short"},
+     reply=obj({**STATE, "questions": array(PAPER_ITEM)}), status=201)
 def start_attempt(exam_id: int):
     exam = db.session.get(Exam, exam_id)
     if exam is None or not exam.is_published:
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
-    attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+    try:
+        attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+    except service.KeptRefusal:
+        db.session.commit()  # an attempt found overdue stays finished; still answer 409
+        raise
     return jsonify(paper_json(attempt, now)), 201
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])
 @login_required
 @doc("Save one answer (idempotent)", roles="owner", body=ANSWER_BODY,
-     responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"})
+     responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"},
+     reply=obj({"question_id": STR, "saved": BOOL, "stored": BOOL, "seq": nullable(INT), "answer": ANY,
+                "flagged": BOOL, "saved_at": TIME, "remaining_seconds": INT}))
+@retry_lost_races  # two late answers finishing the attempt at once deadlock on PostgreSQL: the loser runs again
 def save_answer(attempt_id: int, question_id: str):
-    body = request.get_json(silent=True)
+    body = request_body()
     if valid_save_body(body):
         # The common case in two statements; anything else (or nothing stored) goes the full way below.
         now = utcnow()
@@ -129,7 +168,7 @@ def save_answer(attempt_id: int, question_id: str):
                             "answer": quick.answer, "flagged": quick.flagged, "saved_at": iso(now),
                             "remaining_seconds": max(int((quick.deadline_at - now).total_seconds()), 0)})
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
-    if not isinstance(body, dict) or "answer" not in body:
+    if body is None or "answer" not in body:
         raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
     if not valid_save_body(body):
         raise Invalid(str(API_MESSAGES["invalid"]))
@@ -137,8 +176,8 @@ def save_answer(attempt_id: int, question_id: str):
     now = utcnow()
     try:
         item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
-                                           client_at=str(body.get("client_at") or ""), locked=True)
-    except service.TooLate:
+                                           client_at=client_time(body), locked=True)
+    except service.KeptRefusal:
         db.session.commit()  # keep the overdue finish and the late-answer evidence; still answer 409
         raise
     # Read everything before the commit expires it (saves a round trip per autosave).
@@ -162,7 +201,8 @@ def valid_save_body(body) -> bool:
 @login_required
 @doc("Finish and score (idempotent: a repeat returns the same result)", roles="owner",
      responses={200: "{attempt_id, state, score, max_score, passed, excellent, finished_at, finish_reason "
-                     "(submitted|overdue|left_page), certificate_serial or null}", 404: "not your attempt"})
+                     "(submitted|overdue|left_page), certificate_serial or null}", 404: "not your attempt"},
+     reply=RESULT)
 def submit_attempt(attempt_id: int):
     load_attempt(attempt_id, write=True)
     attempt = retrying(lambda: service.submit(db.session.get(Attempt, attempt_id), utcnow()))
@@ -173,7 +213,9 @@ def submit_attempt(attempt_id: int):
 @login_required
 @doc("An attempt: state and saved answers; once finished, the result and the review as policy allows "
      "(review_level none|answers|full; full adds key, explanation and basis with the article text)",
-     roles="owner; HR and administrators with the person in scope", responses={404: "not found or not yours"})
+     roles="owner; HR and administrators with the person in scope", responses={404: "not found or not yours"},
+     reply=obj({**STATE, "user_id": INT}, {"questions": array(PAPER_ITEM), "result": RESULT, "review_level": STR,
+                                          "review": array({"type": "object"}), "review_withheld": INT}))
 def read_attempt(attempt_id: int):
     attempt = load_attempt(attempt_id)
     now = utcnow()
@@ -187,19 +229,21 @@ def read_attempt(attempt_id: int):
 @doc("Record leaving or returning to the exam page (evidence for the examiner). A return closes the open "
      "leave: it counts when it lasted at least a few seconds (server times) and the exam's leave policy applies "
      "(record, warn, or submit after too many leaves)", roles="owner",
-     body={"type": "object", "required": ["kind"], "properties": {
-         "kind": {"enum": list(leaving.EVENT_KINDS)}, "client_at": {"type": "string"},
-         "away_ms": {"type": "integer", "description": "optional: how long the device says it was away"}}},
+     body=EVENT_BODY,
      responses={200: "{state, leaves (counted so far), counted (this return counted: true/false; null for a "
-                     "leave), away_seconds, message (the warning to show, empty when there is none)}"})
+                     "leave), away_seconds, message (the warning to show, empty when there is none)}",
+                404: "not your attempt"},
+     reply=obj({"state": STR, "leaves": INT, "counted": nullable(BOOL), "away_seconds": nullable(NUM),
+                "message": STR}))
+@retry_lost_races  # racing returns both count a leave under the share lock: the deadlock loser runs again
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("kind"), str) or body["kind"] not in leaving.EVENT_KINDS:
+    body = request_body()
+    if body is None or not isinstance(body.get("kind"), str) or body["kind"] not in leaving.EVENT_KINDS:
         raise Invalid(str(API_MESSAGES["invalid"]))
     away_ms = body.get("away_ms")
     away_ms = away_ms if isinstance(away_ms, int) and not isinstance(away_ms, bool) and away_ms >= 0 else None
-    comeback = leaving.record_event(attempt, body["kind"], utcnow(), str(body.get("client_at") or ""), away_ms)
+    comeback = leaving.record_event(attempt, body["kind"], utcnow(), client_time(body), away_ms)
     db.session.commit()
     return jsonify({"state": attempt.state, "leaves": attempt.leave_count,
                     "counted": comeback.counted if comeback else None,

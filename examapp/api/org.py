@@ -1,6 +1,7 @@
 """People endpoints: the same scoped services as the roster pages."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions as perm
@@ -12,10 +13,10 @@ from ..org import services
 from ..org.models import User
 from ..org.queries import people_query, person_for
 from . import bp
-from .core import user_json
-from .spec import doc
+from .core import USER, user_json
+from .spec import INT, array, doc, obj, request_body
 
-PERSON_PATCH = {"type": "object", "properties": {
+PERSON_PATCH = {"type": "object", "additionalProperties": False, "properties": {
     "name": {"type": "string"}, "unit": {"type": "string", "description": "unit full path"},
     "role": {"type": "string"},
     "scope": {"type": "string", "description": "HR/unit admin: the unit (full path) whose subtree it sees; admin only"},
@@ -32,7 +33,8 @@ def load_person(user_id: int, *, manage: bool = False) -> User:
 @bp.route("/people")
 @perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN, perm.HR)
 @doc("People in the caller's unit scope", roles="admin, unit admin, HR (scoped)",
-     query={"q": "string", "role": "string", "status": "string", "page": "integer"})
+     query={"q": "string", "role": "string", "status": "string", "page": "integer"},
+     reply=obj({"total": INT, "page": INT, "items": array(USER)}))
 def people_list():
     args = request.args
     stmt = people_query(current_user, q=args.get("q", ""), role=args.get("role", ""),
@@ -44,7 +46,7 @@ def people_list():
 @bp.route("/people/<int:user_id>")
 @perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN, perm.HR, perm.LEARNER, perm.EXAMINER)
 @doc("One person (yourself, or someone in your scope)", roles="self; admin, unit admin, HR in scope",
-     responses={403: "outside your scope"})
+     responses={403: "outside your scope"}, reply=USER)
 def person_get(user_id: int):
     return jsonify(user_json(load_person(user_id)))
 
@@ -52,15 +54,12 @@ def person_get(user_id: int):
 @bp.route("/people/<int:user_id>", methods=["PATCH"])
 @perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN)
 @doc("Edit or transfer a person (recorded in the roster history)", roles="admin, unit admin (scoped)",
-     body=PERSON_PATCH, responses={403: "outside your scope", 422: "invalid field"})
+     body=PERSON_PATCH, responses={403: "outside your scope", 422: "invalid or unknown field"}, reply=USER)
 def person_patch(user_id: int):
     person = load_person(user_id, manage=True)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        raise Invalid("JSON object expected")
-    unknown = set(payload) - set(EDITABLE) - {"unit", "scope"}
-    if unknown:
-        raise Invalid(f"unknown fields: {', '.join(sorted(unknown))}")
+    payload = request_body()
+    if payload is None:
+        raise Invalid(_("Send a JSON object with the fields to change."), code="invalid_body")
     changes = {k: payload[k] for k in EDITABLE if k in payload}
     if "unit" in payload:
         unit = services.find_unit(str(payload["unit"]))
@@ -81,7 +80,8 @@ def person_patch(user_id: int):
 @perm.roles_required(perm.ADMIN, perm.UNIT_ADMIN)
 @doc("End all of a person's access: every log-in session and every API token (audited)",
      roles="admin; unit admin for learners in scope",
-     responses={200: "{sessions_ended, tokens_revoked}", 403: "not yours to manage"})
+     responses={200: "{sessions_ended, tokens_revoked}", 403: "not yours to manage"},
+     reply=obj({"sessions_ended": INT, "tokens_revoked": INT}))
 def person_sessions_end(user_id: int):
     person = load_person(user_id, manage=True)
     counts = end_all_access(current_user, person, utcnow())

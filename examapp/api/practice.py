@@ -17,14 +17,28 @@ from ..practice.present import feedback_json, iso, question_json
 from ..practice.serving import next_question
 from ..practice.summary import summary
 from . import bp
-from .spec import doc
+from .spec import ANY, BOOL, COUNTS, INT, NUM, STR, TIME, array, doc, nullable, obj, request_body
 
-NEXT_QUERY = {"mode": "string", "set": "integer", "law": "string", "chapter": "string", "article": "string",
+NEXT_QUERY = {"mode": {"type": "string", "enum": list(MODES)}, "set": "integer", "law": "string",
+              "chapter": "string", "article": "string",
               "tag": "string", "type": "string", "difficulty": "integer"}
-ANSWER_BODY = {"type": "object", "required": ["question_id", "answer"], "properties": {
+ANSWER_BODY = {"type": "object", "required": ["question_id", "answer"], "additionalProperties": False, "properties": {
     "question_id": {"type": "integer", "description": "the id /practice/next served"},
     "answer": {"description": 'single "B"; multiple ["A","C"]; true_false true/false; blank ["..", ".."] '
                               '(one string per blank); case {"1": "B", "2": true}'}}}
+OPTIONS = array(obj({"key": STR, "text": STR}))
+QUESTION = obj({"id": INT, "type": STR, "stem": STR, "law": STR, "law_title": STR, "chapter": STR,
+                "difficulty": INT},
+               {"options": OPTIONS, "blanks": INT,
+                "subquestions": array(obj({"n": INT, "type": STR, "stem": STR}, {"options": OPTIONS}))})
+ARTICLES = array(obj({"law": STR, "law_title": STR, "article": INT, "label": STR, "text": STR, "url": STR}))
+FEEDBACK = obj({"question_id": INT, "correct": BOOL, "key": ANY, "key_text": STR, "explanation": STR,
+                "articles": ARTICLES, "next_due": nullable(TIME), "next_due_text": nullable(STR), "rating": STR,
+                "in_book": BOOL, "left_book": BOOL, "credited": BOOL, "repeated": BOOL},
+               {"parts": array(obj({"n": INT, "type": STR, "correct": BOOL, "key": ANY, "key_text": STR,
+                                    "explanation": STR, "articles": ARTICLES}))})
+FIGURES = {"bank": INT, "practised": INT, "answers": INT, "accuracy": nullable(NUM), "retrievability": nullable(NUM)}
+CHAPTER = obj({"law": STR, "law_title": STR, "chapter": STR, "people": INT, "correct": INT, "weak": BOOL, **FIGURES})
 
 
 @bp.route("/practice/next")
@@ -36,7 +50,9 @@ ANSWER_BODY = {"type": "object", "required": ["question_id", "answer"], "propert
      responses={200: "{mode, set_id, position, total, served_at, question: {id, type, stem, law, law_title, "
                      "chapter, difficulty, options [{key, text}] (choice types), blanks (blank), subquestions "
                      "[{n, type, stem, options}] (case)} or null when nothing is left, due_count}",
-                404: "no such set"})
+                404: "no such set", 422: "unknown mode"},
+     reply=obj({"mode": STR, "set_id": nullable(INT), "position": nullable(INT), "total": nullable(INT),
+                "served_at": nullable(TIME), "question": nullable(QUESTION)}))
 def practice_next():
     mode = request.args.get("mode", "filter")
     if mode not in MODES:
@@ -61,10 +77,11 @@ def practice_next():
                      "text, url}], next_due, rating (again|hard|good), in_book, left_book, credited, repeated, "
                      "parts [..] (case)}",
                 404: "the question was not served to you (or may no longer be practised)",
-                409: "a concurrent answer for the same question", 422: "the answer does not fit the question"})
+                409: "a concurrent answer for the same question", 422: "the answer does not fit the question"},
+     reply=FEEDBACK)
 def practice_answer():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "answer" not in body or not isinstance(body.get("question_id"), int) or \
+    body = request_body()
+    if body is None or "answer" not in body or not isinstance(body.get("question_id"), int) or \
             isinstance(body.get("question_id"), bool):
         raise Invalid(_('Send a JSON body with "question_id" and "answer".'), code="invalid_body")
     try:
@@ -81,7 +98,9 @@ def practice_answer():
 @login_required
 @doc("Your review queue: cards due now (今日复习), streak, today's set and the wrong-answer book's counts",
      roles="any user",
-     responses={200: "{due_count, streak_days, practised_today, daily: {done, total}, book: {total, by_law}}"})
+     responses={200: "{due_count, streak_days, practised_today, daily: {done, total}, book: {total, by_law}}"},
+     reply=obj({"due_count": INT, "streak_days": INT, "practised_today": BOOL,
+                "daily": obj({"done": INT, "total": INT}), "book": obj({"total": INT, "by_law": COUNTS})}))
 def practice_review():
     now = utcnow()
     book.import_exam_wrongs(current_user, now)
@@ -108,8 +127,12 @@ def mastery_scope(requested: str | None) -> str:
 @doc("Mastery per law and chapter: bank size, practised, recent answers and accuracy, mean chance of recall "
      "(FSRS retrievability), weak or not. scope: own (anyone), unit (unit admins: their subtree), all (examiners "
      "and admins); the default follows the role. HR sees no one else's practice (practice is for learning)",
-     roles="any user (own); unit admin (unit); examiner, admin (all)", query={"scope": "string"},
-     responses={403: "scope not allowed for this role"})
+     roles="any user (own); unit admin (unit); examiner, admin (all)",
+     query={"scope": {"type": "string", "enum": ["own", "unit", "all"]}},
+     responses={403: "scope not allowed for this role"},
+     reply=obj({"scope": STR, "recent_days": INT, "totals": obj(FIGURES), "chapters": array(CHAPTER)},
+               {"most_missed_articles": array(obj({"law": STR, "law_title": STR, "article": INT, "label": STR,
+                                                   "answers": INT, "wrong": INT}))}))
 def practice_mastery():
     scope = mastery_scope(request.args.get("scope"))
     now = utcnow()

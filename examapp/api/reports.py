@@ -11,7 +11,11 @@ from ..permissions import can_read_reports, scope_unit
 from ..reports.exam_report import build_summary
 from ..reports.exports import exam_download
 from . import bp
-from .spec import doc
+from .spec import INT, NUM, STR, array, doc, nullable, obj
+
+TALLY = {"required": INT, "participants": INT, "absent": INT, "passed": INT, "excellent": INT, "attempts": INT,
+         "participation_rate": nullable(NUM), "pass_rate": nullable(NUM), "excellence_rate": nullable(NUM),
+         "average": nullable(NUM)}
 
 
 def api_unit() -> Unit | None:
@@ -38,7 +42,11 @@ def tally_json(t) -> dict:
 @doc("An exam's report: .xlsx or .csv of every person in scope (format=), else JSON figures",
      roles="HR, unit admins, admins (rows limited to their unit subtree)",
      query={"format": "string", "unit_id": "integer", "per_unit": "integer", "only": "string"},
-     responses={403: "Not HR or an admin, or unit outside scope", 404: "No such exam"})
+     responses={403: "Not HR or an admin, or unit outside scope", 404: "No such exam or unit",
+                422: "format is not xlsx, csv, pdf or json"}, files=("xlsx", "csv", "pdf"),
+     reply=obj({"exam": obj({"id": INT, "title": STR, "year": INT}), "total": obj(TALLY),
+                "distribution": array({"type": "object"}),
+                "units": array(obj({"rank": INT, "id": INT, "name": STR, **TALLY}))}))
 def exam_report_api(exam_id: int):
     if not can_read_reports(current_user):
         raise Forbidden("reports are for HR and administrators")

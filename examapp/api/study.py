@@ -12,7 +12,17 @@ from ..study.credits import check_heartbeat, local_day, record_heartbeat, second
 from ..study.offline import credit_offline, parse_batch
 from ..study.search import check_query, citation_target, count_matches, search
 from . import bp
-from .spec import doc
+from .spec import BOOL, COUNTS, DATE, INT, NUM, STR, array, doc, nullable, obj, request_body
+
+LAW = obj({"slug": STR, "title": STR, "short_title": nullable(STR), "version_date": DATE, "level": nullable(STR),
+           "in_force": BOOL, "article_count": INT})
+HEARTBEAT = {"type": "object", "required": ["slug"], "additionalProperties": False, "properties": {
+    "slug": {"type": "string"}, "number": {"type": "integer"}, "visible": {"type": "boolean"},
+    "active": {"type": "boolean"}}}
+OFFLINE_BATCH = {"type": "object", "required": ["batch", "segments"], "additionalProperties": False, "properties": {
+    "batch": {"type": "string"}, "segments": {"type": "array", "items": {"type": "object", "properties": {
+        "slug": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"},
+        "seconds": {"type": "integer"}}}}}}
 
 
 def law_json(law) -> dict:
@@ -23,7 +33,8 @@ def law_json(law) -> dict:
 
 @bp.route("/laws")
 @login_required
-@doc("Every law version in the library: slug, title, version date, level, in force, article count")
+@doc("Every law version in the library: slug, title, version date, level, in force, article count",
+     reply=obj({"laws": array(LAW)}))
 def laws():
     return jsonify({"laws": [law_json(law) for law in services.all_laws()]})
 
@@ -31,7 +42,9 @@ def laws():
 @bp.route("/laws/<slug>/articles/<int:number>")
 @login_required
 @doc("One article: number, chapter, section, text and the previous/next article numbers",
-     responses={404: "No such law or article"})
+     responses={404: "No such law or article"},
+     reply=obj({"law": LAW, "number": INT, "label": STR, "chapter": nullable(STR), "section": nullable(STR),
+                "text": STR, "previous": nullable(INT), "next": nullable(INT)}))
 def article(slug: str, number: int):
     found = services.get_article(slug, number)
     prev, nxt = services.neighbours(found)
@@ -45,7 +58,11 @@ def article(slug: str, number: int):
 @doc("Search all statutes (two-character queries work); ranked, with <mark>-highlighted snippets; "
      "a citation such as 行政处罚法第三十三条 is also returned as `citation`, a statute's name or common "
      "short name (复议法) as `law`",
-     query={"q": "string", "limit": "integer"}, responses={422: "Empty query"})
+     query={"q": "string", "limit": "integer"}, responses={422: "Empty query"},
+     reply=obj({"query": STR, "total": INT, "citation": nullable(obj({"slug": STR, "number": INT})),
+                "law": nullable(obj({"slug": STR})),
+                "results": array(obj({"slug": STR, "title": STR, "in_force": BOOL, "number": INT, "label": STR,
+                                      "score": NUM, "snippet": STR}))}))
 def search_laws():
     query = (request.args.get("q") or "").strip()
     check_query(query)
@@ -65,12 +82,10 @@ def search_laws():
 @login_required
 @doc("Reading heartbeat from an article page: credits the time since the last visible, active beat "
      "(gaps over a minute, hidden or idle pages earn nothing; capped per day)",
-     body={"type": "object", "required": ["slug"], "properties": {
-         "slug": {"type": "string"}, "number": {"type": "integer"}, "visible": {"type": "boolean"},
-         "active": {"type": "boolean"}}},
-     responses={404: "No such law", 422: "Malformed body"})
+     body=HEARTBEAT, responses={404: "No such law", 422: "Malformed body"},
+     reply=obj({"credited_seconds": INT, "today_seconds": INT}))
 def heartbeat():
-    data = check_heartbeat(request.get_json(silent=True))
+    data = check_heartbeat(request_body())
     law = services.get_law(data["slug"])
     now = utcnow()
     try:
@@ -88,14 +103,12 @@ def heartbeat():
 @doc("Reading time earned offline, queued on the phone and sent when the connection returns: credited once "
      "per batch key, within each day's cap; time in the future, overlapping stretches and days older than "
      "a week earn nothing",
-     body={"type": "object", "required": ["batch", "segments"], "properties": {
-         "batch": {"type": "string"}, "segments": {"type": "array", "items": {"type": "object", "properties": {
-             "slug": {"type": "string"}, "started_at": {"type": "string", "format": "date-time"},
-             "seconds": {"type": "integer"}}}}}},
-     responses={422: "Malformed batch, an unknown law, or a reading that starts in the future"})
+     body=OFFLINE_BATCH, responses={422: "Malformed batch, an unknown law, or a reading that starts in the future"},
+     reply=obj({"batch": STR, "duplicate": BOOL, "claimed_seconds": INT, "credited_seconds": INT,
+                "too_old_seconds": INT, "credited_by_day": COUNTS, "today_seconds": INT}))
 def offline_time():
     now = utcnow()
-    key, segments = parse_batch(request.get_json(silent=True), now)
+    key, segments = parse_batch(request_body(), now)
     try:
         result = credit_offline(current_user, key, segments, now)
         db.session.commit()

@@ -1,24 +1,26 @@
-"""`questions stats | export | import` on the command line."""
+"""`questions stats | export | import | sweep-uploads` on the command line, in Chinese."""
 
 import json
-import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from ..cli import ChineseGroup, fail
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import cli_progress
 from . import library
 from .coverage import bank_coverage, coverage_summary
 from .export import to_gift, to_xlsx
+from .formats.xlsx_csv import STATUS_LABELS, TYPE_LABELS
 from .importer import import_questions
 from .models import CONFIDENTIAL, VISIBILITIES, Question, QuestionVersion
 from .services import current_versions, filter_bank
 
-questions = AppGroup("questions", help="The question bank.")
+questions = ChineseGroup("questions", help="题库：统计、导出、导入。")
+VISIBILITY_LABELS = {"public": "公开（学习和练习可用，显示答案）", "confidential": "保密（仅用于考试）"}
 COMMANDS = (questions,)
 
 
@@ -41,71 +43,122 @@ def bank_stats() -> dict:
     }
 
 
+def law_names(slugs) -> dict[str, str]:
+    """slug -> the law's short title and version year, as people cite it."""
+    from ..study.models import Law
+
+    rows = db.session.scalars(select(Law).where(Law.slug.in_(list(slugs))))
+    return {law.slug: f"{law.short_title}（{law.version_date.year} 年版）" for law in rows}
+
+
+def tally(counts_: dict, labels: dict | None = None, unit: str = "题") -> str:
+    """'单选 3 题，多选 2 题' in the labels' order (then the rest); '无' when empty."""
+    if not counts_:
+        return "无"
+    labels = labels or {}
+    keys = [k for k in labels if k in counts_] + [k for k in counts_ if k not in labels]
+    return "，".join(f"{labels.get(key, key)} {counts_[key]} {unit}" for key in keys)
+
+
+def spans(numbers: list[int]) -> str:
+    """[3, 4, 5, 7] -> '3—5、7' (article numbers in runs)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "、".join(str(a) if a == b else f"{a}—{b}" for a, b in runs)
+
+
+def stats_lines(stats: dict) -> list[str]:
+    """The bank's totals as Chinese sentences (the same figures as the JSON)."""
+    names = law_names(set(stats["by_law"]) | set(stats["coverage"]))
+    lines = [f"题库共 {stats['total']} 题（案例分析题按 1 题计）。",
+             "按法律：" + tally(stats["by_law"], names),
+             "按题型：" + tally(stats["by_type"], TYPE_LABELS),
+             "按状态：" + tally(stats["by_status"], STATUS_LABELS),
+             "按难度：" + tally({f"{k} 级": n for k, n in stats["by_difficulty"].items()}),
+             "按可见范围：" + tally(stats["by_visibility"], VISIBILITY_LABELS),
+             "条文覆盖（被至少一道启用题目引用的条文）：" + ("" if stats["coverage"] else "无")]
+    for slug, row in stats["coverage"].items():
+        line = f"  {names.get(slug, slug)}：共 {row['articles']} 条，已引用 {row['articles_cited']} 条"
+        if row["uncited"]:
+            line += "；未引用：第 " + spans(row["uncited"]) + " 条"
+        lines.append(line + "。")
+    return lines
+
+
 @questions.command("stats")
-def stats_command():
-    """Print the bank's totals as one JSON object."""
-    click.echo(json.dumps(bank_stats(), ensure_ascii=False, sort_keys=True))
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（供脚本读取），而不是中文摘要。")
+def stats_command(as_json: bool):
+    """按法律、题型、状态、难度、可见范围统计题库，并列出条文覆盖情况。"""
+    stats = bank_stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, sort_keys=True))
+        return
+    for line in stats_lines(stats):
+        click.echo(line)
 
 
 @questions.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--law", "law", default=None, help="Only this law (slug).")
+@click.option("--law", "law", default=None, help="只导出这部法律的题目（填法律的标识，如 constitution-2018）。")
 def export_command(file: Path, law: str | None):
-    """Export questions to .xlsx (the import template) or, for FILE.gift, to GIFT."""
+    """导出题目：默认为 .xlsx（即导入模板的格式）；文件名以 .gift 结尾时导出为 GIFT 格式。"""
     from .. import audit
 
     pairs = db.session.execute(filter_bank(current_versions(), law=law).order_by(Question.code)).all()
     skipped: list[str] = []
-    if file.suffix.lower() == ".gift":
-        text, skipped = to_gift(pairs)
-        file.write_text(text, encoding="utf-8")
-        for code in skipped:
-            click.echo(f"skipped {code}: GIFT cannot hold case questions or several blanks", err=True)
-    else:
-        file.write_bytes(to_xlsx(pairs))
+    with cli_progress(file.name) as step:
+        step("export", 0, len(pairs))
+        if file.suffix.lower() == ".gift":
+            text, skipped = to_gift(pairs)
+            file.write_text(text, encoding="utf-8")
+        else:
+            file.write_bytes(to_xlsx(pairs))
+        step("export", len(pairs), len(pairs))
+    for code in skipped:
+        click.echo(f"已跳过 {code}：GIFT 格式容纳不了案例分析题和多空填空题。", err=True)
     audit.record("bank.export", target=file.name, detail={"count": len(pairs), "law": law or ""}, now=utcnow())
     db.session.commit()
-    click.echo(f"exported {len(pairs) - len(skipped)} question(s) to {file}")
+    click.echo(f"已导出 {len(pairs) - len(skipped)} 题到 {file}。")
 
 
 @questions.command("sweep-uploads")
 def sweep_uploads_command():
-    """Delete import uploads that were rejected or never confirmed (run from cron, e.g. hourly)."""
+    """删除被拒绝或一直未确认的导入上传文件（可由定时任务每小时运行）。"""
     from . import staging
 
-    click.echo(f"deleted {staging.sweep()} file(s)")
+    click.echo(f"已删除 {staging.sweep()} 个上传文件。")
 
 
 @questions.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
-@click.option("--skip-unsupported", is_flag=True, help="Import the rest when some question types are unsupported.")
-@click.option("--skip-duplicates", is_flag=True,
-              help="Import the rest when some questions duplicate another in the file or the bank; list them.")
+@click.option("--dry-run", is_flag=True, help="只检查，不写入。")
+@click.option("--skip-unsupported", is_flag=True, help="有不支持的题型时跳过这些题，导入其余的。")
+@click.option("--skip-duplicates", is_flag=True, help="有与文件内或题库中重复的题时跳过并列出，导入其余的。")
 @click.option("--visibility", type=click.Choice(VISIBILITIES), default=CONFIDENTIAL, show_default=True,
-              help="New questions are confidential (exams only) or public (study and practice, keys shown).")
+              help="新题的可见范围：confidential 保密（仅用于考试）或 public 公开（学习和练习可用，显示答案）。")
 def import_command(file: Path, dry_run: bool, skip_unsupported: bool, skip_duplicates: bool, visibility: str):
-    """Import questions (.xlsx, .csv, .gift, Aiken .txt, .yaml/.json): all or nothing unless told to skip."""
+    """导入题目（.xlsx、.csv、.gift、Aiken .txt、.yaml/.json）：要么全部导入，要么一题不导（除非指定跳过）。"""
     with library.request_context():
         try:
-            report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
-                                      skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
-                                      visibility=visibility)
+            with cli_progress(file.name) as step:
+                report = import_questions(file.read_bytes(), file.name, None, utcnow(), dry_run=dry_run,
+                                          skip_unsupported=skip_unsupported, skip_duplicates=skip_duplicates,
+                                          visibility=visibility, step=step)
         except DomainError as exc:
-            db.session.rollback()
-            click.echo(f"{file.name}: {exc.message}", err=True)
-            sys.exit(1)
+            fail(f"{file.name}：{exc.message}")
         for message in report.messages("warnings"):
-            click.echo(f"{file.name}: warning: {message}", err=True)
+            click.echo(f"{file.name}：提醒：{message}", err=True)
         for message in report.messages():
-            click.echo(f"{file.name}: {message}", err=True)
+            click.echo(f"{file.name}：{message}", err=True)
         if report.lacking_basis:
-            click.echo(f"lacking a legal basis: {len(report.lacking_basis)} question(s)")
+            click.echo(f"缺少法律依据的题目：{len(report.lacking_basis)} 题。")
         summary = report.summary()
     if not report.ok:
-        db.session.rollback()
-        click.echo(summary, err=True)
-        sys.exit(1)
+        fail(summary)
     if dry_run:
         db.session.rollback()
     else:

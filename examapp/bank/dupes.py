@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import Question, QuestionVersion
-from .validation import fingerprint, shingles, similarity
+from .validation import fingerprint, may_be_similar, shingles, similarity
 
 NEAR = 0.8
 
@@ -83,6 +83,6 @@ class NearIndex:
                 if id(other) in seen or (code and other.code == code):
                     continue
                 seen.add(id(other))
-                if similarity(grams, other.grams) >= NEAR:
+                if may_be_similar(grams, other.grams, NEAR) and similarity(grams, other.grams) >= NEAR:
                     return other
         return None

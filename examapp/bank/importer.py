@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from .. import audit
 from ..errors import Invalid
+from ..progress import Step, each, silent
 from ..uploads import MAX_UPLOAD_BYTES, decode_text, read_table, sniff_kind
 from . import library, services
 from .dupes import find_duplicates
@@ -111,7 +112,8 @@ def parse_file(data: bytes, filename: str) -> ParseResult:
     return native.parse(text, is_json=kind == "json")
 
 
-def check(result: ParseResult, filename: str, skip_unsupported: bool, skip_duplicates: bool = False) -> ImportReport:
+def check(result: ParseResult, filename: str, skip_unsupported: bool, skip_duplicates: bool = False,
+          step: Step = silent) -> ImportReport:
     """Validate parsed questions: rules, unsupported types, codes and duplicates."""
     report = ImportReport(kind=result.kind, filename=filename, items=result.items, unsupported=result.unsupported,
                           skip_duplicates=skip_duplicates)
@@ -126,7 +128,7 @@ def check(result: ParseResult, filename: str, skip_unsupported: bool, skip_dupli
     if not result.items and not result.errors and not result.unsupported:
         report.error(1, _("The file contains no questions."))
     seen_codes: dict[str, int] = {}
-    for parsed in result.items:
+    for parsed in each(result.items, "check", step):
         for problem in validate_question(parsed.data):
             report.error(parsed.line, problem)
         for warning in question_warnings(parsed.data):
@@ -179,7 +181,7 @@ def write(report: ImportReport, actor, now: datetime, visibility: str = CONFIDEN
 
 def import_questions(data: bytes, filename: str, actor, now: datetime, *, dry_run: bool = False,
                      skip_unsupported: bool = False, skip_duplicates: bool = False,
-                     visibility: str = CONFIDENTIAL) -> ImportReport:
+                     visibility: str = CONFIDENTIAL, step: Step = silent) -> ImportReport:
     """Run one import; nothing is written unless every question passes (and not a dry run).
 
     New questions get `visibility` (confidential unless the importer chose public); existing ones keep theirs.
@@ -187,10 +189,13 @@ def import_questions(data: bytes, filename: str, actor, now: datetime, *, dry_ru
     if visibility not in VISIBILITIES:
         raise Invalid(_("Choose public or confidential."), code="bad_visibility")
     with library.cached():
-        report = check(parse_file(data, filename), filename, skip_unsupported, skip_duplicates)
+        step("read", 0, 0)
+        report = check(parse_file(data, filename), filename, skip_unsupported, skip_duplicates, step)
         report.dry_run = dry_run
         if report.ok and not dry_run:
+            step("write", 0, len(report.items))
             write(report, actor, now, visibility)
+            step("write", len(report.items), len(report.items))
         audit.record("bank.import", actor=actor, target=filename, now=now, detail={
             "format": report.kind, "created": len(report.created), "updated": len(report.updated),
             "unchanged": len(report.unchanged), "skipped": len(report.unsupported),

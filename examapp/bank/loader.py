@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from ..extensions import db
+from ..progress import Step, each, silent
 from . import library
 from .dupes import find_duplicates
 from .formats import native
@@ -31,15 +32,15 @@ class LoadReport:
     def changed(self) -> bool:
         return bool(self.created or self.updated)
 
-    def lines(self, what: str = "question bank") -> list[str]:
-        out = [f"{what}: {self.total} questions in {self.files} files: {len(self.created)} added, "
-               f"{len(self.updated)} updated (new version), {len(self.unchanged)} unchanged"]
-        out += [f"  added {code}" for code in self.created[:50]]
-        out += [f"  updated {code}" for code in self.updated[:200]]
-        out += [f"  warning {message}" for message in self.warnings[:50]]
+    def lines(self, what: str = "题库") -> list[str]:
+        out = [f"{what}：{self.files} 个文件共 {self.total} 题：新增 {len(self.created)} 题，"
+               f"更新 {len(self.updated)} 题（存为新版本），未变 {len(self.unchanged)} 题"]
+        out += [f"  新增 {code}" for code in self.created[:50]]
+        out += [f"  更新 {code}" for code in self.updated[:200]]
+        out += [f"  提醒 {message}" for message in self.warnings[:50]]
         if len(self.warnings) > 50:
-            out.append(f"  … {len(self.warnings) - 50} more warnings")
-        return out + [f"  error {message}" for message in self.errors]
+            out.append(f"  …… 另有 {len(self.warnings) - 50} 条提醒")
+        return out + [f"  错误 {message}" for message in self.errors]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -77,27 +78,29 @@ def publish(codes) -> None:
                        .values(visibility=PUBLIC).execution_options(synchronize_session=False))
 
 
-def load_bank_dir(path, now: datetime, actor=None) -> LoadReport:
+def load_bank_dir(path, now: datetime, actor=None, step: Step = silent) -> LoadReport:
     """Validate every question of the folder, then create or version them (flushes, no commit)."""
     report = LoadReport()
     with library.request_context(), library.cached():
         batch, where = read_dir(Path(path), report)
         report.total = len(batch.items)
         codes: dict[str, int] = {}
-        for parsed in batch.items:
+        for parsed in each(batch.items, "check", step):
             code = parsed.data.get("code")
             for problem in validate_question(parsed.data):
                 report.errors.append(f"{where[parsed.line]}: {problem}")
             if not code:
-                report.errors.append(f"{where[parsed.line]}: no code")
+                report.errors.append(f"{where[parsed.line]}: 缺少题目编号（code）")
             elif code in codes:
-                report.errors.append(f"{where[parsed.line]}: code {code} also at {where[codes[code]]}")
+                report.errors.append(f"{where[parsed.line]}: 题目编号 {code} 与 {where[codes[code]]} 的重复")
             codes.setdefault(code, parsed.line)
         pairs = [(p.line, p.data) for p in batch.items]
         for line, exact, message in find_duplicates(pairs, where.get, against_bank=False):
             (report.errors if exact else report.warnings).append(f"{where[line]}: {message}")
         if not report.errors:
+            step("write", 0, len(batch.items))
             write(batch, actor, now, visibility=PUBLIC)
+            step("write", len(batch.items), len(batch.items))
             publish(codes)
     report.created, report.updated, report.unchanged = batch.created, batch.updated, batch.unchanged
     return report

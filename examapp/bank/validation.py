@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from . import library
 from .canonical import canonical
@@ -13,10 +14,15 @@ from .models import AUDIENCES, STATUSES, SUB_TYPES, TYPES
 BLANK = "____"
 KEYS = "ABCDEFGH"
 CHOICE = ("single", "multiple")
+LABELS = {"stem": _l("Stem"), "explanation": _l("Explanation"), "tags": _l("Tags"), "options": _l("Options"),
+          "basis": _l("Legal basis"), "subquestions": _l("Sub-questions")}
 
 
 def validate_question(data: dict) -> list[str]:
     """Return every problem with one question dict (empty when it is valid)."""
+    problems = check_shapes(data)
+    if problems:  # the checks below read these fields as text, lists and objects
+        return problems
     problems = check_content(data, TYPES)
     if data.get("difficulty") not in (1, 2, 3, 4, 5):
         problems.append(_("Difficulty must be 1 to 5."))
@@ -27,6 +33,39 @@ def validate_question(data: dict) -> list[str]:
     if data.get("type") == "case":
         problems += check_case(data)
     return problems
+
+
+def check_shapes(data: dict) -> list[str]:
+    """The kind of value each field holds (text, a list of texts, a list of objects), e.g. from a JSON body."""
+    problems = []
+    for field in ("stem", "explanation"):
+        if not isinstance(data.get(field) or "", str):
+            problems.append(_("%(field)s must be text.", field=LABELS[field]))
+        elif "\x00" in (data.get(field) or ""):
+            problems.append(_("%(field)s contains a NUL character.", field=LABELS[field]))
+    if not all(isinstance(tag, str) for tag in list_of(data.get("tags"))) or not is_list(data.get("tags")):
+        problems.append(_("%(field)s must be a list of texts.", field=LABELS["tags"]))
+    subs = data.get("subquestions") if data.get("type") == "case" else None
+    for field, value in (("options", data.get("options")), ("basis", data.get("basis")), ("subquestions", subs)):
+        if not is_list(value) or not all(isinstance(item, dict) for item in list_of(value)):
+            problems.append(_("%(field)s must be a list of items, each with its own fields.", field=LABELS[field]))
+    options = [o for o in list_of(data.get("options")) if isinstance(o, dict)]
+    if not all(isinstance(o.get("key") or "", str) and isinstance(o.get("text") or "", str) for o in options):
+        problems.append(_("Each option's key and text must be text."))
+    elif any("\x00" in (o.get("key") or "") + (o.get("text") or "") for o in options):
+        problems.append(_("%(field)s contains a NUL character.", field=LABELS["options"]))
+    for index, sub in enumerate(list_of(subs), start=1):
+        if isinstance(sub, dict):
+            problems += [_("Sub-question %(n)s: %(problem)s", n=index, problem=p) for p in check_shapes(sub)]
+    return problems
+
+
+def is_list(value) -> bool:
+    return value is None or isinstance(value, list)
+
+
+def list_of(value) -> list:
+    return value if isinstance(value, list) else []
 
 
 def check_content(data: dict, types: tuple) -> list[str]:
@@ -173,9 +212,17 @@ def shingles(data: dict) -> frozenset:
 
 
 def similarity(a: frozenset, b: frozenset) -> float:
+    """Jaccard similarity of two bigram sets."""
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def may_be_similar(a: frozenset, b: frozenset, threshold: float) -> bool:
+    """False when the sizes alone rule out a similarity of `threshold` (|a ∩ b| / |a ∪ b| <= min / max)."""
+    small, large = sorted((len(a), len(b)))
+    return large > 0 and small >= threshold * large
 
 
 def json_expected() -> str:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import web_progress
 from ..uploads import annotate
 from . import staging
 from .formats.xlsx_csv import ERROR_COLUMN
@@ -18,8 +19,9 @@ from .views import XLSX, bp, staff
 
 def run(token: str, skip: bool, dry_run: bool, dupes: bool = False, visibility: str = CONFIDENTIAL):
     data, filename = staging.fetch(current_user.id, token)
-    return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
-                            skip_duplicates=dupes, visibility=visibility)
+    with web_progress(current_user.id, request.form.get("job")) as step:
+        return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
+                                skip_duplicates=dupes, visibility=visibility, step=step)
 
 
 def preview_page(report, token: str, skip: bool, dupes: bool, form=None):

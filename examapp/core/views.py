@@ -1,11 +1,13 @@
 """Home page, language switch and health check."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import database_now, utcnow
 from ..extensions import db
 from ..i18n import LOCALES
+from ..progress import new_job, read_progress
 from .home import today
 from .nav import STUDY_PREFIXES, nav_items
 
@@ -19,6 +21,21 @@ def home():
     shown = today(current_user, now)
     db.session.commit()  # an overdue attempt found on the way was scored at its deadline
     return render_template("core/home.html", today=shown)
+
+
+@bp.route("/progress/<job>")
+@login_required
+def progress(job: str):
+    """How far one's own long request (an import) has got: polled by progress.js while the page waits."""
+    state = read_progress(current_user.id, job)
+    if state is None:  # not started, finished, someone else's, or on another app server
+        return jsonify({"message": _("Still working…"), "percent": None}), 404
+    return jsonify(state)
+
+
+@bp.app_template_global("new_job")
+def new_job_id() -> str:
+    return new_job()
 
 
 @bp.route("/learn")

@@ -28,7 +28,11 @@ from .validation import check_value, parse_ref, validate_answer
 log = logging.getLogger("examapp.exams")
 
 
-class TooLate(Conflict):
+class KeptRefusal(Conflict):
+    """A refusal after work this request must keep (an overdue attempt finished): the caller commits, then 409."""
+
+
+class TooLate(KeptRefusal):
     """An answer after the deadline and grace: the caller commits the finish and evidence, then answers 409."""
 
 
@@ -39,8 +43,8 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
         return situation.open_attempt
     if situation.reason == "not_in_audience":  # an exam not meant for this person answers as a missing one
         raise NotFound(_("The page or item was not found."))
-    if not situation.can_start:
-        raise Conflict(refusal_message(situation), code=situation.reason)
+    if not situation.can_start:  # the overdue attempt current_standing may just have finished is kept
+        raise KeptRefusal(refusal_message(situation), code=situation.reason)
     attempt = Attempt(exam_id=exam.id, user_id=user.id, number=situation.next_number,
                       is_makeup=situation.is_makeup, started_at=now, seed=secrets.randbits(62),
                       deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes))
@@ -262,8 +266,11 @@ def submit(attempt: Attempt, now: datetime) -> Attempt:
 
 
 def finalise(attempt: Attempt, now: datetime, *, finished_at: datetime, reason: str) -> bool:
-    """Claim the transition, score every item from the frozen keys, then tell listeners."""
-    if not attempt.finish(finished_at=finished_at, reason=reason):
+    """Claim the transition, score every item from the frozen keys, then tell listeners.
+
+    The finish time is never after the deadline: a submit inside the network grace was sent in time.
+    """
+    if not attempt.finish(finished_at=min(finished_at, attempt.deadline_at), reason=reason):
         return False
     score_attempt(attempt)
     db.session.flush()

@@ -1,13 +1,12 @@
 """`exams close-overdue` (finalise attempts past their deadline, safe from cron) and `exams regrade-rule`."""
 
 import logging
-import sys
 from datetime import datetime
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..cli import ChineseGroup, fail
 from ..db import utcnow
 from ..extensions import db
 from . import regrade
@@ -16,7 +15,7 @@ from .models import Exam
 
 log = logging.getLogger("examapp.exams")
 
-exams = AppGroup("exams", help="Exams and attempts.")
+exams = ChineseGroup("exams", help="考试与答卷。")
 COMMANDS = (exams,)
 
 
@@ -34,44 +33,50 @@ def close_overdue(now: datetime) -> tuple[int, int]:
     return closed, failed
 
 
+def passed_text(passed: bool) -> str:
+    return "合格" if passed else "不合格"
+
+
 @exams.command("close-overdue")
 def close_overdue_command():
-    """Finish and score every attempt past its deadline and grace, as of its deadline."""
+    """把超过截止时间（含宽限）仍未交卷的答卷按截止时间交卷并计分（可由定时任务随时运行）。"""
     closed, failed = close_overdue(utcnow())
-    click.echo(f"closed {closed} overdue attempt(s); {failed} failed")
+    click.echo(f"已为 {closed} 份超时答卷交卷计分；失败 {failed} 份。")
     if failed:
-        sys.exit(1)
+        fail(f"有 {failed} 份答卷未能交卷，详情见日志；下次运行时会再试。")
 
 
 @exams.command("regrade-rule")
 @click.argument("exam_ids", type=int, nargs=-1)
-@click.option("--apply", "apply_it", is_flag=True, help="Rescore the listed attempts (audited); without it, a dry run.")
+@click.option("--apply", "apply_it", is_flag=True,
+              help="按当前规则重新计分列出的答卷（记入审计日志）；不加此项只预览。")
 def regrade_rule_command(exam_ids: tuple[int, ...], apply_it: bool):
-    """List the finished attempts of EXAM_IDS (default: every exam) whose score changes under the current rule."""
+    """列出考试 EXAM_IDS（默认全部考试）中按当前计分规则得分会变的已交答卷。"""
     exams_ = [db.session.get(Exam, i) for i in exam_ids] if exam_ids else list(
         db.session.scalars(select(Exam).order_by(Exam.id)))
     if None in exams_:
-        click.echo(f"no exam {exam_ids[exams_.index(None)]}", err=True)
-        sys.exit(1)
+        fail(f"没有编号为 {exam_ids[exams_.index(None)]} 的考试。")
     total = 0
     for exam in exams_:
         rows = regrade.rule_run(exam, None, utcnow()) if apply_it else regrade.rule_preview(exam)
         total += len(rows)
         for row in rows:
-            click.echo(f"exam {exam.id} attempt {row.attempt.id} {row.attempt.user.username}: {row.before} -> "
-                       f"{row.after} (passed {row.passed_before} -> {row.passed_after}; {len(row.marks)} answer(s))")
+            user = row.attempt.user
+            click.echo(f"考试 {exam.id} 答卷 {row.attempt.id} {user.name}（{user.username}）：{row.before} 分 → "
+                       f"{row.after} 分，{passed_text(row.passed_before)} → {passed_text(row.passed_after)}，"
+                       f"{len(row.marks)} 道题的得分有变")
     if apply_it:
         db.session.commit()
-        click.echo(f"rescored {total} attempt(s)")
+        click.echo(f"已重新计分 {total} 份答卷。")
     else:
         db.session.rollback()
-        click.echo(f"dry run: {total} attempt(s) would change; run again with --apply to rescore them")
+        click.echo(f"预览：{total} 份答卷的得分会变；加 --apply 再运行一次即可重新计分。")
 
 
 @exams.command("rebuild-results")
 @click.argument("exam_ids", type=int, nargs=-1)
 def rebuild_results_command(exam_ids: tuple[int, ...]):
-    """Recompute the counted results the reports read (exam_results) from the attempts (default: every exam)."""
+    """按答卷重算统计报表所用的计分成绩汇总（exam_results）；默认全部考试。"""
     from .results import rebuild
 
     targets = list(exam_ids) or [None]

@@ -5,15 +5,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import audit
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_set_scope, in_scope
+from ..progress import Step, each, silent
 from ..uploads import read_table
 from .models import ImportBatch, User
-from .services import create_person, find_unit
+from .services import create_people, find_unit, taken_usernames, unit_finder
 from .validation import person_problems
 
 REQUIRED = ("姓名", "账号", "单位", "职务", "职级", "角色", "领导干部", "网格员", "执法人员")
@@ -71,7 +71,8 @@ def check_header(header: list[str]) -> None:
                         names="、".join(missing), expected="、".join(HEADER)))
 
 
-def validate_row(actor: User | None, row: int, record: dict, report: ImportReport, seen: set) -> dict | None:
+def validate_row(actor: User | None, row: int, record: dict, report: ImportReport, seen: set,
+                 find=find_unit) -> dict | None:
     values, problems = {}, []
     name, account = record.get("姓名", "").strip(), record.get("账号", "").strip()
     if not ACCOUNT_RE.match(account):
@@ -79,7 +80,7 @@ def validate_row(actor: User | None, row: int, record: dict, report: ImportRepor
     elif account.lower() in seen:
         problems.append(_("账号 %(value)s appears twice in the file.", value=account))
     seen.add(account.lower())
-    unit = find_unit(record.get("单位", ""))
+    unit = find(record.get("单位", ""))
     if unit is None:
         problems.append(_("单位 %(value)s is not a known unit (use its full path, e.g. 乌塘镇/某村委会).",
                           value=record.get("单位", "")))
@@ -101,7 +102,7 @@ def validate_row(actor: User | None, row: int, record: dict, report: ImportRepor
     details = {"name": name, "position": record.get("职务", ""), "rank": record.get("职级", ""), "phone": phone}
     for key, message in person_problems(details).items():
         problems.append(_("%(column)s: %(problem)s", column=COLUMNS[key], problem=message))
-    scope = check_scope(actor, record, role, problems)
+    scope = check_scope(actor, record, role, problems, find)
     for message in problems:
         report.error(row, message)
     if problems:
@@ -111,12 +112,12 @@ def validate_row(actor: User | None, row: int, record: dict, report: ImportRepor
     return values
 
 
-def check_scope(actor: User | None, record: dict, role: str | None, problems: list[str]):
+def check_scope(actor: User | None, record: dict, role: str | None, problems: list[str], find=find_unit):
     """Read the optional 范围 column: the unit whose subtree an HR or unit admin account sees."""
     reference = record.get("范围", "").strip()
     if not reference:
         return None
-    scope = find_unit(reference)
+    scope = find(reference)
     if scope is None:
         problems.append(_("范围 %(value)s is not a known unit (use its full path, e.g. 乌塘镇/某村委会).",
                           value=reference))
@@ -128,33 +129,36 @@ def check_scope(actor: User | None, record: dict, role: str | None, problems: li
 
 
 def import_people(actor: User | None, data: bytes, filename: str, now: datetime, *,
-                  dry_run: bool = False) -> ImportReport:
-    """Validate every row; write nothing unless all are valid (and not a dry run)."""
+                  dry_run: bool = False, step: Step = silent) -> ImportReport:
+    """Validate every row; write nothing unless all are valid (and not a dry run). `step` hears the progress."""
+    step("read", 0, 0)
     sheet = read_table(data, filename)
     check_header(sheet.header)
     report = ImportReport()
     seen: set[str] = set()
-    for row, record in sheet.records():
-        values = validate_row(actor, row, record, report, seen)
+    find = unit_finder()
+    for row, record in each(list(sheet.records()), "check", step):
+        values = validate_row(actor, row, record, report, seen, find)
         if values is not None:
             report.rows.append(PersonRow(row, values))
     if not sheet.rows:
         raise Invalid(_("The file has a header but no people."))
-    existing = set(db.session.scalars(select(User.username).where(
-        User.username.in_([r.values["username"] for r in report.rows]))))
+    existing = taken_usernames([r.values["username"] for r in report.rows])
     for person in report.rows:
         if person.values["username"] in existing:
             report.error(person.row, _("账号 %(value)s already exists.", value=person.values["username"]))
     if report.ok and not dry_run:
+        step("write", 0, len(report.rows))
         write(actor, report, now, filename)
+        step("write", len(report.rows), len(report.rows))
     return report
 
 
 def write(actor: User | None, report: ImportReport, now: datetime, filename: str) -> None:
-    people = [create_person(actor, now, **person.values) for person in report.rows]
-    report.created = len(people)
+    user_ids = create_people(actor, now, [person.values for person in report.rows])
+    report.created = len(user_ids)
     batch = ImportBatch(actor_id=getattr(actor, "id", None), filename=filename[:200], created_at=now,
-                        user_ids=[p.id for p in people])
+                        user_ids=user_ids)
     db.session.add(batch)
     db.session.flush()
     report.batch_id = batch.id

@@ -15,6 +15,7 @@ from ..core.nav import ROLE_LABELS, STATUS_LABELS, register_nav
 from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..progress import web_progress
 from ..uploads import annotate, stash, unstash
 from . import services
 from .forms import ConfirmForm, ImportForm, PersonForm, StatusForm
@@ -183,7 +184,8 @@ def import_upload():
 def preview(data: bytes, filename: str, token: str | None):
     """Dry-run the file and show what would happen (or every error); keep a readable file for later."""
     try:
-        report = import_people(current_user, data, filename, utcnow(), dry_run=True)
+        with web_progress(current_user.id, request.form.get("job")) as step:
+            report = import_people(current_user, data, filename, utcnow(), dry_run=True, step=step)
     except DomainError as exc:
         db.session.rollback()  # an unreadable file is not kept: nothing to correct and confirm
         return render_template("org/import.html", form=ImportForm(), header=HEADER, fatal=exc.message), 422
@@ -199,7 +201,8 @@ def import_confirm(token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     data, filename = unstash(token, current_user.id)
-    report = import_people(current_user, data, filename, utcnow())
+    with web_progress(current_user.id, request.form.get("job")) as step:
+        report = import_people(current_user, data, filename, utcnow(), step=step)
     if not report.ok:
         db.session.rollback()
         return preview(data, filename, token)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..extensions import db
+from ..progress import Step, each, silent
 from .models import LEVELS, Article, Law
 from .numerals import article_label
 from .parser import LawFormatError, ParsedLaw, parse_law
@@ -31,10 +32,12 @@ class LoadReport:
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
-    def lines(self, what: str) -> list[str]:
-        out = [f"{what}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"]
-        out += [f"  added {slug}" for slug in self.added] + [f"  updated {slug}" for slug in self.updated]
-        return out + [f"  error {message}" for message in self.errors]
+    def lines(self, what: str, unit: str = "部") -> list[str]:
+        """A summary line, then one line per item added or updated and per error (for `content load`)."""
+        out = [f"{what}：新增 {len(self.added)} {unit}，更新 {len(self.updated)} {unit}，"
+               f"未变 {len(self.unchanged)} {unit}"]
+        out += [f"  新增 {slug}" for slug in self.added] + [f"  更新 {slug}" for slug in self.updated]
+        return out + [f"  错误 {message}" for message in self.errors]
 
 
 @dataclass
@@ -58,8 +61,11 @@ def read_manifest(folder: Path) -> dict[str, ManifestRow]:
             try:
                 rows[row["slug"]] = ManifestRow(row["slug"], row["title"], date.fromisoformat(row["version_date"]),
                                                 row["level"], int(row["articles"]), line)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise LawFormatError(str(path), line, f"bad manifest row ({exc})") from exc
+            except KeyError as exc:
+                raise LawFormatError(str(path), line, f"MANIFEST.tsv 缺少 {exc.args[0]} 列") from exc
+            except (TypeError, ValueError) as exc:
+                raise LawFormatError(str(path), line, "MANIFEST.tsv 这一行有误：缺少某列的值，或日期不是 "
+                                     "2021-01-22 这样的写法，或条数不是整数") from exc
     return rows
 
 
@@ -77,22 +83,23 @@ def guess_date(parsed: ParsedLaw, path: str) -> date:
         match = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日", line)
         if match and "施行" not in line[match.end():match.end() + 4]:
             return date(*map(int, match.groups()))
-    raise LawFormatError(path, 2, "no version date in the history lines")
+    raise LawFormatError(path, 2, "沿革中找不到版本日期（如“2021年1月22日 第十三届全国人大常委会第二十五次会议修订”）")
 
 
 def check_against_manifest(parsed: ParsedLaw, row: ManifestRow | None, path: str) -> None:
     if row is None:
         return
     if row.title != parsed.title:
-        raise LawFormatError(path, 1, f"title {parsed.title} differs from MANIFEST.tsv ({row.title})")
+        raise LawFormatError(path, 1, f"标题 {parsed.title} 与 MANIFEST.tsv 中的 {row.title} 不一致")
     if row.articles != len(parsed.articles):
         raise LawFormatError(path, parsed.articles[-1].line,
-                             f"{len(parsed.articles)} articles, MANIFEST.tsv says {row.articles}")
+                             f"共 {len(parsed.articles)} 条，MANIFEST.tsv 写的是 {row.articles} 条")
     if row.level not in LEVELS:
-        raise LawFormatError(path, 1, f"unknown level {row.level} in MANIFEST.tsv")
+        raise LawFormatError(path, 1, f"MANIFEST.tsv 中的效力级别 {row.level} 无法识别"
+                                      f"（应为 {'、'.join(LEVELS)} 之一）")
 
 
-def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
+def load_laws_dir(folder: str | Path, now: datetime, step: Step = silent) -> LoadReport:
     """Load every *.md statute in folder; a broken file is reported and nothing of it is loaded."""
     folder = Path(folder)
     report = LoadReport()
@@ -101,9 +108,8 @@ def load_laws_dir(folder: str | Path, now: datetime) -> LoadReport:
     except LawFormatError as exc:
         report.errors.append(str(exc))
         return report
-    for path in sorted(folder.glob("*.md")):
-        if path.name.upper() == "README.MD":
-            continue
+    paths = [p for p in sorted(folder.glob("*.md")) if p.name.upper() != "README.MD"]
+    for path in each(paths, "load", step, every=1):
         try:
             outcome, slug = load_law_file(path, manifest.get(path.stem), now)
         except LawFormatError as exc:
@@ -119,7 +125,7 @@ def load_law_file(path: Path, row: ManifestRow | None, now: datetime) -> tuple[s
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LawFormatError(str(path), raw[:exc.start].count(b"\n") + 1, "not UTF-8 text") from exc
+        raise LawFormatError(str(path), raw[:exc.start].count(b"\n") + 1, "不是 UTF-8 编码的文本") from exc
     parsed = parse_law(text, str(path))
     check_against_manifest(parsed, row, str(path))
     digest = hashlib.sha256(raw).hexdigest()

@@ -97,6 +97,7 @@ def session_new():
     if not can_manage_study_sessions(current_user):
         abort(403)
     form = session_form()
+    status = 200
     if form.validate_on_submit():
         try:
             extra = []
@@ -112,11 +113,12 @@ def session_new():
             if exc.status == 403:
                 raise
             flash(exc.message, "error")
+            status = 422  # refused (an unreadable sheet, a row out of scope): nothing recorded
         else:
             db.session.commit()
             flash(_("The session is recorded for %(n)s people.", n=len(item.attendances)), "success")
             return redirect(url_for("study.session_detail", session_id=item.id))
-    return render_template("study/session_form.html", form=form)
+    return render_template("study/session_form.html", form=form), status
 
 
 @bp.route("/sessions/<int:session_id>")

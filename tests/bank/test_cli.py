@@ -17,7 +17,7 @@ def count(app) -> int:
 
 def test_stats_counts_by_law_type_status_difficulty(library, runner):
     assert runner.invoke(args=["questions", "import", str(SAMPLE_DIR / "sample.yaml")]).exit_code == 0
-    result = runner.invoke(args=["questions", "stats"])
+    result = runner.invoke(args=["questions", "stats", "--json"])
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
     assert stats["total"] == 5
@@ -28,6 +28,17 @@ def test_stats_counts_by_law_type_status_difficulty(library, runner):
     assert stats["by_visibility"] == {"public": 0, "confidential": 5}  # imports are exam-only by default
 
 
+def test_stats_prints_a_chinese_summary_by_default(library, runner):
+    assert runner.invoke(args=["questions", "import", str(SAMPLE_DIR / "sample.yaml")]).exit_code == 0
+    result = runner.invoke(args=["questions", "stats"])
+    assert result.exit_code == 0, result.output
+    assert "题库共 5 题" in result.output and "行政处罚法（2021 年版） 5 题" in result.output
+    assert "单选 1 题，多选 1 题，判断 1 题，填空 1 题，案例分析 1 题" in result.output
+    assert "按状态：启用 5 题" in result.output and "1 级 2 题" in result.output
+    assert "公开（学习和练习可用，显示答案） 0 题" in result.output
+    assert "{" not in result.output and "by_law" not in result.output
+
+
 def test_the_shipped_bank_loads_as_public(library, runner, tmp_path):
     from examapp.bank.loader import load_bank_dir
     from examapp.db import utcnow
@@ -36,7 +47,7 @@ def test_the_shipped_bank_loads_as_public(library, runner, tmp_path):
     (tmp_path / "sample.yaml").write_text((SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert not load_bank_dir(tmp_path, utcnow()).errors
     db.session.commit()
-    stats = json.loads(runner.invoke(args=["questions", "stats"]).output)
+    stats = json.loads(runner.invoke(args=["questions", "stats", "--json"]).output)
     assert stats["by_visibility"] == {"public": 5, "confidential": 0}
 
 
@@ -87,7 +98,7 @@ def test_export_xlsx_and_gift_by_law(library, runner, tmp_path):
     assert result.exit_code == 0 and "::t-single::" in gift.read_text(encoding="utf-8")
     none = tmp_path / "none.xlsx"
     result = runner.invoke(args=["questions", "export", str(none), "--law", "constitution-2018"])
-    assert "exported 0" in result.output
+    assert "已导出 0 题" in result.output
     assert runner.invoke(args=["questions", "import", str(out)]).exit_code == 0  # round trip: all unchanged
     assert count(library) == 5
 
@@ -97,7 +108,7 @@ def test_content_load_calls_the_bank_loader(library, runner, tmp_path):
                                           encoding="utf-8")
     result = runner.invoke(args=["content", "load", "--bank", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "question bank: 5 questions in 1 files: 5 added" in result.output
+    assert "题库：1 个文件共 5 题：新增 5 题" in result.output
     assert count(library) == 5
     bad = (SAMPLE_DIR / "sample.yaml").read_text(encoding="utf-8").replace("answer: A\n", "answer: Z\n", 1)
     (tmp_path / "sample.yaml").write_text(bad, encoding="utf-8")

@@ -47,7 +47,7 @@ def test_rejected_or_abandoned_uploads_are_swept_within_hours(library, org, logi
         for path in files:
             os.utime(path, (seven_hours_ago, seven_hours_ago))
     result = runner.invoke(args=["questions", "sweep-uploads"])
-    assert result.exit_code == 0 and "deleted" in result.output
+    assert result.exit_code == 0 and f"已删除 {len(files)} 个上传文件" in result.output
     assert not any(path.exists() for path in files)
 
 

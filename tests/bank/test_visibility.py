@@ -30,7 +30,7 @@ def test_cli_import_chooses_the_visibility(library, runner, tmp_path):
     result = runner.invoke(args=["questions", "import", str(path), "--visibility", "public"])
     assert result.exit_code == 0, result.output
     assert set(visibilities().values()) == {PUBLIC}
-    stats = json.loads(runner.invoke(args=["questions", "stats"]).output)
+    stats = json.loads(runner.invoke(args=["questions", "stats", "--json"]).output)
     assert stats["by_visibility"] == {"public": 5, "confidential": 0}
     bad = runner.invoke(args=["questions", "import", str(path), "--visibility", "secret"])
     assert bad.exit_code != 0 and "secret" in bad.output

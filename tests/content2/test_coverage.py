@@ -80,7 +80,7 @@ def test_bank_coverage_on_the_hand_bank(hand_bank):
 
 
 def test_questions_stats_prints_coverage_and_keeps_its_keys(hand_bank, runner):
-    result = runner.invoke(args=["questions", "stats"])
+    result = runner.invoke(args=["questions", "stats", "--json"])
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
     assert {"total", "by_law", "by_type", "by_status", "by_difficulty", "by_visibility", "coverage"} <= set(stats)
@@ -98,7 +98,7 @@ def test_questions_stats_on_the_shipped_bank(library, runner):
 
     assert not load_bank_dir(BANK, utcnow()).errors
     db.session.commit()
-    stats = json.loads(runner.invoke(args=["questions", "stats"]).output)
+    stats = json.loads(runner.invoke(args=["questions", "stats", "--json"]).output)
     coverage = stats["coverage"]
     for slug in CORE:
         row = coverage[slug]

@@ -51,13 +51,13 @@ def test_content_load_prints_a_short_summary(runner, monkeypatch):
     laws = LoadReport(added=[f"law-{i}" for i in range(18)])
     bank = BankLoadReport(files=3, total=900, created=[f"q-{i}" for i in range(900)],
                           warnings=["w1", "w2"], errors=["q-7: no answer"])
-    monkeypatch.setattr(loader, "load_laws_dir", lambda folder, now: laws)
-    monkeypatch.setattr(cases, "load_cases_dir", lambda folder, now: LoadReport(added=["case-1"]))
-    monkeypatch.setattr("examapp.bank.loader.load_bank_dir", lambda folder, now: bank)
+    monkeypatch.setattr(loader, "load_laws_dir", lambda folder, now, **_kw: laws)
+    monkeypatch.setattr(cases, "load_cases_dir", lambda folder, now, **_kw: LoadReport(added=["case-1"]))
+    monkeypatch.setattr("examapp.bank.loader.load_bank_dir", lambda folder, now, **_kw: bank)
     quiet = runner.invoke(args=["content", "load"])
     lines = quiet.output.splitlines()
-    assert len(lines) <= 8 and "statutes: 18 added, 0 updated, 0 unchanged" in lines
-    assert not any(line.startswith("  added") for line in lines)
-    assert "  error q-7: no answer" in lines and any("2 warning(s)" in line for line in lines)
+    assert len(lines) <= 8 and "法规：新增 18 部，更新 0 部，未变 0 部" in lines
+    assert not any(line.startswith("  新增") for line in lines)
+    assert "  错误 q-7: no answer" in lines and any("有 2 条提醒未列出" in line for line in lines)
     loud = runner.invoke(args=["content", "load", "--verbose"])
-    assert "  added q-0" in loud.output and "  added law-17" in loud.output and "  warning w1" in loud.output
+    assert "  新增 q-0" in loud.output and "  新增 law-17" in loud.output and "  提醒 w1" in loud.output

@@ -29,7 +29,7 @@ def test_close_overdue_finalises_with_the_deadline_and_keeps_saved_answers(org, 
     attempts.save_answer(late, str(item.question_id), keys[str(item.question_id)], org.now)
     db.session.commit()
     result = runner.invoke(args=["exams", "close-overdue"], catch_exceptions=False)
-    assert "closed 0" in result.output  # nothing overdue yet (the real clock is org.now)
+    assert "已为 0 份超时答卷交卷计分" in result.output  # nothing overdue yet (the real clock is org.now)
     closed, failed = close_overdue(org.now + timedelta(hours=3))
     db.session.commit()
     assert (closed, failed) == (1, 0)
@@ -118,6 +118,26 @@ def test_regrade_dry_run_then_run(org, exam):
     audit = db.session.query(AuditEvent).filter_by(action="exam.regrade").one()
     assert audit.detail["attempts"][0]["after"] == str(before - item.points)
     assert regrade.stale_questions(exam) == []
+
+
+def test_a_regrade_corrects_the_key_of_papers_still_being_written(org, exam):
+    """Found by C-06: an attempt in progress during a regrade kept the old key and was scored by it on finish."""
+    attempt = started(org, exam)
+    item = next(i for i in attempt.items if i.type == "single")
+    attempts.save_answer(attempt, str(item.question_id), item.key, org.now)  # right under the old key
+    db.session.commit()
+    question = db.session.get(Question, item.question_id)
+    wrong = "B" if item.key != "B" else "C"
+    version = correct_key(question, item.option_order["ABCD".index(wrong)], org)
+    regrade.run(exam, question, org.examiner, org.now)
+    db.session.commit()
+    item = db.session.get(AttemptItem, item.id)
+    assert item.key == wrong and item.graded_version_id == version.id
+    attempts.submit(db.session.get(Attempt, attempt.id), org.now + timedelta(minutes=5))
+    db.session.commit()
+    assert db.session.get(AttemptItem, item.id).awarded == 0
+    audit = db.session.query(AuditEvent).filter_by(action="exam.regrade").one()
+    assert audit.detail["in_progress"] == [attempt.id] and regrade.stale_questions(exam) == []
 
 
 def test_counted_attempt_highest_or_latest(org, exam):

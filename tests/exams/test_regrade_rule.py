@@ -133,11 +133,11 @@ def test_running_needs_the_csrf_token(org, rule_exam, two_attempts, app):
 def test_cli_dry_run_then_apply(org, rule_exam, two_attempts, runner):
     changed, _same = two_attempts
     dry = runner.invoke(args=["exams", "regrade-rule", str(rule_exam.id)])
-    assert dry.exit_code == 0 and "1 attempt(s) would change" in dry.output and "40.00 -> 100.00" in dry.output
+    assert dry.exit_code == 0 and "预览：1 份答卷的得分会变" in dry.output and "40.00 分 → 100.00 分" in dry.output
     db.session.expire_all()
     assert db.session.get(Attempt, changed.id).score == 40
     done = runner.invoke(args=["exams", "regrade-rule", str(rule_exam.id), "--apply"])
-    assert done.exit_code == 0 and "rescored 1 attempt(s)" in done.output
+    assert done.exit_code == 0 and "已重新计分 1 份答卷" in done.output
     db.session.expire_all()
     assert db.session.get(Attempt, changed.id).score == 100
     assert runner.invoke(args=["exams", "regrade-rule", "999999"]).exit_code == 1
@@ -146,5 +146,5 @@ def test_cli_dry_run_then_apply(org, rule_exam, two_attempts, runner):
 def test_cli_every_exam_by_default(org, rule_exam, two_attempts, runner):
     other = make_exam(org, title="另一场考试")
     dry = runner.invoke(args=["exams", "regrade-rule"])
-    assert dry.exit_code == 0 and f"exam {rule_exam.id} attempt {two_attempts[0].id}" in dry.output
-    assert f"exam {other.id}" not in dry.output and "1 attempt(s) would change" in dry.output
+    assert dry.exit_code == 0 and f"考试 {rule_exam.id} 答卷 {two_attempts[0].id}" in dry.output
+    assert f"考试 {other.id} " not in dry.output and "预览：1 份答卷的得分会变" in dry.output

@@ -110,11 +110,11 @@ def test_close_overdue_command(org, exam, runner, monkeypatch):
     db.session.commit()
     monkeypatch.setattr("examapp.exams.cli.utcnow", lambda: org.now + timedelta(hours=2))
     result = runner.invoke(args=["exams", "close-overdue"])
-    assert result.exit_code == 0 and "closed 1" in result.output
+    assert result.exit_code == 0 and "已为 1 份超时答卷交卷计分" in result.output
     db.session.expire_all()
     finished = db.session.get(Attempt, attempt.id)
     assert finished.state == "finished" and finished.finished_at == finished.deadline_at
-    assert "closed 0" in runner.invoke(args=["exams", "close-overdue"]).output
+    assert "已为 0 份超时答卷交卷计分" in runner.invoke(args=["exams", "close-overdue"]).output
 
 
 def test_openapi_describes_the_exam_endpoints(client):

@@ -20,12 +20,12 @@ def test_users_create_and_token(runner, org, client):
 
 def test_users_create_refuses_an_unknown_unit(runner, org):
     result = runner.invoke(args=["users", "create", "x1", "--role", "learner", "--unit", "无此单位"])
-    assert result.exit_code == 1 and "unknown unit" in result.output
+    assert result.exit_code == 1 and "找不到单位：无此单位" in result.output
 
 
 def test_users_create_prints_a_random_password_when_none_given(runner, org):
     result = runner.invoke(args=["users", "create", "x2", "--role", "hr", "--unit", "乌塘镇"])
-    assert result.exit_code == 0 and "password:" in result.output
+    assert result.exit_code == 0 and "初始密码：" in result.output and "已创建账号 x2（人事，乌塘镇）" in result.output
 
 
 def test_demo_seed_builds_the_town_and_is_idempotent(app, runner):

@@ -169,10 +169,10 @@ def test_cli_import_and_dry_run(runner, org, tmp_path):
     path = tmp_path / "people.csv"
     path.write_bytes(csv_bytes(GOOD, "utf-8-sig"))
     dry = runner.invoke(args=["users", "import", str(path), "--dry-run"])
-    assert dry.exit_code == 0 and "2" in dry.output
+    assert dry.exit_code == 0 and "可以导入 2 人" in dry.output
     assert db.session.scalar(select(User).where(User.username == "wangxm")) is None
     result = runner.invoke(args=["users", "import", str(path)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0 and "已导入 2 人" in result.output, result.output
     path.write_bytes(csv_bytes([BAD_ROWS["bad role"][0]]))
     failed = runner.invoke(args=["users", "import", str(path)])
-    assert failed.exit_code == 1 and "第 2 行" in failed.output
+    assert failed.exit_code == 1 and "第 2 行" in failed.output and "有 1 行出错" in failed.output

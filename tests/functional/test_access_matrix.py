@@ -26,7 +26,7 @@ PUBLIC = {"static", "auth.login", "auth.logout", "core.health", "core.set_langua
 WHO = ("anonymous", "cadre1", "grid1", "hr", "unitadmin", "examiner", "admin")
 SAMPLES = {"slug": "supervision-law-2024", "other": "supervision-law-2018", "number": "1",
            "token": "not-a-real-token", "index": "0", "review_id": "999999",
-           "batch_id": "999999"}
+           "batch_id": "999999", "job": "no-such-job-0123456789"}
 PARAMS = {"exam_id": "exam", "attempt_id": "attempt", "question_id": "question", "serial": "serial",
           "session_id": "session", "case_id": "case", "user_id": "learner", "unit_id": "office", "year": "year",
           "answer_id": "practice_answer", "entry_id": "book_entry"}
@@ -96,6 +96,7 @@ MATRIX = {
     "core.home": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "core.learn": ("GET", (302, 200, 200, 200, 200, 200, 200)),
     "core.me": ("GET", (302, 200, 200, 200, 200, 200, 200)),
+    "core.progress": ("GET", (302, 404, 404, 404, 404, 404, 404)),
     "exams.add_rule": ("POST", (302, 403, 403, 403, 403, 302, 302)),
     "exams.attempts": ("GET", (302, 403, 403, 200, 403, 200, 200)),
     "exams.create": ("GET", (302, 403, 403, 403, 403, 200, 200)),

@@ -6,8 +6,8 @@ an exam for 河口镇 only, far1's practice answer and wrong-book entry, a study
 town (an examiner, HR and a unit admin), the unit admin's people import (its batch and a stashed upload) and
 the examiner's staged bank upload. Every route whose path carries an object id is called by every role with
 the ids of those objects. Unless the role reaches every such object by design (the system admin, people and
-certificates; examiners, exams and the bank), the answer is 403 or 404 — the same answer as for an id that
-does not exist (no existence oracle) — and not one row of the database changes. Exam-wide pages that HR and
+certificates; examiners, exams and the bank), the answer is 403 or 404 — the same status and body as for an
+id that does not exist (no existence oracle) — and not one row of the database changes. Exam-wide pages that HR and
 unit admins may open (reports, attempt lists) must not show far1. The world is built once per module; each
 role's run is rolled back.
 """
@@ -164,6 +164,11 @@ def fingerprint() -> dict:
     return found
 
 
+def page(response, path: str) -> bytes:
+    """The body without what names the request itself (its address) or changes each time (tokens)."""
+    return masked(response.get_data().replace(path.encode(), b"-"))
+
+
 def call(client, endpoint: str, method: str, path: str):
     if path.startswith("/api/"):
         return client.open(path, method=method, json=JSON.get(endpoint, {}) if method != "GET" else None)
@@ -187,16 +192,20 @@ def test_s03_no_role_reaches_objects_it_does_not_own(built, who, monkeypatch):
                 if who in ("hr", "unitadmin") and status == 200 and foreign.name.encode() in response.get_data():
                     problems.append(f"{who} {method} {path}: shows {foreign.name} (out of scope)")
                 scoped += 1
+                client.get("/")  # show (and so drop) what it flashed, or the next page would carry it
             elif who == "anonymous":
                 if not (status == 401 or (status == 302 and "/login" in response.headers["Location"])):
                     problems.append(f"{who} {method} {path}: {status}")
                 refused += 1
             else:
-                absent = call(client, endpoint, method, missing).status_code
+                missing_response = call(client, endpoint, method, missing)
+                absent = missing_response.status_code
                 # An upload's token is opaque and random: its form may call a stranger's "expired" (422).
                 refusals = (403, 404, 422) if kind in ("org_token", "bank_token") else (403, 404)
                 if status not in refusals or status != absent:
                     problems.append(f"{who} {method} {path} ({kind}): {status}, for a missing id {absent}")
+                elif page(response, path) != page(missing_response, missing):
+                    problems.append(f"{who} {method} {path} ({kind}): another body than for a missing id")
                 refused += 1
             after = fingerprint()
             changed = sorted(name for name in after if after[name] != before[name])
@@ -268,8 +277,7 @@ def test_s03_scanning_ids_finds_nothing_that_is_not_yours(built, monkeypatch, pa
         own = built.world.villager
         answers = {i: client.get(path.format(i)) for i in range(max(own - SCAN, 1), own + SCAN)}
         found = sorted(i for i, r in answers.items() if r.status_code != 404)
-        bodies = {masked(r.get_data().replace(path.format(i).encode(), b"-"))
-                  for i, r in answers.items() if r.status_code == 404}  # the page names its own address
+        bodies = {page(r, path.format(i)) for i, r in answers.items() if r.status_code == 404}
     assert found == ([own] if "people" in path else [])
     assert len(bodies) == 1
     print(f"\nS-03 scan {path}: {len(answers)} ids, {len(found)} reached (own only), one answer for the rest")

@@ -25,8 +25,10 @@ def test_reconcile_issues_missing_and_revokes_unsupported(org, exam):
 
 def test_cli(runner, org, exam, cert):
     result = runner.invoke(args=["records", "verify", cert.serial])
-    assert result.output.strip() == "valid"
-    assert runner.invoke(args=["records", "verify", "XF2026-AAAA-BBBB-CCCC"]).output.strip() == "unknown"
+    assert result.output.strip() == f"证书 {cert.serial}：有效"
+    unknown = runner.invoke(args=["records", "verify", "XF2026-AAAA-BBBB-CCCC"]).output.strip()
+    assert unknown == "证书 XF2026-AAAA-BBBB-CCCC：查无此证书"
     result = runner.invoke(args=["records", "reconcile", str(exam.id)])
-    assert "issued 0, revoked 0" in result.output
-    assert runner.invoke(args=["records", "reconcile", "999999"]).exit_code != 0
+    assert "补发证书 0 张，撤销证书 0 张" in result.output
+    missing = runner.invoke(args=["records", "reconcile", "999999"])
+    assert missing.exit_code == 1 and "没有编号为 999999 的考试" in missing.output

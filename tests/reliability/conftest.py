@@ -5,6 +5,7 @@ import os
 
 from tests.bank.conftest import library, req  # noqa: F401  (the statute library, an English request: E-04, E-05)
 from tests.exams.conftest import bank, clock, exam, untangle  # noqa: F401  (fixtures shared with tests/exams)
+from tests.reliability.api_fuzz import api_world  # noqa: F401  (the API fuzz world, S-12)
 
 
 def wanted(config) -> bool:

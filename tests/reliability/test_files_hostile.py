@@ -1,8 +1,8 @@
 """E-06 (README "Reliability"): hostile upload files, generated here (RELIABILITY.md part c2), never downloaded.
 
 Each file goes to every upload route that takes a spreadsheet (people import, question import, the
-promotion check's list) and, for time and memory, to examapp.uploads.read_table, the one gate all of
-them (and the study-session attendee sheet) pass. Pass: refused with 422 and a Chinese reason, in
+promotion check's list, the study session's attendee sheet) and, for time and memory, to
+examapp.uploads.read_table, the one gate all of them pass. Pass: refused with 422 and a Chinese reason, in
 bounded time and memory, with no side effect (no row, no kept file, no connection to a listener).
 """
 
@@ -25,6 +25,7 @@ from examapp.errors import Invalid
 from examapp.extensions import db
 from examapp.org.importer import REQUIRED
 from examapp.org.models import User
+from examapp.study.models import StudySession
 from examapp.uploads import read_table
 from tests.bank.test_hostile_files import false_sizes
 
@@ -216,28 +217,30 @@ def test_e06_every_hostile_file_is_refused_quickly_in_bounded_memory(app, listen
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in r[3]) for r in rows)  # a reason in Chinese
 
 
-def upload_routes(client, data: bytes, name: str):
+def upload_routes(client, data: bytes, name: str, unit_id: int):
     yield "/org/import", client.post("/org/import", data={"file": (io.BytesIO(data), name)},
                                      content_type="multipart/form-data")
     yield "/bank/import", client.post("/bank/import", data={"file": (io.BytesIO(data), name)},
                                       content_type="multipart/form-data")
     yield "/records/promotion", client.post("/records/promotion", data={
         "upload": (io.BytesIO(data), name), "year": "2026"}, content_type="multipart/form-data")
+    yield "/study/sessions/new", client.post("/study/sessions/new", data={
+        "kind": "organised", "held_on": "2026-03-01", "topic": "学习行政处罚法", "speaker": "所长", "hours": "2",
+        "unit_id": str(unit_id), "sheet": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
-def counts() -> tuple[int, int]:
-    return (db.session.scalar(select(func.count()).select_from(User)),
-            db.session.scalar(select(func.count()).select_from(Question)))
+def counts() -> tuple[int, ...]:
+    return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in (User, Question, StudySession))
 
 
-def test_e06_every_upload_route_refuses_them_with_no_side_effect(org, login, listener):
+def test_e06_every_upload_route_refuses_them_with_no_side_effect(library, org, login, listener):
     port, hits = listener
     client = login(org.admin)
     instance = Path(current_app.instance_path)
     before_files, before_counts = files_under(instance), counts()
     statuses = {}
     for label, (data, name) in hostile(port).items():
-        for route, response in upload_routes(client, data, name):
+        for route, response in upload_routes(client, data, name, org.village_a.id):
             statuses[(label, route)] = response.status_code
     wrong = {k: v for k, v in statuses.items() if v not in (413, 422)}
     print(f"E-06: {len(statuses) - len(wrong)}/{len(statuses)} (file, route) uploads refused with 4xx; "

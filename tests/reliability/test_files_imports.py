@@ -275,3 +275,17 @@ def test_e07_text_cells_keep_digits_zeros_and_x_and_formulas_stay_text(app):
                       "备注": "=A2&B2", "备注2": "3.5"}
     print("E-07: 4/4 numeric ID cells refused with row and column; leading zeros, X, dates kept; "
           "3/3 formula cells read as their text, 0 evaluated")
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"a,b\n1,2\n3,\"4\n", "引号没有闭合"),
+    (b"a,b\n1,2\n\"x\"y,1\n", "引号"),
+    (b"a,b\n" + b"x" * 200_000 + b",1\n", "单元格太长"),
+])
+def test_e05_a_malformed_csv_names_its_line_in_chinese(app, data, reason):
+    """The CSV reader's own English reason never reaches a person (RELIABILITY.md c1 row 9: unbalanced quote)."""
+    with app.test_request_context(), pytest.raises(Invalid) as refused:
+        read_table(data, "bad.csv")
+    message = refused.value.message
+    assert reason in message and message.startswith(("第 2 行", "第 3 行"))
+    assert not any("a" <= ch.lower() <= "z" for ch in message.replace("CSV", "")), message

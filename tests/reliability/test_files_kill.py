@@ -1,9 +1,10 @@
-"""E-05, second half (README "Reliability"): `kill -9` of the question import while it writes leaves no
-partial bank. Marker `reliability` (`make reliability`): each run parses and checks 2,000 questions first.
+"""E-05, second half (README "Reliability"): `kill -9` of the question import (and of the people import)
+while it writes leaves nothing partial. Marker `reliability` (`make reliability`): each run parses and
+checks 2,000 rows first.
 
 The test watches the database from outside for the import's open write transaction (SQLite: the write
 lock is taken; PostgreSQL: a backend with a transaction id), waits a little more, then SIGKILLs the CLI.
-Afterwards the bank holds either none of the questions or all of them, never a part.
+Afterwards the database holds either none of the rows or all of them, never a part.
 """
 
 import csv
@@ -18,34 +19,51 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from examapp.org.importer import REQUIRED
 from tests.bank.helpers import HEADER
 
 from .harness import ROOT, die_with_parent, scratch_database
 
 pytestmark = pytest.mark.reliability
-QUESTIONS = 2000
+ROWS = 2000
 DELAYS = (0.0, 0.2, 0.5)  # seconds between seeing the write transaction and the kill
 
 
-def bank_file(folder: Path) -> Path:
-    path = folder / "bank.csv"
+def write_csv(path: Path, header, rows) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        for i in range(QUESTIONS):
-            writer.writerow(["单选", f"第{i}号：依照本地规程，编号为{i * 7919 % 100003}的事项应当由哪一级机关办理？",
-                             f"乡镇{i}", f"县级{i}", f"市级{i}", "", "", "", "B", f"解析{i}", "", "3", f"标签{i % 50}"])
+        writer.writerow(header)
+        writer.writerows(rows)
     return path
+
+
+def bank_file(folder: Path) -> Path:
+    return write_csv(folder / "bank.csv", HEADER, (
+        ["单选", f"第{i}号：依照本地规程，编号为{i * 7919 % 100003}的事项应当由哪一级机关办理？", f"乡镇{i}",
+         f"县级{i}", f"市级{i}", "", "", "", "B", f"解析{i}", "", "3", f"标签{i % 50}"] for i in range(ROWS)))
+
+
+def roster_file(folder: Path) -> Path:
+    return write_csv(folder / "people.csv", REQUIRED, (
+        [f"学员{i}", f"kill{i:05d}", "可靠性镇", "科员", "", "学员", "否", "否", "否"] for i in range(ROWS)))
+
+
+# command, file builder, the tables counted afterwards
+IMPORTS = {"questions": (bank_file, ("questions", "question_versions")),
+           "users": (roster_file, ("users", "people_import_batches"))}
 
 
 def create_schema(url: str) -> None:
     from examapp.extensions import db
+    from examapp.org.services import add_unit
     from tests.conftest import make_app
 
     app = make_app(SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.drop_all()
         db.create_all()
+        add_unit("可靠性镇", None, kind="town")
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
 
@@ -71,20 +89,19 @@ def writing(url: str) -> bool:
         engine.dispose()
 
 
-def stored(url: str) -> tuple[int, int]:
+def stored(url: str, tables: tuple[str, ...]) -> tuple[int, ...]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return (conn.scalar(text("SELECT count(*) FROM questions")),
-                    conn.scalar(text("SELECT count(*) FROM question_versions")))
+            return tuple(conn.scalar(text(f"SELECT count(*) FROM {table}")) for table in tables)
     finally:
         engine.dispose()
 
 
-def kill_while_writing(url: str, path: Path, delay: float) -> tuple[bool, float]:
+def kill_while_writing(url: str, command: str, path: Path, delay: float) -> tuple[bool, float]:
     """Run the CLI import; SIGKILL it `delay` s after its write transaction opens. (killed mid-write?, when)"""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "kill-test-" + "x" * 40, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", str(ROOT / "wsgi.py"), "questions", "import",
+    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", str(ROOT / "wsgi.py"), command, "import",
                                 str(path)], cwd=path.parent, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
     started = time.monotonic()
@@ -103,26 +120,29 @@ def kill_while_writing(url: str, path: Path, delay: float) -> tuple[bool, float]
             process.wait()
 
 
-def test_e05_kill_9_mid_import_leaves_no_partial_bank(tmp_path):
+@pytest.mark.parametrize("command", IMPORTS)
+def test_e05_kill_9_mid_import_leaves_nothing_partial(tmp_path, command):
     kind = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgresql") else "sqlite"
-    path = bank_file(tmp_path)
+    build, tables = IMPORTS[command]
+    path = build(tmp_path)
+    empty = (0,) * len(tables)
     outcomes = []
     with scratch_database(kind) as url:
         create_schema(url)
         for delay in DELAYS:
-            killed, seconds = kill_while_writing(url, path, delay)
-            counts = stored(url)
+            killed, seconds = kill_while_writing(url, command, path, delay)
+            counts = stored(url, tables)
             outcomes.append((killed, counts))
-            print(f"E-05 kill -9 {delay:.1f} s into the write ({kind}, after {seconds:.0f} s): "
-                  f"{'killed mid-write' if killed else 'finished first'}, questions/versions stored {counts}")
-            if counts != (0, 0):
-                break  # a whole bank is in: a later run would only find the questions unchanged
+            print(f"E-05 kill -9 of `{command} import` {delay:.1f} s into the write ({kind}, after {seconds:.0f} s): "
+                  f"{'killed mid-write' if killed else 'finished first'}, {'/'.join(tables)} stored {counts}")
+            if counts != empty:
+                break  # everything is in: a later run would only find the rows there already
         if kind == "sqlite":
             conn = sqlite3.connect(url.split("///", 1)[1])
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             conn.close()
-    partial = [c for _k, c in outcomes if c not in ((0, 0), (QUESTIONS, QUESTIONS))]
-    print(f"E-05: {sum(k for k, _c in outcomes)} kill -9 during the write of a {QUESTIONS:,}-question import "
-          f"({kind}): {len(partial)} partial banks")
+    partial = [c for _k, c in outcomes if c != empty and c[0] != ROWS]
+    print(f"E-05: {sum(k for k, _c in outcomes)} kill -9 during the write of a {ROWS:,}-row `{command} import` "
+          f"({kind}): {len(partial)} partial")
     assert partial == []
-    assert any(killed and counts == (0, 0) for killed, counts in outcomes)  # at least one kill really hit the write
+    assert any(killed and counts == empty for killed, counts in outcomes)  # at least one kill really hit the write

@@ -39,6 +39,7 @@ KEYS = [
 ]
 # This twin is public too, so it appears in practice (one only: which unseen question comes first is random).
 PUBLIC_ONES = {0}
+REVIEW_WORDS = (b"is_correct", b"answer_key", b"is_right", "正确答案".encode(), b'"review_level":"full"')
 
 
 def case_subs(key) -> list[dict]:
@@ -221,12 +222,19 @@ def test_s01_two_keys_of_one_paper_give_the_learner_the_same_bytes(twins):
     """0 bytes differ between the twins on every route, before finishing and after it with the review withheld."""
     (seen_a, _), (seen_b, _) = twins
     found = differences(seen_a, seen_b)
-    differing = sum(abs(len(seen_a[n]) - len(seen_b[n])) or 1 for n in seen_a if seen_a[n] != seen_b[n])
+    differing = sum(bytes_differing(seen_a[n], seen_b[n]) for n in seen_a)
     print(f"\nS-01: {len(seen_a)} responses compared ({len(compared_endpoints_of(seen_a))} routes), "
           f"{len(found)} differ, {differing} bytes differing")
     assert found == [], "\n\n".join(found)
     markers = [name for name, body in {**seen_a, **seen_b}.items() if "密钥标记".encode() in body]
     assert markers == [], "an explanation reached the learner"
+    # Words that only a review carries: none before finishing, nor after it while the review is withheld.
+    words = [name for name, body in seen_a.items() if any(w in body for w in REVIEW_WORDS)]
+    assert words == [], "review words reached the learner"
+
+
+def bytes_differing(a: bytes, b: bytes) -> int:
+    return sum(x != y for x, y in zip(a, b, strict=False)) + abs(len(a) - len(b))
 
 
 def compared_endpoints_of(seen: dict) -> set[str]:
@@ -236,5 +244,9 @@ def compared_endpoints_of(seen: dict) -> set[str]:
 def test_s01_the_comparison_sees_a_key_once_the_review_is_released(twins):
     """The check that keeps the comparison honest: a released review differs between the twins."""
     (_, released_a), (_, released_b) = twins
+    api, page = (bytes_differing(released_a[name], released_b[name]) for name in ("review", "result page"))
+    print(f"\nS-01 control: the released review differs by {api} bytes (API) and {page} (page)")
     assert sorted(n.split(":")[0] for n in differences(released_a, released_b)) == ["result page", "review"]
     assert "密钥标记".encode() in released_a["review"]
+    assert all(word in released_a["review"] for word in (b"is_correct", b'"review_level":"full"'))
+    assert "正确答案".encode() in released_a["result page"]

@@ -7,6 +7,7 @@ import pytest
 from examapp.extensions import db
 from examapp.org.models import User
 from tests.functional.world import village_staff
+from tests.reliability.api_fuzz import api_world  # noqa: F401  (the API fuzz world, for S-06)
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def test_sheet_rows_outside_scope_are_refused_with_row_numbers(library, org, log
     client = login(org.unitadmin)
     data = session_form(org, [], sheet=(io.BytesIO(sheet), "attendance.csv"))
     page = client.post("/study/sessions/new", data=data, content_type="multipart/form-data")
-    assert page.status_code == 200 and "3" in page.get_data(as_text=True)
+    assert page.status_code == 422 and "3" in page.get_data(as_text=True)
     assert db.session.scalar(select(StudySession)) is None
 
 
