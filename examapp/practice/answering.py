@@ -118,11 +118,11 @@ class Context:
 
     serve: SimpleNamespace  # id, user_id, question_id, served_at
     answered: bool  # the serve has its answer already (practice_answers.serve_id is unique)
-    version: QuestionVersion
+    version: SimpleNamespace  # what answering and feedback need of the version served (VERSION_COLUMNS)
     in_bank: bool
     embargo_open: bool  # a "keep out of practice" exam may be open to the learner: check it
     card: CardState
-    entry: BookEntry | None
+    entry: SimpleNamespace | None  # the book entry's BOOK_COLUMNS, None when there is none
     wrong_before: bool  # answered wrong earlier on this day
     right_before: bool  # answered right earlier on this day
     law_id: int | None
@@ -161,13 +161,21 @@ def answering_context(user: User, question_id: int, day: date, now: datetime) ->
                                                      "year": day.year, "now": now}).first()
     if found is None:
         return None
-    (serve_id, served_at, answered, version, in_bank, embargo, card_id, state, reviews, lapses, entry, wrong, right,
-     law, desired, per_credit, cap, counted, digests, loaded) = found
+    serve_id, served_at, answered, in_bank, embargo, card_id, state, reviews, lapses = found[:9]
+    version = SimpleNamespace(**dict(zip(VERSION_COLUMNS, found[9:9 + len(VERSION_COLUMNS)], strict=True)))
+    rest = found[9 + len(VERSION_COLUMNS):]
+    entry = SimpleNamespace(**dict(zip(BOOK_COLUMNS, rest[:len(BOOK_COLUMNS)], strict=True)))
+    wrong, right, law, desired, per_credit, cap, counted, digests, loaded = rest[len(BOOK_COLUMNS):]
     serve = SimpleNamespace(id=serve_id, user_id=user.id, question_id=question_id, served_at=served_at)
     card = CardState(question_id, card_id, state or {}, reviews or 0, lapses or 0)
+    entry = entry if entry.id is not None else None
     return Context(serve, bool(answered), version, bool(in_bank), bool(embargo), card, entry, bool(wrong),
                    bool(right), law, desired if desired is not None else DEFAULT_RETENTION,
                    PracticeRule(per_credit, cap, counted), (digests, loaded) if digests is not None else None)
+
+
+VERSION_COLUMNS = ("id", "type", "options", "answer", "subquestions", "explanation", "basis")
+BOOK_COLUMNS = ("id", "status", "last_wrong_day", "right_days", "last_right_day")
 
 
 @cache
@@ -185,10 +193,11 @@ def context_statement() -> Select:
     law_id = select(Law.id).join(Question, Question.law_slug == Law.slug).where(
         Question.id == question_id).scalar_subquery()
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
-    # Plain columns for the serve and the card (no ORM objects to build, nothing flushed behind our back).
-    return (select(PracticeServe.id, PracticeServe.served_at, answered(), QuestionVersion,
-                   in_practice_bank(question_id), any_embargo_exam(), PracticeCard.id, PracticeCard.state,
-                   PracticeCard.reviews, PracticeCard.lapses, BookEntry, earlier(False), earlier(True), law_id,
+    # Plain columns, no ORM objects: none to build, and nothing flushed behind our back.
+    return (select(PracticeServe.id, PracticeServe.served_at, answered(), in_practice_bank(question_id),
+                   any_embargo_exam(), PracticeCard.id, PracticeCard.state, PracticeCard.reviews, PracticeCard.lapses,
+                   *(getattr(QuestionVersion, name) for name in VERSION_COLUMNS),
+                   *(getattr(BookEntry, name) for name in BOOK_COLUMNS), earlier(False), earlier(True), law_id,
                    retention, *PracticeRule.columns(user_id, day, bindparam("year")), *library_columns())
             .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
             .outerjoin(PracticeCard, mine(PracticeCard))
