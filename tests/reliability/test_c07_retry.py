@@ -63,10 +63,10 @@ def test_c07_injected_lost_races_in_save_submit_and_scoring_are_retried_once(org
         client = learner_client(app, person)
         aid = start(client, exam.id)["attempt_id"]
         keys = right_answers(aid)
-        for name, module in (("find_item", service), ("score_attempt", service)):
+        for name, module in (("quick_save", service), ("score_attempt", service)):
             counts = {}
             undo = fail_first_call(monkeypatch, module, name, sqlstate, counts)
-            if name == "find_item":
+            if name == "quick_save":
                 statuses += [client.put(f"/api/v1/attempts/{aid}/answers/{qid}", json={"answer": answer, "seq": 1})
                              .status_code for qid, answer in keys.items()]
             else:
