@@ -1,9 +1,13 @@
-"""Database helpers: UTC-aware datetimes, timestamps, engine settings."""
+"""Database helpers: UTC-aware datetimes, timestamps, engine settings, retries of lost races."""
 
+import functools
+import random
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -69,6 +73,40 @@ def commit_keeping_loaded(session) -> None:
         current.commit()
     finally:
         current.expire_on_commit = keep
+
+
+# PostgreSQL's serialization_failure and deadlock_detected: the transaction was rolled back because it lost a
+# race with another one, and running it again is the documented remedy (PostgreSQL manual 13.5).
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+RETRY_TRIES = 3
+
+
+def lost_race(exc: BaseException) -> bool:
+    """True for a serialization failure or a deadlock: the whole transaction may simply run again."""
+    return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def retry_lost_races(view):
+    """Run a view again (up to 3 tries, with jitter) when its transaction lost a race to another one.
+
+    Only for views whose whole effect is their one transaction (no e-mail, no file): the loser's work was rolled
+    back, so a rerun cannot apply anything twice. Any other database error goes to the 503 handler as before.
+    """
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        from .extensions import db
+
+        for attempt in range(1, RETRY_TRIES + 1):
+            try:
+                return view(*args, **kwargs)
+            except OperationalError as exc:
+                if not lost_race(exc) or attempt == RETRY_TRIES:
+                    raise
+                db.session.rollback()
+                time.sleep(random.uniform(0.01, 0.05) * attempt)  # jitter: the two losers do not meet again
+        return None  # not reached
+
+    return run
 
 
 def lock_named(session, key: int) -> None:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..db import commit_keeping_loaded, lock_for_writing, utcnow
+from ..db import commit_keeping_loaded, lock_for_writing, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving
@@ -140,7 +140,11 @@ def start_attempt(exam_id: int):
     if exam is None or not exam.is_published:
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
-    attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+    try:
+        attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+    except service.KeptRefusal:
+        db.session.commit()  # an attempt found overdue stays finished; still answer 409
+        raise
     return jsonify(paper_json(attempt, now)), 201
 
 
@@ -150,28 +154,47 @@ def start_attempt(exam_id: int):
      responses={404: "not your attempt or question", 409: "finished or past the deadline", 422: "invalid answer"},
      reply=obj({"question_id": STR, "saved": BOOL, "stored": BOOL, "seq": nullable(INT), "answer": ANY,
                 "flagged": BOOL, "saved_at": TIME, "remaining_seconds": INT}))
+@retry_lost_races  # two late answers finishing the attempt at once deadlock on PostgreSQL: the loser runs again
 def save_answer(attempt_id: int, question_id: str):
-    attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request_body()
+    if valid_save_body(body):
+        # The common case in two statements; anything else (or nothing stored) goes the full way below.
+        now = utcnow()
+        quick = service.quick_save(current_user.id, attempt_id, question_id, body["answer"], now,
+                                   seq=body.get("seq"), flagged=body.get("flagged"))
+        if quick is not None:
+            db.session.commit()
+            return jsonify({"question_id": question_id, "saved": True, "stored": True, "seq": quick.seq,
+                            "answer": quick.answer, "flagged": quick.flagged, "saved_at": iso(now),
+                            "remaining_seconds": max(int((quick.deadline_at - now).total_seconds()), 0)})
+    attempt = load_attempt(attempt_id, write=True, share_lock=True)
     if body is None or "answer" not in body:
         raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
-    seq, flagged = body.get("seq"), body.get("flagged")
-    if (seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53)) or (
-            not isinstance(flagged, bool | None)):
+    if not valid_save_body(body):
         raise Invalid(str(API_MESSAGES["invalid"]))
+    seq, flagged = body.get("seq"), body.get("flagged")
     now = utcnow()
     try:
         item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
                                            client_at=client_time(body), locked=True)
-    except service.TooLate:
+    except service.KeptRefusal:
         db.session.commit()  # keep the overdue finish and the late-answer evidence; still answer 409
         raise
     # Read everything before the commit expires it (saves a round trip per autosave).
     reply = {"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
-            "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
-            "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)}
+             "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
+             "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)}
     db.session.commit()
     return jsonify(reply)
+
+
+def valid_save_body(body) -> bool:
+    """A JSON object with an answer, and seq (0 ≤ integer < 2⁵³) and flagged (boolean) when given."""
+    if not isinstance(body, dict) or "answer" not in body:
+        return False
+    seq, flagged = body.get("seq"), body.get("flagged")
+    return (seq is None or (isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**53)) and \
+        isinstance(flagged, bool | None)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -212,6 +235,7 @@ def read_attempt(attempt_id: int):
                 404: "not your attempt"},
      reply=obj({"state": STR, "leaves": INT, "counted": nullable(BOOL), "away_seconds": nullable(NUM),
                 "message": STR}))
+@retry_lost_races  # racing returns both count a leave under the share lock: the deadlock loser runs again
 def attempt_event(attempt_id: int):
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request_body()

@@ -66,6 +66,16 @@ def revoke_tokens(user: User, now: datetime) -> int:
     return db.session.execute(stmt.values(revoked_at=now)).rowcount or 0
 
 
+def end_all_access_of(user_ids: list[int], now: datetime, chunk: int = 5000) -> None:
+    """End the sessions and revoke the API tokens of many people at once (a batch of new passwords)."""
+    for start in range(0, len(user_ids), chunk):
+        ids = user_ids[start:start + chunk]
+        db.session.execute(update(UserSession).where(UserSession.user_id.in_(ids), UserSession.revoked_at.is_(None))
+                           .values(revoked_at=now))
+        db.session.execute(update(ApiToken).where(ApiToken.user_id.in_(ids), ApiToken.revoked_at.is_(None))
+                           .values(revoked_at=now))
+
+
 def end_all_access(actor: User | None, user: User, now: datetime, *, status: str | None = None) -> dict:
     """End user's sessions and revoke their API tokens (whoever ends a person's access means all of it); audited."""
     counts = {"sessions": end_sessions(user, now), "tokens": revoke_tokens(user, now)}

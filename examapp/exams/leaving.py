@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
-from .attempts import finalise
+from .attempts import finalise, settle
 from .models import IN_PROGRESS, Attempt, AttemptEvent, Exam
 
 LEAVE, RETURN, RESUME = "leave", "return", "resume"
@@ -40,8 +40,12 @@ class Comeback:
 
 def record_event(attempt: Attempt, kind: str, now: datetime, client_at: str = "",
                  device_away_ms: int | None = None) -> Comeback | None:
-    """Keep a leave or return as evidence; a return closes the open leave under the exam's policy."""
-    if attempt.state != IN_PROGRESS:
+    """Keep a leave or return as evidence; a return closes the open leave under the exam's policy.
+
+    An attempt past its deadline and grace is finished as of its deadline first (the leave policy no longer
+    applies: a return after the deadline cannot end it later, as "left the page").
+    """
+    if settle(attempt, now).state != IN_PROGRESS:
         return None
     detail = {} if device_away_ms is None else {"device_away_ms": device_away_ms}
     db.session.add(AttemptEvent(attempt_id=attempt.id, kind=kind, at=now, client_at=client_at[:40], detail=detail))

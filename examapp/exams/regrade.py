@@ -10,10 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..bank.models import Question, QuestionVersion
+from ..db import lock_for_writing
 from ..extensions import db
 from ..org.models import User
 from .draw import relabel_key
-from .models import FINISHED, Attempt, AttemptItem, Exam
+from .models import FINISHED, IN_PROGRESS, Attempt, AttemptItem, Exam
 from .scoring import Mark, Rules, grade, score_item
 
 GRADED = func.coalesce(AttemptItem.graded_version_id, AttemptItem.question_version_id)
@@ -100,8 +101,32 @@ def apply_marks(attempt: Attempt, marks: list[tuple[AttemptItem, Mark]]) -> None
     attempt.record_result(score=total, max_score=maximum, passed=passed, excellent=excellent)
 
 
+def correct_open_papers(exam: Exam, question: Question) -> list[int]:
+    """Give attempts still in progress the corrected key, so that they are scored by it when they finish.
+
+    Their rows are share-locked like an answer save locks them: a submit racing the regrade either finishes
+    first (and the attempt is then regraded with the finished ones) or waits and scores with the new key.
+    Returns the ids of the attempts corrected.
+    """
+    version = db.session.get(QuestionVersion, question.current_version_id)
+    open_ids = list(db.session.scalars(select(Attempt.id).where(
+        Attempt.exam_id == exam.id, Attempt.state == IN_PROGRESS).with_for_update(read=True)))
+    items = db.session.scalars(select(AttemptItem).where(
+        AttemptItem.attempt_id.in_(open_ids), AttemptItem.question_id == question.id,
+        GRADED != question.current_version_id)) if open_ids else []
+    corrected = []
+    for item in items:
+        new_key = translate_key(item, version)
+        if new_key is not None:
+            item.key, item.graded_version_id = new_key, question.current_version_id
+            corrected.append(item.attempt_id)
+    return sorted(corrected)
+
+
 def run(exam: Exam, question: Question, actor: User, now: datetime) -> list[RegradeRow]:
-    """Apply the corrected key to every listed attempt and record one audit entry."""
+    """Apply the corrected key to every listed attempt, and to the papers still being written; one audit entry."""
+    lock_for_writing(db.session)  # SQLite: no submit may finish an attempt between the reads and the writes
+    open_papers = correct_open_papers(exam, question)
     rows = preview(exam, question)
     for row in rows:
         row.item.key = row.new_key
@@ -110,7 +135,7 @@ def run(exam: Exam, question: Question, actor: User, now: datetime) -> list[Regr
                                                         Decimal(row.item.points), rules_of(exam)))])
     db.session.flush()
     record("exam.regrade", actor=actor, target=f"exam:{exam.id}", now=now, detail={
-        "question": question.code, "version": question.current_version_id,
+        "question": question.code, "version": question.current_version_id, "in_progress": open_papers,
         "attempts": [{"attempt": r.attempt.id, "user": r.attempt.user.username, "before": str(r.before),
                       "after": str(r.after), "passed_before": r.passed_before, "passed_after": r.passed_after}
                      for r in rows]})

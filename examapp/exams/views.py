@@ -77,7 +77,8 @@ def start(exam_id: int):
     except NotFound:
         raise
     except DomainError as exc:
-        db.session.rollback()
+        # An attempt found overdue on the way stays finished (KeptRefusal); anything else is undone.
+        db.session.commit() if isinstance(exc, service.KeptRefusal) else db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("exams.detail", exam_id=exam.id))
     db.session.commit()

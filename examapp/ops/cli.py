@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from ..cli import ChineseCommand
 from ..extensions import db
 from .backup import BackupError, backup, restore
 
@@ -26,12 +27,12 @@ def fail(exc: BackupError) -> None:
     sys.exit(1)
 
 
-@click.command("backup")
+@click.command("backup", cls=ChineseCommand)
 @click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the backup and its manifest (default: instance/backups).")
+              help="备份文件及其清单存放的文件夹（默认：instance/backups）。")
 @with_appcontext
 def backup_command(folder: Path | None):
-    """Back up the database (results included) with a manifest of row counts and checksums."""
+    """备份整个数据库（含成绩），并写一份记有各表行数和校验和的清单。"""
     folder = folder or Path(current_app.instance_path) / "backups"
     try:
         manifest_path = backup(db.engine, folder)
@@ -48,12 +49,12 @@ def backup_command(folder: Path | None):
                      "it is.", id=manifest["audit_broken"][0], n=len(manifest["audit_broken"])), err=True)
 
 
-@click.command("restore")
+@click.command("restore", cls=ChineseCommand)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace everything in a database that is not empty.")
+@click.option("--force", is_flag=True, help="数据库不是空的时也恢复：替换其中的全部内容。")
 @with_appcontext
 def restore_command(path: Path, force: bool):
-    """Restore a backup (its manifest or data file) into the database DATABASE_URL names, and verify it."""
+    """把备份（清单或数据文件 PATH）恢复到 DATABASE_URL 所指的数据库，并逐表核对。"""
     try:
         done = restore(db.engine, path, force=force)
     except BackupError as exc:

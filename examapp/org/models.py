@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db import TimestampMixin, UTCDateTime, utcnow
 from ..extensions import db
 
+ONE_TIME_HASH_METHOD = "pbkdf2:sha256:100"
 ROLES = ("learner", "unit_admin", "examiner", "hr", "admin")
 STATUSES = ("active", "transferred_out", "retired", "exempt")
 
@@ -78,6 +79,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
         self.password_hash = generate_password_hash(password, method=method)
+        self.session_version = (self.session_version or 0) + 1
+
+    def set_one_time_password(self, password: str) -> None:
+        """Store a password the system drew at random (generate_password: 12 of 55 symbols, about 69 bits).
+
+        A slow hash (scrypt, tuned for ~50 ms) protects passwords people choose, which are guessable.
+        A random 69-bit one is not: even at 100 PBKDF2 rounds an offline guess costs 2^69 × 200 SHA-256
+        runs, hundreds of thousands of GPU-years, and the holder must replace it (hashed with scrypt) at
+        the first log-in. So a batch of 50,000 first passwords takes seconds instead of 40 minutes of
+        scrypt on the request. Only for generated passwords: never for one a person typed.
+        """
+        self.password_hash = generate_password_hash(password, method=ONE_TIME_HASH_METHOD)
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:

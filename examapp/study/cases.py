@@ -98,9 +98,9 @@ def load_case_file(path: Path) -> tuple[str, str]:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise CaseFileError(str(path), (mark.line + 1) if mark else 1, "not valid YAML") from exc
+        raise CaseFileError(str(path), (mark.line + 1) if mark else 1, "不是有效的 YAML") from exc
     if not isinstance(data, dict):
-        raise CaseFileError(str(path), 1, "a case file holds one mapping")
+        raise CaseFileError(str(path), 1, "一个案例文件只写一个案例（一个 YAML 映射）")
     digest = hashlib.sha256(raw.encode()).hexdigest()
     existing = db.session.scalar(select(CaseStudy).where(CaseStudy.code == str(data.get("code"))))
     if existing is not None and (existing.content_hash == digest or existing.source != "file"):

@@ -61,8 +61,11 @@ def read_manifest(folder: Path) -> dict[str, ManifestRow]:
             try:
                 rows[row["slug"]] = ManifestRow(row["slug"], row["title"], date.fromisoformat(row["version_date"]),
                                                 row["level"], int(row["articles"]), line)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise LawFormatError(str(path), line, f"bad manifest row ({exc})") from exc
+            except KeyError as exc:
+                raise LawFormatError(str(path), line, f"MANIFEST.tsv 缺少 {exc.args[0]} 列") from exc
+            except (TypeError, ValueError) as exc:
+                raise LawFormatError(str(path), line, "MANIFEST.tsv 这一行有误：缺少某列的值，或日期不是 "
+                                     "2021-01-22 这样的写法，或条数不是整数") from exc
     return rows
 
 
@@ -80,19 +83,20 @@ def guess_date(parsed: ParsedLaw, path: str) -> date:
         match = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日", line)
         if match and "施行" not in line[match.end():match.end() + 4]:
             return date(*map(int, match.groups()))
-    raise LawFormatError(path, 2, "no version date in the history lines")
+    raise LawFormatError(path, 2, "沿革中找不到版本日期（如“2021年1月22日 第十三届全国人大常委会第二十五次会议修订”）")
 
 
 def check_against_manifest(parsed: ParsedLaw, row: ManifestRow | None, path: str) -> None:
     if row is None:
         return
     if row.title != parsed.title:
-        raise LawFormatError(path, 1, f"title {parsed.title} differs from MANIFEST.tsv ({row.title})")
+        raise LawFormatError(path, 1, f"标题 {parsed.title} 与 MANIFEST.tsv 中的 {row.title} 不一致")
     if row.articles != len(parsed.articles):
         raise LawFormatError(path, parsed.articles[-1].line,
-                             f"{len(parsed.articles)} articles, MANIFEST.tsv says {row.articles}")
+                             f"共 {len(parsed.articles)} 条，MANIFEST.tsv 写的是 {row.articles} 条")
     if row.level not in LEVELS:
-        raise LawFormatError(path, 1, f"unknown level {row.level} in MANIFEST.tsv")
+        raise LawFormatError(path, 1, f"MANIFEST.tsv 中的效力级别 {row.level} 无法识别"
+                                      f"（应为 {'、'.join(LEVELS)} 之一）")
 
 
 def load_laws_dir(folder: str | Path, now: datetime, step: Step = silent) -> LoadReport:
@@ -121,7 +125,7 @@ def load_law_file(path: Path, row: ManifestRow | None, now: datetime) -> tuple[s
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LawFormatError(str(path), raw[:exc.start].count(b"\n") + 1, "not UTF-8 text") from exc
+        raise LawFormatError(str(path), raw[:exc.start].count(b"\n") + 1, "不是 UTF-8 编码的文本") from exc
     parsed = parse_law(text, str(path))
     check_against_manifest(parsed, row, str(path))
     digest = hashlib.sha256(raw).hexdigest()

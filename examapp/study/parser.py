@@ -75,7 +75,7 @@ def balance_brackets(line: str) -> str:
 def parse_header(lines: list[str], path: str) -> tuple[str, list[str], int]:
     """Return the title, the history lines and the index of the first body line."""
     if not lines or not lines[0].startswith("# "):
-        raise LawFormatError(path, 1, "the first line must be the title ('# ...')")
+        raise LawFormatError(path, 1, "第一行必须是以“# ”开头的法规标题")
     title = lines[0][2:].strip()
     entries: list[str] = []
     for index in range(1, len(lines)):
@@ -88,7 +88,7 @@ def parse_header(lines: list[str], path: str) -> tuple[str, list[str], int]:
             entries.append(line)
         else:  # a history entry broken over two lines
             entries[-1] += line
-    raise LawFormatError(path, len(lines), f"no header end ('{HEADER_END}') found")
+    raise LawFormatError(path, len(lines), f"找不到信息区的结束标记 {HEADER_END}")
 
 
 def parse_law(text: str, path: str = "<text>") -> ParsedLaw:
@@ -116,9 +116,9 @@ def parse_law(text: str, path: str = "<text>") -> ParsedLaw:
         elif state["in_preamble"]:
             law.preamble.append(line)
         else:
-            raise LawFormatError(path, index + 1, "text outside any article")
+            raise LawFormatError(path, index + 1, "这段文字不属于任何一条")
     if not law.articles:
-        raise LawFormatError(path, len(lines), "no articles found")
+        raise LawFormatError(path, len(lines), "没有找到任何条文")
     return law
 
 
@@ -141,8 +141,8 @@ def new_article(law: ParsedLaw, state: dict, match: re.Match, line: int, path: s
     expected = [(1, 0)] if previous is None else [(previous.number + 1, 0), (previous.number, previous.suffix + 1)]
     if (number, suffix) not in expected:
         seen = {(a.number, a.suffix) for a in law.articles}
-        problem = "duplicate article" if (number, suffix) in seen else "article number out of sequence"
-        raise LawFormatError(path, line, f"{problem}: {label} (expected {describe(expected[0])})")
+        problem = "条文重复" if (number, suffix) in seen else "条文序号不连续"
+        raise LawFormatError(path, line, f"{problem}：{label}（此处应为{describe(expected[0])}）")
     article = ParsedArticle(number, suffix, label, state["chapter"], state["section"],
                             [match.group(3).strip()] if match.group(3).strip() else [], line)
     state["in_preamble"] = False

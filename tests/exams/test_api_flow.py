@@ -1,6 +1,7 @@
 """The learner's journey through the API: start, resume, save, deadline, submit, result."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import update
@@ -85,6 +86,32 @@ def test_late_answers_are_refused_and_the_attempt_finalises_at_its_deadline(org,
     assert item.answer == "A"  # the late write changed nothing
     assert db.session.query(AttemptEvent).filter_by(attempt_id=aid, kind="late_answer").count() == 1
     assert put(client, aid, qid, "B").get_json()["error"]["code"] == "attempt_finished"
+
+
+def test_a_submit_inside_the_grace_finishes_as_of_the_deadline(org, exam, login, clock, app):
+    """Found by C-06: the grace is for the network, not extra time; the finish time was the later arrival."""
+    client = login(org.learner)
+    aid = start(client, exam.id)["attempt_id"]
+    deadline = db.session.get(Attempt, aid).deadline_at
+    clock.now = deadline + timedelta(seconds=app.config["EXAM_GRACE_SECONDS"] - 1)
+    assert client.post(f"/api/v1/attempts/{aid}/submit").get_json()["finish_reason"] == "submitted"
+    attempt = db.session.get(Attempt, aid)
+    db.session.refresh(attempt)
+    assert attempt.finished_at == deadline
+
+
+def test_a_refused_start_still_finishes_the_overdue_attempt_it_found(org, bank, login, clock, app):
+    """Found by C-06: the start found the open attempt overdue and finished it, then refused (the window had
+    closed) and the refusal rolled the finish back: the attempt stayed in progress."""
+    exam = make_exam(org, max_attempts=1)
+    client = login(org.learner)
+    aid = start(client, exam.id)["attempt_id"]
+    clock.now = exam.closes_at + timedelta(hours=1)
+    refused = client.post(f"/api/v1/exams/{exam.id}/attempts")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "closed"
+    attempt = db.session.get(Attempt, aid)
+    db.session.refresh(attempt)
+    assert (attempt.state, attempt.finished_at, attempt.finish_reason) == ("finished", attempt.deadline_at, "overdue")
 
 
 def test_submit_scores_exactly_and_is_idempotent(org, exam, login, clock):

@@ -1,6 +1,7 @@
 """Leaving the exam page: the examiner's policy per exam, counted by server times, warned on return."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -178,3 +179,28 @@ def test_only_the_owner_reports_leaves(org, sitting, login, who):
 def test_an_unknown_kind_is_refused(sitting):
     client, aid = sitting()
     assert client.post(f"/api/v1/attempts/{aid}/events", json={"kind": "teleport"}).status_code == 422
+
+
+def test_a_return_after_deadline_and_grace_finishes_the_attempt_as_of_its_deadline_not_as_left(sitting, clock):
+    """Found by C-06: a return reported after the deadline + grace (the attempt not yet closed by the job)
+    counted the leave and submitted the paper as "left the page" at that later time."""
+    client, aid = sitting("submit", 1)
+    away(client, clock, aid, 5)
+    assert event(client, aid, "leave")["state"] == "in_progress"
+    deadline = attempt_of(aid).deadline_at
+    clock.now = deadline + timedelta(minutes=5)
+    back = event(client, aid, "return")
+    attempt = attempt_of(aid)
+    assert back["state"] == "finished" and back["leaves"] == 1
+    assert (attempt.finish_reason, attempt.finished_at, attempt.leave_count) == ("overdue", deadline, 1)
+
+
+def test_a_paper_submitted_by_leaving_inside_the_grace_finishes_at_the_deadline(sitting, clock):
+    client, aid = sitting("submit", 1)
+    away(client, clock, aid, 5)
+    deadline = attempt_of(aid).deadline_at
+    assert event(client, aid, "leave")["state"] == "in_progress"
+    clock.now = deadline + timedelta(seconds=10)  # inside the 30 s network grace
+    assert event(client, aid, "return")["state"] == "finished"
+    attempt = attempt_of(aid)
+    assert (attempt.finish_reason, attempt.finished_at) == ("left_page", deadline)

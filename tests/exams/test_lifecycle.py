@@ -120,6 +120,26 @@ def test_regrade_dry_run_then_run(org, exam):
     assert regrade.stale_questions(exam) == []
 
 
+def test_a_regrade_corrects_the_key_of_papers_still_being_written(org, exam):
+    """Found by C-06: an attempt in progress during a regrade kept the old key and was scored by it on finish."""
+    attempt = started(org, exam)
+    item = next(i for i in attempt.items if i.type == "single")
+    attempts.save_answer(attempt, str(item.question_id), item.key, org.now)  # right under the old key
+    db.session.commit()
+    question = db.session.get(Question, item.question_id)
+    wrong = "B" if item.key != "B" else "C"
+    version = correct_key(question, item.option_order["ABCD".index(wrong)], org)
+    regrade.run(exam, question, org.examiner, org.now)
+    db.session.commit()
+    item = db.session.get(AttemptItem, item.id)
+    assert item.key == wrong and item.graded_version_id == version.id
+    attempts.submit(db.session.get(Attempt, attempt.id), org.now + timedelta(minutes=5))
+    db.session.commit()
+    assert db.session.get(AttemptItem, item.id).awarded == 0
+    audit = db.session.query(AuditEvent).filter_by(action="exam.regrade").one()
+    assert audit.detail["in_progress"] == [attempt.id] and regrade.stale_questions(exam) == []
+
+
 def test_counted_attempt_highest_or_latest(org, exam):
     scores = [Decimal(70), Decimal(90), Decimal(50)]
     for n, score in enumerate(scores, start=1):

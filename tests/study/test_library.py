@@ -128,13 +128,13 @@ HEADER = "# 中华人民共和国测试法\n\n2020年1月1日 通过\n\n<!-- INF
 def test_parser_errors_name_the_line():
     with pytest.raises(LawFormatError) as missing_end:
         parse_law("# 测试法\n\n2020年1月1日 通过\n\n第一条 内容\n", "x.md")
-    assert "header end" in str(missing_end.value) and missing_end.value.path == "x.md"
+    assert "找不到信息区的结束标记" in str(missing_end.value) and missing_end.value.path == "x.md"
     with pytest.raises(LawFormatError) as gap:
         parse_law(HEADER + "第一条 甲\n\n第三条 丙\n", "x.md")
-    assert gap.value.line == 11 and "out of sequence" in str(gap.value)
+    assert gap.value.line == 11 and "条文序号不连续" in str(gap.value)
     with pytest.raises(LawFormatError) as duplicate:
         parse_law(HEADER + "第一条 甲\n\n第二条 乙\n\n第二条 乙\n", "x.md")
-    assert duplicate.value.line == 13 and "duplicate" in str(duplicate.value)
+    assert duplicate.value.line == 13 and "条文重复" in str(duplicate.value)
 
 
 def test_inserted_articles_are_allowed():

@@ -32,8 +32,8 @@ def test_cli_loads_from_a_folder_and_reports_broken_files(runner, scratch_laws):
     result = runner.invoke(args=["content", "load", "--laws", str(scratch_laws), "--verbose"])
     assert result.exit_code == 1
     assert "新增 test-good-2099" in result.output  # listed with --verbose; errors are always listed
-    assert "test-broken-2099.md:" in result.output and "header end" in result.output
-    assert "test-gap-2099.md:13: article number out of sequence" in result.output
+    assert "test-broken-2099.md:" in result.output and "找不到信息区的结束标记" in result.output
+    assert "test-gap-2099.md:13: 条文序号不连续：第四条（此处应为第二条）" in result.output
     assert services.find_law("test-broken-2099") is None and services.find_law("test-gap-2099") is None
     again = runner.invoke(args=["content", "load", "--laws", str(scratch_laws)])
     assert "新增 0 部，更新 0 部，未变 1 部" in again.output
@@ -42,7 +42,7 @@ def test_cli_loads_from_a_folder_and_reports_broken_files(runner, scratch_laws):
 def test_duplicate_article_loads_nothing_from_that_file(scratch_laws):
     write_law(scratch_laws, "test-dup-2099", GOOD.replace("第二条", "第一条").replace("行政处罚法", "测试丙法"))
     report = load_laws_dir(scratch_laws, utcnow())
-    assert len(report.errors) == 1 and "test-dup-2099.md:13: duplicate article" in report.errors[0]
+    assert len(report.errors) == 1 and "test-dup-2099.md:13: 条文重复" in report.errors[0]
     assert services.find_law("test-dup-2099") is None
 
 
@@ -84,5 +84,5 @@ def test_manifest_mismatch_is_an_error(scratch_laws):
         "slug\ttitle\tversion_date\tlevel\tarticles\tsha256\tsource_path\n"
         "test-m-2099\t中华人民共和国测试戊法\t2099-01-01\t法律\t3\tx\ty\n", encoding="utf-8")
     report = load_laws_dir(scratch_laws, utcnow())
-    assert "2 articles, MANIFEST.tsv says 3" in report.errors[0]
+    assert "共 2 条，MANIFEST.tsv 写的是 3 条" in report.errors[0]
     assert services.find_law("test-m-2099") is None

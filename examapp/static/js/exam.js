@@ -188,7 +188,11 @@
   function refreshToken() {
     // After logging in again the session has a new CSRF token: read it from a fresh copy of this page.
     return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.text(); })
+      .then(function (r) {
+        // Sent to the log-in page: the session has expired. Say so now, not after one more failed save.
+        if (r.redirected && new URL(r.url).pathname.slice(-6) === "/login") { loggedOut = true; showMessage(d.msgLogin); }
+        return r.text();
+      })
       .then(function (html) {
         var match = /name="csrf-token" content="([^"]+)"/.exec(html);
         if (match) { csrf = match[1]; }
