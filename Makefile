@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser lint translations setup clean bench reliability
+.PHONY: run test test-browser lint translations setup clean bench reliability province-data bench-province
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ bench:
 	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[deploy]' first"; exit 2; }
 	$(FLASK) translate compile
 	$(BIN)/python benchmarks/run.py
+
+# The province data set (PostgreSQL, drops and recreates the scratch database examapp_province; about an
+# hour on a shared 2-core machine, ~25 GB) and the figures measured on it (benchmarks/README.md).
+province-data:
+	$(BIN)/python benchmarks/province.py
+
+bench-province:
+	$(BIN)/python benchmarks/province_bench.py
 
 clean:
 	rm -rf $(VENV) instance/examapp.sqlite*

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/practice_vs_save.py [N]      (N requests of each kind, default 200)
 Uses a throw-away SQLite file, or DATABASE_URL when it names a scratch database (all tables are dropped).
-Prints the median and 95th percentile in milliseconds of:
+Prints the median and 95th percentile in milliseconds of wall-clock time, and the median CPU time of this
+process (time.process_time: the app's own work, which other programs on a loaded machine disturb much less), of:
   save      PUT /api/v1/attempts/<id>/answers/<qid>   (an exam answer save)
   answer    POST /api/v1/practice/answers             (a practice answer: score, FSRS review, book, credit, feedback)
   next      GET /api/v1/practice/next                 (serving the next practice question)
@@ -65,30 +66,34 @@ def seed(count: int):
     db.session.commit()
 
 
-def timed(call) -> float:
-    start = time.perf_counter()
+def timed(call, cpu: list[float]) -> float:
+    """Wall-clock milliseconds of one request; its CPU milliseconds are appended to `cpu`."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     response = call()
     elapsed = (time.perf_counter() - start) * 1000
+    cpu.append((time.process_time() - start_cpu) * 1000)
     assert response.status_code in (200, 201), response.get_data(as_text=True)[:300]
     return elapsed
 
 
-def measure(client, n: int) -> dict[str, list[float]]:
+def measure(client, n: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     from examapp.extensions import db
 
     paper = client.post(f"/api/v1/exams/{exam_id(db)}/attempts").get_json()
     ids = [q["id"] for q in paper["questions"]]
     figures: dict[str, list[float]] = {"save": [], "answer": [], "next": []}
+    cpu: dict[str, list[float]] = {"save": [], "answer": [], "next": []}
     for i in range(n):
         qid = ids[i % len(ids)]
         figures["save"].append(timed(lambda qid=qid, i=i: client.put(
-            f"/api/v1/attempts/{paper['attempt_id']}/answers/{qid}", json={"answer": "ABCD"[i % 4]})))
-        start = time.perf_counter()
-        served = client.get("/api/v1/practice/next").get_json()["question"]
-        figures["next"].append((time.perf_counter() - start) * 1000)
+            f"/api/v1/attempts/{paper['attempt_id']}/answers/{qid}", json={"answer": "ABCD"[i % 4]}), cpu["save"]))
+        replies: list = []
+        figures["next"].append(timed(lambda replies=replies: replies.append(client.get("/api/v1/practice/next"))
+                                     or replies[-1], cpu["next"]))
+        served = replies[-1].get_json()["question"]
         figures["answer"].append(timed(lambda served=served: client.post(
-            "/api/v1/practice/answers", json={"question_id": served["id"], "answer": "A"})))
-    return figures
+            "/api/v1/practice/answers", json={"question_id": served["id"], "answer": "A"}), cpu["answer"]))
+    return figures, cpu
 
 
 def exam_id(db) -> int:
@@ -108,17 +113,19 @@ def main() -> None:
         seed(max(n + 10, 60))
         client = app.test_client()
         client.post("/login", data={"username": "bench", "password": PASSWORD})
-        figures = measure(client, n)
+        figures, cpu = measure(client, n)
         db.session.remove()
         db.drop_all()
     engine = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
-    print(f"{n} requests each on {engine}")
+    print(f"{n} requests each on {engine} (load average {os.getloadavg()[0]:.1f})")
     for name, values in figures.items():
         values.sort()
         p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
-        print(f"  {name:7s} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms")
+        print(f"  {name:7s} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms   "
+              f"CPU median {statistics.median(cpu[name]):6.2f} ms")
     ratio = statistics.median(figures["answer"]) / statistics.median(figures["save"])
-    print(f"  practice answer / exam save (medians): {ratio:.2f}")
+    cpu_ratio = statistics.median(cpu["answer"]) / statistics.median(cpu["save"])
+    print(f"  practice answer / exam save (medians): {ratio:.2f} wall clock, {cpu_ratio:.2f} CPU")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def client_as(app, username: str | None):
 
 def stream(client, url: str, checkpoints=(), keep: list | None = None) -> dict:
     """Fetch a download chunk by chunk; count lines, bytes, and memory at the given line counts."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.get(url, buffered=False)
     assert response.status_code == 200, response.status_code
     lines = size = 0
@@ -72,7 +72,8 @@ def stream(client, url: str, checkpoints=(), keep: list | None = None) -> dict:
         while marks and lines >= marks[0]:
             memory[marks.pop(0)] = round(rss_mb(), 1)
     response.close()
-    return {"seconds": time.perf_counter() - started, "lines": lines, "bytes": size, "rss_at": memory}
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu, "lines": lines,
+            "bytes": size, "rss_at": memory}
 
 
 def timed(fetch, runs: int) -> list[float]:
@@ -96,7 +97,8 @@ def one_county_xlsx(app, info) -> dict:
     book = load_workbook(io.BytesIO(b"".join(chunks)), read_only=True)  # read back outside the timing
     sheet = book[book.sheetnames[-1]]
     rows = sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
-    return {"seconds": got["seconds"], "bytes": got["bytes"], "peak_mb": peak, "start_mb": base, "rows": rows,
+    return {"seconds": got["seconds"], "cpu_seconds": got["cpu_seconds"], "bytes": got["bytes"], "peak_mb": peak,
+            "start_mb": base, "rows": rows,
             "sheets": book.sheetnames}
 
 
@@ -107,7 +109,7 @@ def one_csv(app, info, exam_key: str = "main") -> dict:
                  checkpoints=[people // 10, people // 4, people // 2, people * 3 // 4, people])
     rows = got["lines"] - 1
     return {"seconds": got["seconds"], "rows": rows, "rows_per_s": rows / got["seconds"], "bytes": got["bytes"],
-            "rss_at": got["rss_at"], "peak_mb": peak_mb()}
+            "rows_per_cpu_s": rows / got["cpu_seconds"], "rss_at": got["rss_at"], "peak_mb": peak_mb()}
 
 
 def one_growth(app, info) -> dict:
@@ -122,6 +124,7 @@ def one_growth(app, info) -> dict:
         with app.app_context():
             attempts = db.session.scalar(db.select(db.func.count(Attempt.id)).where(Attempt.exam_id == exam_id))
         out[key] = {"attempts": attempts, "rows": got["lines"] - 1, "seconds": got["seconds"],
+                    "cpu_seconds": got["cpu_seconds"],
                     "us_per_row": got["seconds"] / max(1, got["lines"] - 1) * 1e6}
     return out
 
@@ -179,10 +182,11 @@ def table(figures: dict) -> list[tuple[str, str, str, bool]]:
     rss = list(c["rss_at"].values())
     flat = rss[-1] - rss[0] <= 50 if rss else False
     return [
-        (f"县级成绩明细 .xlsx（{x['rows']:,} 行）", "≤ 10 秒", f"{x['seconds']:.1f} 秒", x["seconds"] <= 10),
+        (f"县级成绩明细 .xlsx（{x['rows']:,} 行）", "≤ 10 秒",
+         f"{x['seconds']:.1f} 秒（CPU {x['cpu_seconds']:.1f} 秒）", x["seconds"] <= 10),
         ("  同上：进程内存峰值", "≤ 300 MB", f"{x['peak_mb']:.0f} MB", x["peak_mb"] <= 300),
-        (f"全省成绩明细 .csv（{c['rows']:,} 行）", "≥ 50,000 行/秒", f"{c['rows_per_s']:,.0f} 行/秒",
-         c["rows_per_s"] >= 50_000),
+        (f"全省成绩明细 .csv（{c['rows']:,} 行）", "≥ 50,000 行/秒",
+         f"{c['rows_per_s']:,.0f} 行/秒（每 CPU 秒 {c['rows_per_cpu_s']:,.0f}）", c["rows_per_s"] >= 50_000),
         ("  同上：内存随行数", "平稳（增长 ≤ 50 MB）", " → ".join(f"{v:.0f}" for v in rss) + " MB", flat),
         ("全省人事看板（三场考试）", "≤ 2 秒", f"{d['median_ms'] / 1000:.2f} 秒", d["median_ms"] <= 2000),
         ("个人学法档案", "≤ 50 毫秒", f"{p['dossier_ms']:.0f} 毫秒", p["dossier_ms"] <= 50),
@@ -191,8 +195,8 @@ def table(figures: dict) -> list[tuple[str, str, str, bool]]:
 
 
 def growth_rows(g: dict) -> list[str]:
-    return [f"  {v['attempts']:>9,} 人次  {v['rows']:>9,} 行  {v['seconds']:7.2f} 秒  每行 {v['us_per_row']:.1f} 微秒"
-            for v in g.values()]
+    return [f"  {v['attempts']:>9,} 人次  {v['rows']:>9,} 行  {v['seconds']:7.2f} 秒（CPU {v['cpu_seconds']:.2f} 秒）"
+            f"  每行 {v['us_per_row']:.1f} 微秒" for v in g.values()]
 
 
 @click.command()
@@ -229,6 +233,9 @@ def main(one: str | None, only: str) -> None:
     click.echo(f"\n负载（1/5/15 分钟）：测前 {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}，"
                f"测后 {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}")
     RESULTS.parent.mkdir(exist_ok=True)
+    kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if "draw_growth" in kept:  # written by draw_growth.py
+        out["draw_growth"] = kept["draw_growth"]
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     sys.exit(1 if missed else 0)
 

@@ -6,6 +6,7 @@ from importlib import import_module
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import DBAPIError
 
 from .i18n import compile_catalogues
 
@@ -97,6 +98,11 @@ def usage_message(exc: click.UsageError) -> str:
     return f"多余的参数：{extra.group(1)}。" if extra else "命令行的写法不对，请对照上面的用法。"
 
 
+def missing_table(exc: DBAPIError) -> bool:
+    """The database has not been set up (SQLite: no such table; PostgreSQL: undefined table, 42P01)."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
+
+
 class ChineseHelp:
     """Mixin for click commands: Chinese help chrome, `[选项]` in the usage line, Chinese usage errors."""
 
@@ -105,6 +111,14 @@ class ChineseHelp:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as exc:
+            if not missing_table(exc):
+                raise
+            fail("数据库里还没有本程序的数据表：请先运行 flask --app wsgi db upgrade。")
 
     def parse_args(self, ctx, args):
         try:

@@ -156,14 +156,23 @@ def start_attempt(exam_id: int):
                 "flagged": BOOL, "saved_at": TIME, "remaining_seconds": INT}))
 @retry_lost_races  # two late answers finishing the attempt at once deadlock on PostgreSQL: the loser runs again
 def save_answer(attempt_id: int, question_id: str):
-    attempt = load_attempt(attempt_id, write=True, share_lock=True)
     body = request_body()
+    if valid_save_body(body):
+        # The common case in two statements; anything else (or nothing stored) goes the full way below.
+        now = utcnow()
+        quick = service.quick_save(current_user.id, attempt_id, question_id, body["answer"], now,
+                                   seq=body.get("seq"), flagged=body.get("flagged"))
+        if quick is not None:
+            db.session.commit()
+            return jsonify({"question_id": question_id, "saved": True, "stored": True, "seq": quick.seq,
+                            "answer": quick.answer, "flagged": quick.flagged, "saved_at": iso(now),
+                            "remaining_seconds": max(int((quick.deadline_at - now).total_seconds()), 0)})
+    attempt = load_attempt(attempt_id, write=True, share_lock=True)
     if body is None or "answer" not in body:
         raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
-    seq, flagged = body.get("seq"), body.get("flagged")
-    if (seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53)) or (
-            not isinstance(flagged, bool | None)):
+    if not valid_save_body(body):
         raise Invalid(str(API_MESSAGES["invalid"]))
+    seq, flagged = body.get("seq"), body.get("flagged")
     now = utcnow()
     try:
         item, stored = service.save_answer(attempt, question_id, body["answer"], now, seq=seq, flagged=flagged,
@@ -173,10 +182,19 @@ def save_answer(attempt_id: int, question_id: str):
         raise
     # Read everything before the commit expires it (saves a round trip per autosave).
     reply = {"question_id": question_id, "saved": True, "stored": stored, "seq": item.answer_seq,
-            "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
-            "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)}
+             "answer": item.answer, "flagged": item.is_flagged, "saved_at": iso(now),
+             "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)}
     db.session.commit()
     return jsonify(reply)
+
+
+def valid_save_body(body) -> bool:
+    """A JSON object with an answer, and seq (0 ≤ integer < 2⁵³) and flagged (boolean) when given."""
+    if not isinstance(body, dict) or "answer" not in body:
+        return False
+    seq, flagged = body.get("seq"), body.get("flagged")
+    return (seq is None or (isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**53)) and \
+        isinstance(flagged, bool | None)
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

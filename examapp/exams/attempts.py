@@ -5,11 +5,15 @@ import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from dataclasses import dataclass
+from functools import cache
+
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import Boolean, bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, NotFound
+from ..db import lock_for_writing
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..org.models import User
 from . import draw as drawing
@@ -19,7 +23,7 @@ from .models import IN_PROGRESS, Attempt, AttemptEvent, AttemptItem, Exam
 from .present import refusal_message
 from .scoring import Rules, grade, score_item
 from .signals import attempt_finished
-from .validation import parse_ref, validate_answer
+from .validation import check_value, parse_ref, validate_answer
 
 log = logging.getLogger("examapp.exams")
 
@@ -151,6 +155,72 @@ def save_answer(attempt: Attempt, ref: str, answer, now: datetime, seq: int | No
     item.answer_seq = seq if seq is not None else item.answer_seq + 1
     db.session.flush()
     return item, True
+
+
+@dataclass
+class QuickSave:
+    """What a stored autosave answers with."""
+
+    seq: int
+    answer: object
+    flagged: bool
+    deadline_at: datetime
+
+
+@cache
+def _quick_statements():
+    """quick_save's two statements, built once per process (bound parameters only)."""
+    attempts, items = Attempt.__table__, AttemptItem.__table__
+    read = (select(items.c.id, items.c.type, items.c.content, items.c.answer_seq, items.c.is_flagged,
+                   attempts.c.user_id, attempts.c.state, attempts.c.deadline_at)
+            .join(attempts, attempts.c.id == items.c.attempt_id)
+            .where(items.c.attempt_id == bindparam("q_attempt"), items.c.question_id == bindparam("q_question")))
+    # The attempt is still open, checked under the write lock (SQLite) or a share lock a submit must wait for
+    # (PostgreSQL, FOR SHARE in the subquery): a submit either scores this answer or finds it refused.
+    still_open = (select(literal(1)).where(attempts.c.id == bindparam("q_attempt"), attempts.c.state == IN_PROGRESS,
+                                           attempts.c.deadline_at >= bindparam("q_cutoff"))
+                  .with_for_update(read=True).exists())
+    write = (update(items)
+             .where(items.c.id == bindparam("q_item"), items.c.answer_seq == bindparam("q_read_seq"), still_open)
+             .values(answer=bindparam("q_answer"), answered_at=bindparam("q_now"), answer_seq=bindparam("q_seq"),
+                     is_flagged=func.coalesce(bindparam("q_flagged", type_=Boolean), items.c.is_flagged)))
+    return read, write
+
+
+def quick_save(user_id: int, attempt_id: int, ref: str, answer, now: datetime, seq: int | None = None,
+               flagged: bool | None = None) -> QuickSave | None:
+    """The common autosave in two statements, holding the write lock only for the second.
+
+    Reads the item with its attempt (no lock), checks ownership, the deadline, the answer's shape and the
+    sequence, then writes with one UPDATE guarded by the sequence it read and by the attempt still being open
+    (re-checked under the lock). Returns None, having changed nothing, whenever anything is not plain — not
+    the owner, finished or late, a case sub-question, a stale or racing sequence, an answer that does not fit
+    — and the caller takes save_answer's full path, which gives the exact answer (404, 409, 422, stored: false)
+    and keeps late answers as evidence.
+    """
+    question_id, sub = parse_ref(ref)
+    if sub is not None:
+        return None
+    read, write = _quick_statements()
+    connection = db.session.connection()
+    row = connection.execute(read, {"q_attempt": attempt_id, "q_question": question_id}).first()
+    if (row is None or row.user_id != user_id or row.state != IN_PROGRESS or row.type == "case"
+            or now > row.deadline_at + timedelta(seconds=grace_seconds())
+            or (seq is not None and seq <= row.answer_seq)):
+        return None
+    try:
+        value = check_value(row.type, row.content, answer)
+    except Invalid:
+        return None
+    new_seq = seq if seq is not None else row.answer_seq + 1
+    lock_for_writing(db.session)  # SQLite: BEGIN IMMEDIATE now, after the read, for the one UPDATE
+    written = connection.execute(write, {
+        "q_item": row.id, "q_read_seq": row.answer_seq, "q_attempt": attempt_id,
+        "q_cutoff": now - timedelta(seconds=grace_seconds()), "q_answer": value, "q_now": now, "q_seq": new_seq,
+        "q_flagged": flagged})
+    if written.rowcount != 1:
+        return None
+    return QuickSave(new_seq, value, row.is_flagged if flagged is None else flagged, row.deadline_at)
 
 
 def ensure_open(attempt: Attempt, now: datetime, late_detail: dict | None = None) -> None:

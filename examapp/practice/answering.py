@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, exists, insert, select, update
+from sqlalchemy import Select, and_, bindparam, exists, func, insert, select, update
 
 from ..bank.models import Question, QuestionVersion
-from ..db import UTCDateTime
+from ..db import dialect_name, upsert
 from ..errors import Invalid, NotFound
 from ..exams.draw import options_list
 from ..exams.scoring import score_item
@@ -20,6 +21,7 @@ from ..study.credits import PracticeRule, add_practice_credit, local_day
 from ..study.models import Law
 from . import book
 from .models import BookEntry, PracticeAnswer, PracticeCard, PracticeServe, PracticeSettings
+from .picking import answered
 from .pool import any_embargo_exam, in_practice_bank, is_practisable
 from .schedule import DEFAULT_RETENTION, make_scheduler, rating_for, review
 
@@ -38,7 +40,7 @@ class Part:
 
 @dataclass
 class Outcome:
-    answer: PracticeAnswer
+    answer: PracticeAnswer | SimpleNamespace  # the stored row, or the values just inserted
     version: QuestionVersion
     correct: bool
     card_due: datetime | None
@@ -46,14 +48,26 @@ class Outcome:
     left_book: bool = False
     repeated: bool = False
     parts: list[Part] = field(default_factory=list)
+    library: tuple | None = None  # what the statute library looked like (present.basis_articles caches by it)
 
 
-# Plain table inserts: rows only written in this request need none of the ORM's unit of work.
+@dataclass
+class CardState:
+    """A learner's card as read with the serve (id None: a new card); schedule.review() fills it in place."""
+
+    question_id: int
+    id: int | None = None
+    state: dict = field(default_factory=dict)
+    reviews: int = 0
+    lapses: int = 0
+    due_at: datetime | None = None
+    stability: float | None = None
+    last_review_at: datetime | None = None
+
+
+# Plain table statements: rows only written in this request need none of the ORM's unit of work.
 CARD_INSERT = insert(PracticeCard.__table__)
-ANSWER_INSERT = insert(PracticeAnswer.__table__)
-_serves = PracticeServe.__table__.c
-CLAIM = update(PracticeServe.__table__).where(_serves.id == bindparam("serve_id"), _serves.answered_at.is_(None)) \
-    .values(answered_at=bindparam("now", type_=UTCDateTime()))
+CARD_UPDATE = update(PracticeCard.__table__).where(PracticeCard.__table__.c.id == bindparam("card_id"))
 
 
 def not_found() -> NotFound:
@@ -102,17 +116,19 @@ def mark(version: QuestionVersion, answer) -> tuple[bool, list[Part]]:
 class Context:
     """Everything an answer needs besides the embargo check, read with the serve in one statement."""
 
-    serve: PracticeServe
-    version: QuestionVersion
+    serve: SimpleNamespace  # id, user_id, question_id, served_at
+    answered: bool  # the serve has its answer already (practice_answers.serve_id is unique)
+    version: SimpleNamespace  # what answering and feedback need of the version served (VERSION_COLUMNS)
     in_bank: bool
     embargo_open: bool  # a "keep out of practice" exam may be open to the learner: check it
-    card: PracticeCard | None
-    entry: BookEntry | None
+    card: CardState
+    entry: SimpleNamespace | None  # the book entry's BOOK_COLUMNS, None when there is none
     wrong_before: bool  # answered wrong earlier on this day
     right_before: bool  # answered right earlier on this day
     law_id: int | None
     retention: float
     rule: PracticeRule
+    library: tuple | None  # each law's source digest and the latest load time: changes when a law is (re)loaded
 
 
 def answer_question(user: User, question_id: int, value, now: datetime) -> Outcome:
@@ -122,18 +138,18 @@ def answer_question(user: User, question_id: int, value, now: datetime) -> Outco
     if found is None:
         raise not_found()
     serve, version = found.serve, found.version
-    if serve.answered_at is not None:
+    if found.answered:
         return repeat_outcome(serve)
     if not is_practisable(user, question_id, now, in_bank=found.in_bank,
                                                   embargo_open=found.embargo_open):
         raise NotFound(_("This question is no longer available for practice."), code="not_available")
     value = check_answer(version, value)
-    if not claim(serve, now):  # a double tap raced this one and answered first
-        return repeat_outcome(serve)
     correct, parts = mark(version, value)
     row = record(user, found, value, correct, now, day)
+    if row is None:  # a double tap raced this one and answered first
+        return repeat_outcome(serve)
     in_book, left = book.after_answer(user, question_id, correct, now, day, found.entry)
-    return Outcome(row, version, correct, row.due_at, in_book, left, parts=parts)
+    return Outcome(row, version, correct, row.due_at, in_book, left, parts=parts, library=found.library)
 
 
 def answering_context(user: User, question_id: int, day: date, now: datetime) -> Context | None:
@@ -145,9 +161,21 @@ def answering_context(user: User, question_id: int, day: date, now: datetime) ->
                                                      "year": day.year, "now": now}).first()
     if found is None:
         return None
-    serve, version, in_bank, embargo, card, entry, wrong, right, law, desired, per_credit, cap, counted = found
-    return Context(serve, version, bool(in_bank), bool(embargo), card, entry, bool(wrong), bool(right), law,
-                   desired if desired is not None else DEFAULT_RETENTION, PracticeRule(per_credit, cap, counted))
+    serve_id, served_at, answered, in_bank, embargo, card_id, state, reviews, lapses = found[:9]
+    version = SimpleNamespace(**dict(zip(VERSION_COLUMNS, found[9:9 + len(VERSION_COLUMNS)], strict=True)))
+    rest = found[9 + len(VERSION_COLUMNS):]
+    entry = SimpleNamespace(**dict(zip(BOOK_COLUMNS, rest[:len(BOOK_COLUMNS)], strict=True)))
+    wrong, right, law, desired, per_credit, cap, counted, digests, loaded = rest[len(BOOK_COLUMNS):]
+    serve = SimpleNamespace(id=serve_id, user_id=user.id, question_id=question_id, served_at=served_at)
+    card = CardState(question_id, card_id, state or {}, reviews or 0, lapses or 0)
+    entry = entry if entry.id is not None else None
+    return Context(serve, bool(answered), version, bool(in_bank), bool(embargo), card, entry, bool(wrong),
+                   bool(right), law, desired if desired is not None else DEFAULT_RETENTION,
+                   PracticeRule(per_credit, cap, counted), (digests, loaded) if digests is not None else None)
+
+
+VERSION_COLUMNS = ("id", "type", "options", "answer", "subquestions", "explanation", "basis")
+BOOK_COLUMNS = ("id", "status", "last_wrong_day", "right_days", "last_right_day")
 
 
 @cache
@@ -165,9 +193,12 @@ def context_statement() -> Select:
     law_id = select(Law.id).join(Question, Question.law_slug == Law.slug).where(
         Question.id == question_id).scalar_subquery()
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
-    return (select(PracticeServe, QuestionVersion, in_practice_bank(question_id), any_embargo_exam(), PracticeCard,
-                   BookEntry, earlier(False), earlier(True), law_id, retention,
-                   *PracticeRule.columns(user_id, day, bindparam("year")))
+    # Plain columns, no ORM objects: none to build, and nothing flushed behind our back.
+    return (select(PracticeServe.id, PracticeServe.served_at, answered(), in_practice_bank(question_id),
+                   any_embargo_exam(), PracticeCard.id, PracticeCard.state, PracticeCard.reviews, PracticeCard.lapses,
+                   *(getattr(QuestionVersion, name) for name in VERSION_COLUMNS),
+                   *(getattr(BookEntry, name) for name in BOOK_COLUMNS), earlier(False), earlier(True), law_id,
+                   retention, *PracticeRule.columns(user_id, day, bindparam("year")), *library_columns())
             .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
             .outerjoin(PracticeCard, mine(PracticeCard))
             .outerjoin(BookEntry, mine(BookEntry))
@@ -175,39 +206,52 @@ def context_statement() -> Select:
             .order_by(PracticeServe.id.desc()).limit(1))
 
 
-def claim(serve: PracticeServe, now: datetime) -> bool:
-    """Mark the serve answered in SQL so that exactly one of two racing requests wins."""
-    result = db.session.execute(CLAIM, {"serve_id": serve.id, "now": now})
-    db.session.expire(serve, ["answered_at"])
-    return result.rowcount == 1
+@cache
+def library_columns() -> tuple:
+    """Each law's source digest (a prefix is plenty) and the latest load time, as two scalar subqueries."""
+    return (select(func.aggregate_strings(func.substr(Law.source_sha256, 1, 16), ",")).scalar_subquery(),
+            select(func.max(Law.loaded_at)).scalar_subquery())
 
 
-def record(user: User, found: Context, value, correct: bool, now: datetime, day: date) -> PracticeAnswer:
-    """Store the answer, review the FSRS card and count the credit (no credit work for a wrong answer)."""
-    serve, version = found.serve, found.version
+@cache
+def answer_insert(dialect: str):
+    """The answer's INSERT, which is also the claim: of two racing requests for one serve only one inserts."""
+    return upsert(PracticeAnswer.__table__, dialect).on_conflict_do_nothing(index_elements=["serve_id"]) \
+        .returning(PracticeAnswer.__table__.c.id)
+
+
+def record(user: User, found: Context, value, correct: bool, now: datetime,
+           day: date) -> SimpleNamespace | None:
+    """Store the answer, review the FSRS card and count the credit (no credit work for a wrong answer); None when
+    the serve was answered by a concurrent request (then nothing is written).
+
+    Everything is worked out before the first write, and the first write is the answer's INSERT, which claims the
+    serve (practice_answers.serve_id is unique): a double tap cannot review the card or count a credit twice.
+    """
+    serve, version, card = found.serve, found.version, found.card
     seconds = max(int((now - serve.served_at).total_seconds()), 0)
     rating = rating_for(correct, seconds, parts=len(version.subquestions or []), second_try=found.wrong_before)
     # Only the first correct answer to a question on a day counts: answering it again cannot farm credits.
-    credited = (correct and not found.right_before and found.law_id is not None
-                and add_practice_credit(user.id, found.law_id, day, found.rule, now))
-    card = found.card
-    if card is None:  # a new card is inserted once, already reviewed
-        card = PracticeCard(user_id=user.id, question_id=serve.question_id, state={}, reviews=0, lapses=0)
-        review(card, rating, now, make_scheduler(found.retention))
-        db.session.execute(CARD_INSERT, {
-            "user_id": card.user_id, "question_id": card.question_id, "state": card.state, "due_at": card.due_at,
-            "stability": card.stability, "last_review_at": card.last_review_at, "reviews": card.reviews,
-            "lapses": card.lapses})
-    else:  # flushed as one UPDATE
-        review(card, rating, now, make_scheduler(found.retention))
+    credited = (correct and not found.right_before and found.law_id is not None and found.rule.allows_one_more())
+    review(card, rating, now, make_scheduler(found.retention))
     fields = dict(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
                   answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
-                  is_credited=bool(credited), due_at=card.due_at)
-    inserted = db.session.execute(ANSWER_INSERT, fields)
-    return PracticeAnswer(id=inserted.inserted_primary_key[0], **fields)
+                  is_credited=credited, due_at=card.due_at)
+    answer_id = db.session.execute(answer_insert(dialect_name()), fields).scalar()
+    if answer_id is None:
+        return None
+    values = {"state": card.state, "due_at": card.due_at, "stability": card.stability,
+              "last_review_at": card.last_review_at, "reviews": card.reviews, "lapses": card.lapses}
+    if card.id is None:  # a new card is inserted once, already reviewed
+        db.session.execute(CARD_INSERT, {"user_id": user.id, "question_id": card.question_id, **values})
+    else:
+        db.session.execute(CARD_UPDATE, {"card_id": card.id, **values})
+    if credited:
+        add_practice_credit(user.id, found.law_id, day, found.rule, now)
+    return SimpleNamespace(id=answer_id, **fields)
 
 
-def repeat_outcome(serve: PracticeServe) -> Outcome:
+def repeat_outcome(serve: PracticeServe | SimpleNamespace) -> Outcome:
     """The stored outcome of an answered serve: a retried request changes nothing."""
     row = db.session.scalar(select(PracticeAnswer).where(PracticeAnswer.serve_id == serve.id))
     if row is None:  # claimed by a request that has not committed yet

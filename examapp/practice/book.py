@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, bindparam, case, func, select
+from sqlalchemy import Date, bindparam, case, func, select, update
 
 from ..bank.models import Question, QuestionVersion
 from ..db import UTCDateTime, dialect_name, upsert
@@ -57,22 +57,23 @@ def wrong_upsert(dialect: str, counter: str):
               "status": IN_BOOK, "right_days": 0, "last_right_day": None, "left_at": None})
 
 
-def note_right(entry: BookEntry | None, day: date, now: datetime) -> bool:
+def note_right(entry, day: date, now: datetime) -> bool:
     """Count a right answer on a day after the last wrong one (one per day); return True when it leaves the book.
 
-    A right answer on the day the learner saw the key proves little, so it does not count.
+    A right answer on the day the learner saw the key proves little, so it does not count. `entry` is the entry's
+    id, status, last_wrong_day, right_days and last_right_day (read with the answer), None when there is none.
     """
     if not is_in(entry) or day <= entry.last_wrong_day or day == entry.last_right_day:
         return False
-    entry.right_days, entry.last_right_day = (entry.right_days or 0) + 1, day
-    if entry.right_days >= RIGHT_DAYS_TO_LEAVE:
-        entry.status, entry.left_at = CLEARED, now
-    db.session.flush()
-    return entry.status == CLEARED
+    right_days = (entry.right_days or 0) + 1
+    left = right_days >= RIGHT_DAYS_TO_LEAVE
+    db.session.execute(update(BookEntry).where(BookEntry.id == entry.id).values(
+        right_days=right_days, last_right_day=day, **({"status": CLEARED, "left_at": now} if left else {})))
+    return left
 
 
 def after_answer(user: User, question_id: int, correct: bool, now: datetime, day: date,
-                 entry: BookEntry | None) -> tuple[bool, bool]:
+                 entry) -> tuple[bool, bool]:
     """Update the book after a practice answer; return (in the book now, left it with this answer).
 
     `entry` is the learner's entry for the question as read with the answered serve (None when there is none).
@@ -81,7 +82,7 @@ def after_answer(user: User, question_id: int, correct: bool, now: datetime, day
         note_wrong(user.id, question_id, now)
         return True, False
     left = note_right(entry, day, now)
-    return is_in(entry), left
+    return is_in(entry) and not left, left
 
 
 def remove(user: User, entry_id: int, now: datetime) -> BookEntry:

@@ -50,6 +50,8 @@ class PracticeServe(db.Model):
     scope_key: Mapped[str] = mapped_column(String(300), default="")
     set_id: Mapped[int | None] = mapped_column(ForeignKey("practice_sets.id", ondelete="SET NULL"))
     served_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by answers given before 2026-12-02 only: a serve is answered when practice_answers has its row
+    # (picking.answered(); serve_id is unique there, so that INSERT is also the claim against a double tap).
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..bank.models import Question, QuestionVersion
@@ -119,10 +119,15 @@ def load_set(user: User, set_id: int) -> PracticeSet:
     return found
 
 
+def answered() -> ColumnElement[bool]:
+    """EXISTS: the serve (PracticeServe in the caller's query) has its answer; the answer's row is the claim."""
+    return exists().where(PracticeAnswer.serve_id == PracticeServe.id)
+
+
 def set_answered(practice_set: PracticeSet) -> set[int]:
     """Questions of a set already answered in it."""
     return set(db.session.scalars(select(PracticeServe.question_id).where(
-        PracticeServe.set_id == practice_set.id, PracticeServe.answered_at.isnot(None))))
+        PracticeServe.set_id == practice_set.id, answered())))
 
 
 def set_progress(practice_set: PracticeSet) -> tuple[int, int]:

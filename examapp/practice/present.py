@@ -39,26 +39,43 @@ def law_name(slug: str) -> str:
     return law.short_title if law is not None else slug
 
 
-ARTICLES = select(Article, Law).join(Law, Law.id == Article.law_id).where(
-    Article.suffix == 0, tuple_(Law.slug, Article.number).in_(bindparam("cited", expanding=True)))
+# Plain columns, not ORM objects: the law's preamble and history are not needed here.
+ARTICLES = select(Law.slug, Article.number, Law.short_title, Article.label, Article.text) \
+    .join(Law, Law.id == Article.law_id) \
+    .where(Article.suffix == 0, tuple_(Law.slug, Article.number).in_(bindparam("cited", expanding=True)))
+
+# (library, {(law slug, article number): (law title, label, text) or None}): the cited articles this process has
+# read, for as long as the statute library is unchanged (a law reload changes its digest and load time).
+_cited_cache: tuple = (None, {})
 
 
-def basis_articles(basis: list | None) -> list[dict]:
-    """The cited articles with their full text and a link to read each one (one statement for all of them)."""
+def cited_articles(cited: list[tuple[str, int]], library: tuple | None) -> dict:
+    """(law title, label, text) of each cited article that exists: from this process's cache when `library` (as
+    read with the answer) is what the cache was filled under, else one statement for the ones not cached yet."""
+    global _cited_cache
+    marker, known = _cited_cache
+    if library is None or marker != library:
+        known = {}
+    missing = [item for item in cited if item not in known]
+    if missing:
+        found = {(slug, number): (title, label, text) for slug, number, title, label, text
+                 in db.session.execute(ARTICLES, {"cited": missing})}
+        known.update({item: found.get(item) for item in missing})
+        if library is not None and marker != library:
+            _cited_cache = (library, known)
+    return {item: known[item] for item in cited if known[item] is not None}
+
+
+def basis_articles(basis: list | None, library: tuple | None = None) -> list[dict]:
+    """The cited articles with their full text and a link to read each one (at most one statement for all of them;
+    none when `library` is given and they were read before under it)."""
     cited = [(entry.get("law", ""), int(entry.get("article") or 0)) for entry in basis or []]
     if not cited:
         return []
-    # Each article with its law (find_article would lazy-load the law after it).
-    found = {(law.slug, article.number): (article, law)
-             for article, law in db.session.execute(ARTICLES, {"cited": cited})}
-    rows = []
-    for slug, number in cited:
-        if (slug, number) not in found:
-            continue
-        article, law = found[slug, number]
-        rows.append({"law": slug, "law_title": law.short_title, "article": number, "label": article.label,
-                     "text": article.text, "url": url_for("study.article", slug=slug, number=number)})
-    return rows
+    found = cited_articles(cited, library)
+    return [{"law": slug, "law_title": found[slug, number][0], "article": number, "label": found[slug, number][1],
+             "text": found[slug, number][2], "url": url_for("study.article", slug=slug, number=number)}
+            for slug, number in cited if (slug, number) in found]
 
 
 def key_text(qtype: str, key) -> str:
@@ -90,14 +107,14 @@ def feedback_json(outcome) -> dict:
     version = outcome.version
     data = {"question_id": outcome.answer.question_id, "correct": outcome.correct, "key": version.answer,
             "key_text": key_text(version.type, version.answer), "explanation": version.explanation or "",
-            "articles": basis_articles(version.basis), "next_due": iso(outcome.card_due),
+            "articles": basis_articles(version.basis, outcome.library), "next_due": iso(outcome.card_due),
             "next_due_text": format_date(outcome.card_due, "yyyy-MM-dd") if outcome.card_due else None,
             "rating": RATING_NAMES[outcome.answer.rating], "in_book": outcome.in_book,
             "left_book": outcome.left_book, "credited": outcome.answer.is_credited, "repeated": outcome.repeated}
     if version.type == "case":
         data["parts"] = [{"n": p.n, "type": p.type, "correct": p.correct, "key": p.key,
                           "key_text": key_text(p.type, p.key), "explanation": p.explanation,
-                          "articles": basis_articles(p.basis)} for p in outcome.parts]
+                          "articles": basis_articles(p.basis, outcome.library)} for p in outcome.parts]
     return data
 
 

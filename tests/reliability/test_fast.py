@@ -55,10 +55,12 @@ def learner_client(app, user):
     return client
 
 
+@pytest.mark.parametrize("path", ["quick", "full"])
 def test_c03_a_save_that_checked_the_attempt_before_a_submit_committed_is_scored_or_refused(org, exam, app,
-                                                                                            monkeypatch):
+                                                                                            monkeypatch, path):
     """C-03: a save that found the attempt open while a submit (another device) was finishing it must
-    either be refused (409) or be in the score: never stored unscored after the finish."""
+    either be refused (409) or be in the score: never stored unscored after the finish. Both ways a save
+    goes: the quick one (read unlocked, write guarded) and the full one (share lock, then item)."""
     saver, submitter = learner_client(app, org.learner), learner_client(app, org.learner)
     paper = start(saver, exam.id)
     aid = paper["attempt_id"]
@@ -68,15 +70,27 @@ def test_c03_a_save_that_checked_the_attempt_before_a_submit_committed_is_scored
     db.session.commit()
     real_find, race = service.find_item, {}
 
-    def find_item_while_submitting(attempt, question_id, lock=False):
+    def submit_from_the_other_device():
         if "thread" not in race:  # the save has checked "in progress": now the other device submits
             race["thread"] = threading.Thread(target=lambda: race.setdefault(
                 "submit", submitter.post(f"/api/v1/attempts/{aid}/submit").status_code))
             race["thread"].start()
             race["thread"].join(1.5)  # the submit finishes here unless this save holds the attempt
+
+    def find_item_while_submitting(attempt, question_id, lock=False):
+        submit_from_the_other_device()
         return real_find(attempt, question_id, lock)
 
-    monkeypatch.setattr(service, "find_item", find_item_while_submitting)
+    def check_while_submitting(*args):  # the quick save has read the item and its open attempt
+        submit_from_the_other_device()
+        return real_check(*args)
+
+    real_check = service.check_value
+    if path == "quick":
+        monkeypatch.setattr(service, "check_value", check_while_submitting)
+    else:
+        monkeypatch.setattr(service, "quick_save", lambda *args, **kwargs: None)
+        monkeypatch.setattr(service, "find_item", find_item_while_submitting)
     saved = saver.put(f"/api/v1/attempts/{aid}/answers/{single['id']}", json={"answer": key, "seq": 1})
     race["thread"].join(30)
     assert race["submit"] == 200

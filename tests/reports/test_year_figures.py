@@ -116,3 +116,17 @@ def test_the_year_follows_a_regrade(year):
     db.session.commit()
     _rows, after = year_summaries(2026, year.admin, None)
     assert after.total.passed == before.total.passed + 1
+
+
+@pytest.mark.parametrize("who, where", [("admin", None), ("hr", None), ("admin", "village_a")])
+def test_an_exam_summary_with_its_bands_equals_the_line_by_line_one(year, who, where):
+    from examapp.reports.exam_report import build_summary
+
+    viewer, unit = getattr(year, who), getattr(year, where) if where else None
+    root = report_root(viewer, unit)
+    for exam in queries.exams_of_year(2026):
+        got = build_summary(exam, viewer, unit)
+        want = summarise(queries.exam_rows(exam, viewer, unit), root, queries.units_under(root))
+        assert figures(got.total) == figures(want.total)
+        assert {u: figures(t) for u, t in got.groups.items()} == {u: figures(t) for u, t in want.groups.items()}
+        assert (got.max_score, got.bands) == (want.max_score, want.bands)
