@@ -90,15 +90,17 @@ def stats_lines(stats: dict) -> list[str]:
 
 
 @questions.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（供脚本读取），而不是中文摘要。")
-def stats_command(as_json: bool):
-    """按法律、题型、状态、难度、可见范围统计题库，并列出条文覆盖情况。"""
+@click.option("--summary", is_flag=True, help="输出中文摘要（供人阅读），而不是 JSON 对象。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（默认即如此，供脚本读取）。")
+def stats_command(summary: bool, as_json: bool):
+    """按法律、题型、状态、难度、可见范围统计题库，并列出条文覆盖情况（默认输出 JSON，--summary 输出中文摘要）。"""
     stats = bank_stats()
-    if as_json:
-        click.echo(json.dumps(stats, ensure_ascii=False, sort_keys=True))
+    if summary and not as_json:
+        for line in stats_lines(stats):
+            click.echo(line)
         return
-    for line in stats_lines(stats):
-        click.echo(line)
+    # The command contract (CONTRACT.md): one JSON object, read by scripts and acceptance checks.
+    click.echo(json.dumps(stats, ensure_ascii=False, sort_keys=True))
 
 
 @questions.command("export")

@@ -17,9 +17,10 @@ def count(app) -> int:
 
 def test_stats_counts_by_law_type_status_difficulty(library, runner):
     assert runner.invoke(args=["questions", "import", str(SAMPLE_DIR / "sample.yaml")]).exit_code == 0
-    result = runner.invoke(args=["questions", "stats", "--json"])
+    result = runner.invoke(args=["questions", "stats"])  # the contract: one JSON object, by default
     assert result.exit_code == 0, result.output
     stats = json.loads(result.output)
+    assert stats == json.loads(runner.invoke(args=["questions", "stats", "--json"]).output)
     assert stats["total"] == 5
     assert stats["by_law"] == {"administrative-penalty-law-2021": 5}
     assert stats["by_type"] == {"single": 1, "multiple": 1, "true_false": 1, "blank": 1, "case": 1}
@@ -28,9 +29,9 @@ def test_stats_counts_by_law_type_status_difficulty(library, runner):
     assert stats["by_visibility"] == {"public": 0, "confidential": 5}  # imports are exam-only by default
 
 
-def test_stats_prints_a_chinese_summary_by_default(library, runner):
+def test_stats_prints_a_chinese_summary_on_request(library, runner):
     assert runner.invoke(args=["questions", "import", str(SAMPLE_DIR / "sample.yaml")]).exit_code == 0
-    result = runner.invoke(args=["questions", "stats"])
+    result = runner.invoke(args=["questions", "stats", "--summary"])
     assert result.exit_code == 0, result.output
     assert "题库共 5 题" in result.output and "行政处罚法（2021 年版） 5 题" in result.output
     assert "单选 1 题，多选 1 题，判断 1 题，填空 1 题，案例分析 1 题" in result.output

@@ -82,7 +82,7 @@ def run_all(runner, tmp_path) -> dict[str, str]:
         ["content", "load", "--laws", str(empty), "--cases", str(empty), "--bank", str(empty)],
         ["content", "load", "--laws", str(laws), "--cases", str(empty), "--bank", str(bank)],
         ["questions", "import", str(questions)], ["questions", "import", str(questions), "--dry-run"],
-        ["questions", "stats"], ["questions", "export", str(tmp_path / "all.gift")], ["questions", "sweep-uploads"],
+        ["questions", "stats", "--summary"], ["questions", "export", str(tmp_path / "all.gift")], ["questions", "sweep-uploads"],
         ["users", "create", "clitest", "--role", "learner", "--unit", "乌塘镇"],
         ["users", "create", "clitest2", "--role", "learner", "--unit", "无此单位"],
         ["users", "token", "nobody"], ["users", "import", str(people), "--dry-run"],
@@ -130,7 +130,7 @@ def test_command_line_mistakes_are_told_in_chinese(runner, args, said):
 
 def test_a_database_without_tables_is_told_in_chinese(_schema, tmp_path):
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.sqlite'}")
-    for args in (["questions", "stats"], ["exams", "close-overdue"], ["users", "token", "admin"]):
+    for args in (["questions", "stats", "--summary"], ["exams", "close-overdue"], ["users", "token", "admin"]):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 1, (args, result.output)
         assert "请先运行 flask --app wsgi db upgrade" in result.output and "Traceback" not in result.output
