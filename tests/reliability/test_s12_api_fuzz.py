@@ -32,7 +32,8 @@ def run_fuzz(app, org, api_world, examples: int, sequences: int) -> Tally:
     stateful = Tally()
     fuzz_stateful(schema, stateful, tokens=tokens, examples=sequences, steps=6, reset=restore)
     print(f"\nS-12: {tally.summary()}")
-    print(f"S-12 stateful: {sequences} sequences of up to 6 calls per caller: {stateful.summary()}")
+    print(f"S-12 stateful: {sequences} sequences of up to 6 calls per caller: {stateful.summary()}"
+          + (f"; stopped early (replay met a changed world) for {stateful.stopped}" if stateful.stopped else ""))
     tally.failures += stateful.failures
     for failures in tally.distinct().values():
         print(f"  {len(failures)} x {failures[0]}")
