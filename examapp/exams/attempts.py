@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, bindparam, func, insert, literal, select, update
+from sqlalchemy import Boolean, bindparam, func, insert, literal, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import lock_for_writing
@@ -177,7 +177,10 @@ def _quick_statements():
             .where(items.c.attempt_id == bindparam("q_attempt"), items.c.question_id == bindparam("q_question")))
     # The attempt is still open, checked under the write lock (SQLite) or a share lock a submit must wait for
     # (PostgreSQL, FOR SHARE in the subquery): a submit either scores this answer or finds it refused.
-    still_open = (select(literal(1)).where(attempts.c.id == bindparam("q_attempt"), attempts.c.state == IN_PROGRESS,
+    # The state as a literal: bound, it would make SQLite prepare the statement again on every save (the
+    # partial index uq_attempts_one_open depends on it).
+    still_open = (select(literal(1)).where(attempts.c.id == bindparam("q_attempt"),
+                                           attempts.c.state == literal_column(f"'{IN_PROGRESS}'"),
                                            attempts.c.deadline_at >= bindparam("q_cutoff"))
                   .with_for_update(read=True).exists())
     write = (update(items)

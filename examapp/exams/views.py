@@ -16,7 +16,7 @@ from .access import can_read_attempt, can_write_attempt
 from .forms import ConfirmForm
 from .models import IN_PROGRESS, Attempt, Exam
 from .present import REASONS, attempt_json, num, standing_message
-from .queries import exams_for, my_attempts
+from .queries import exams_for, my_attempts, paper_rows
 
 register_nav("exams.index", _l("My exams"), _l("Take this year's law exam"), allowed=lambda u: True, order=30)
 
@@ -96,7 +96,8 @@ def take(attempt_id: int):
     if attempt.state != IN_PROGRESS:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     remaining = max(int((attempt.deadline_at - now).total_seconds()), 0)
-    return render_template("exams/take.html", attempt=attempt, exam=attempt.exam, remaining=remaining,
+    return render_template("exams/take.html", attempt=attempt, items=paper_rows(attempt.id), exam=attempt.exam,
+                           remaining=remaining,
                            leave_policy=leaving.policy_text(attempt.exam), leave_grace=leaving.grace_seconds(),
                            comeback=comeback, form=ConfirmForm())
 

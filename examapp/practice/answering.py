@@ -157,8 +157,9 @@ def answering_context(user: User, question_id: int, day: date, now: datetime) ->
     entry, today's earlier answers, the question's law, the desired retention, the credit rule and whether any exam
     that keeps its questions out of practice may be open to the learner: one statement.
     """
-    found = db.session.execute(context_statement(), {"user_id": user.id, "question_id": question_id, "day": day,
-                                                     "year": day.year, "now": now}).first()
+    db.session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
+    found = db.session.connection().execute(context_statement(), {
+        "user_id": user.id, "question_id": question_id, "day": day, "year": day.year, "now": now}).first()
     if found is None:
         return None
     serve_id, served_at, answered, in_bank, embargo, card_id, state, reviews, lapses = found[:9]
@@ -237,15 +238,15 @@ def record(user: User, found: Context, value, correct: bool, now: datetime,
     fields = dict(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
                   answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
                   is_credited=credited, due_at=card.due_at)
-    answer_id = db.session.execute(answer_insert(dialect_name()), fields).scalar()
+    answer_id = db.session.connection().execute(answer_insert(dialect_name()), fields).scalar()
     if answer_id is None:
         return None
     values = {"state": card.state, "due_at": card.due_at, "stability": card.stability,
               "last_review_at": card.last_review_at, "reviews": card.reviews, "lapses": card.lapses}
     if card.id is None:  # a new card is inserted once, already reviewed
-        db.session.execute(CARD_INSERT, {"user_id": user.id, "question_id": card.question_id, **values})
+        db.session.connection().execute(CARD_INSERT, {"user_id": user.id, "question_id": card.question_id, **values})
     else:
-        db.session.execute(CARD_UPDATE, {"card_id": card.id, **values})
+        db.session.connection().execute(CARD_UPDATE, {"card_id": card.id, **values})
     if credited:
         add_practice_credit(user.id, found.law_id, day, found.rule, now)
     return SimpleNamespace(id=answer_id, **fields)
