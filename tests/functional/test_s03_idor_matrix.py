@@ -35,7 +35,10 @@ MISSING = {"attempt_id": "987654", "user_id": "987654", "unit_id": "987654", "ex
            "serial": "XF2026-ZZZZ-ZZZZ-ZZZZ", "session_id": "987654", "answer_id": "987654", "entry_id": "987654",
            "batch_id": "987654", "token": "Zm9yZWlnbi10b2tlbi10aGF0LWRvZXMtbm90LWV4aXN0"}
 FIXED = {"question_id": "question", "index": "0", "year": "year", "slug": "supervision-law-2024", "number": "1",
-         "other": "supervision-law-2018", "review_id": "999999", "case_id": "case"}
+         "other": "supervision-law-2018", "review_id": "999999", "case_id": "case",
+         # a progress job lives in a file named by its owner and the job id: another person's poll finds nothing
+         # (tests/core/test_progress.py proves the 404 with a real job of someone else's)
+         "job": "0123456789abcdef"}
 # Objects that are one person's alone: nobody else reaches them, whatever the role.
 PERSONAL = {"far_answer", "far_entry", "org_token", "bank_token"}
 # Attempt routes only the owner may use, whatever the role (they answer, submit, or read the paper).
