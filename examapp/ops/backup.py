@@ -216,11 +216,20 @@ def restore_sqlite(engine: Engine, data: Path) -> None:
 
 
 def restore_postgresql(engine: Engine, data: Path, present: list[str]) -> None:
-    if present:  # --force: the dump recreates every table, so none may be left standing
+    if present:  # --force: the dump recreates every table, function and sequence, so none may be left standing
         with engine.begin() as connection:
             for name in present:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {connection.dialect.identifier_preparer.quote(name)}"
                                            " CASCADE")
+            # the schema's own functions and free-standing sequences (the bank generation's trigger function and
+            # sequence), not those of extensions
+            for statement in connection.exec_driver_sql(
+                    "SELECT 'DROP FUNCTION IF EXISTS ' || p.oid::regprocedure || ' CASCADE' FROM pg_proc p "
+                    "JOIN pg_namespace n ON n.oid = p.pronamespace LEFT JOIN pg_depend d ON d.objid = p.oid "
+                    "AND d.deptype = 'e' WHERE n.nspname = current_schema() AND d.objid IS NULL "
+                    "UNION ALL SELECT 'DROP SEQUENCE IF EXISTS ' || quote_ident(sequence_name) || ' CASCADE' "
+                    "FROM information_schema.sequences WHERE sequence_schema = current_schema()").scalars().all():
+                connection.exec_driver_sql(statement)
     address, env = libpq(engine)
     done = subprocess.run([tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
                            "--single-transaction", "--dbname", address, str(data)],
