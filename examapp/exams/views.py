@@ -11,7 +11,7 @@ from ..db import commit_keeping_loaded, utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from . import attempts as service
-from . import bp, leaving
+from . import bp, leaving, paper_html  # noqa: F401  (paper_html: the take page's question_renderer)
 from .access import can_read_attempt, can_write_attempt
 from .forms import ConfirmForm
 from .models import IN_PROGRESS, Attempt, Exam

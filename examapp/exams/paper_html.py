@@ -1,0 +1,170 @@
+"""The exam page's questions without a Jinja pass per question.
+
+A 50-question paper cost about 10 ms of Jinja per page load (some 2,400 escapes and 100 macro calls), four
+times the rest of the request. The HTML still comes from the `question` macro in exams/_question.html, but
+that macro is rendered once per process for each question *shape* (locale, type, points, how many options,
+blanks or subquestions) with a marker in place of every per-question value: ids, stem and option texts,
+position, answer sequence, and the answer state (which inputs are checked, what each blank holds). A page
+then only fills each item's markers: values escaped exactly as Jinja's autoescape escapes them, answer state
+computed here as the macro used to. tests/exams/test_paper_html.py renders papers both ways and compares.
+
+Nothing is cached per question or per attempt: a shape holds no content, so a first page load is as cheap as
+a reload, and no cached text can outlive a change in the database.
+"""
+
+import secrets
+from collections.abc import Callable
+
+from flask import current_app
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from . import bp
+
+TEMPLATE = "exams/_question.html"
+_NONCE = secrets.token_hex(8)  # markers no question text can contain by accident
+_OPEN, _CLOSE = f"\x00{_NONCE}:", "\x00"
+_SHAPES: dict[tuple, "Shape"] = {}
+_MAX_SHAPES = 1000  # a few dozen in practice; the bound only guards memory against odd case questions
+
+Fill = Callable[[object, dict], str]  # (paper row, its content) -> HTML
+
+
+class Shape:
+    """The macro's HTML for one question shape, as literal pieces between fills (each fill computed once
+    per item however often it appears: the question id is in a dozen attributes)."""
+
+    __slots__ = ("texts", "fills", "slots")
+
+    def __init__(self, html: str, fills: list[Fill]):
+        parts = html.split(_OPEN)
+        self.texts = [parts[0]]
+        used: dict[int, int] = {}  # marker -> position in self.fills
+        self.slots = []
+        for part in parts[1:]:
+            index, _, text = part.partition(_CLOSE)
+            self.slots.append(used.setdefault(int(index), len(used)))
+            self.texts.append(text)
+        self.fills = [fills[index] for index in used]
+
+    def render(self, row, content: dict) -> Markup:
+        values = [fill(row, content) for fill in self.fills]
+        out = [self.texts[0]]
+        for slot, text in zip(self.slots, self.texts[1:], strict=True):
+            out.append(values[slot])
+            out.append(text)
+        return Markup("".join(out))
+
+
+def shape_key(qtype: str, content: dict):
+    """What the macro's branches and loops depend on, besides locale, type and points."""
+    if qtype in ("single", "multiple"):
+        return len(content.get("options") or ())
+    if qtype == "blank":
+        return content.get("blanks")
+    if qtype == "case":
+        return tuple((sub.get("type"), len(sub.get("options") or ())) for sub in content.get("subquestions") or ())
+    return None
+
+
+def answer_of(row, content: dict, part: int | None):
+    """The answer to the item, or to its subquestion number `part` (0-based), as the macro looked it up."""
+    if part is None:
+        return row.answer
+    return (row.answer or {}).get(str(content["subquestions"][part]["n"]))
+
+
+def options_of(content: dict, part: int | None) -> list:
+    return content["options"] if part is None else content["subquestions"][part]["options"]
+
+
+def html(value) -> str:
+    """As Jinja's autoescape outputs a value (Markup is a str)."""
+    return str(value) if type(value) is int else escape(value)
+
+
+def escaped(get: Callable[[object, dict], object]) -> Fill:
+    def fill(row, content):
+        value = get(row, content)
+        return str(value) if type(value) is int else escape(value)
+    return fill
+
+
+def choice_checked(qtype: str, part: int | None, i: int) -> Fill:
+    def fill(row, content):
+        value, key = answer_of(row, content, part), options_of(content, part)[i]["key"]
+        hit = (qtype == "single" and value == key) or (qtype == "multiple" and value and key in value)
+        return "checked" if hit else ""
+    return fill
+
+
+def tf_checked(part: int | None, which: bool) -> Fill:
+    return lambda row, content: "checked" if answer_of(row, content, part) is which else ""
+
+
+def blank_value(n: int) -> Fill:
+    def fill(row, content):
+        answer = row.answer
+        value = current_app.jinja_env.getitem(answer, n - 1) if answer and len(answer) >= n else ""
+        return html(value)
+    return fill
+
+
+def build(template, row, content: dict, labels, words) -> Shape:
+    """Render the macro once with markers for this item's shape."""
+    fills: list[Fill] = []
+
+    def mark(fill: Fill) -> Markup:
+        fills.append(fill)
+        return Markup(f"{_OPEN}{len(fills) - 1}{_CLOSE}")
+
+    def options(qtype: str, part: int | None, count: int) -> list[dict]:
+        return [{"key": mark(escaped(lambda r, c, i=i: options_of(c, part)[i]["key"])),
+                 "text": mark(escaped(lambda r, c, i=i: options_of(c, part)[i]["text"])),
+                 "checked": mark(choice_checked(qtype, part, i))} for i in range(count)]
+
+    def true_false(part: int | None) -> dict:
+        return {"true": mark(tf_checked(part, True)), "false": mark(tf_checked(part, False))}
+
+    qtype = row.type
+    skeleton = {"stem": mark(escaped(lambda r, c: c["stem"])), "blanks": content.get("blanks"),
+                "options": options(qtype, None, len(content.get("options") or ())), "checked": true_false(None)}
+    subs = []
+    for j, sub in enumerate(content.get("subquestions") or () if qtype == "case" else ()):
+        subs.append({"n": mark(escaped(lambda r, c, j=j: c["subquestions"][j]["n"])), "type": sub.get("type"),
+                     "stem": mark(escaped(lambda r, c, j=j: c["subquestions"][j]["stem"])),
+                     "options": options(sub.get("type"), j, len(sub.get("options") or ())),
+                     "checked": true_false(j)})
+    skeleton["subquestions"] = subs
+    blanks = (content.get("blanks") or 1) if qtype == "blank" else 0
+    item = _Item(question_id=mark(escaped(lambda r, c: r.question_id)), type=qtype, points=row.points,
+                 position=mark(escaped(lambda r, c: r.position)), answer_seq=mark(escaped(lambda r, c: r.answer_seq)),
+                 flag_checked=mark(lambda r, c: "checked" if r.is_flagged else ""), content=skeleton,
+                 blank_values=[mark(blank_value(n)) for n in range(1, blanks + 1)])
+    return Shape(str(template.module.question(item, labels, words)), fills)
+
+
+class _Item:
+    """What the macro reads of an item (the skeleton's attributes)."""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+@bp.app_template_global()
+def question_renderer(labels: dict, words: dict) -> Callable[[object], Markup]:
+    """For one page: a function that renders a paper row (exams.queries.paper_rows) as the macro would."""
+    template = current_app.jinja_env.get_template(TEMPLATE)  # a reloaded template gets fresh shapes
+    locale = str(get_locale())
+
+    def render(row) -> Markup:
+        content = row.content
+        key = (template, locale, row.type, str(row.points), shape_key(row.type, content))
+        shape = _SHAPES.get(key)
+        if shape is None:
+            if len(_SHAPES) >= _MAX_SHAPES:
+                _SHAPES.clear()
+            shape = _SHAPES[key] = build(template, row, content, labels, words)
+        return shape.render(row, content)
+
+    return render
