@@ -99,3 +99,17 @@ def test_quick_run_reads_province_json_only_when_written_from_the_current_data_s
     (tmp_path / "province.json").write_text(json.dumps({"date": "2026-12-01T21:01:00+00:00", "figures": PROVINCE}))
     rows, caption, _ = parts.province(quick=True)
     assert len(rows) == 8 and "read from results/province.json of 2026-12-01 21:01 UTC" in caption
+
+
+def test_imports_summary_gives_one_row_per_path_and_file():
+    line = ('SUMMARY {"cli": {"questions": 23.3, "people": 41.9, "output": []}, "web": {"questions": {"preview": 21.8, '
+            '"confirm": 31.5, "total": 53.3}, "people": {"preview": 27.4, "confirm": 38.5, "total": 65.9, "passwords": '
+            '24.4}}, "cpu_seconds": {"cli questions": 13.0, "cli people": 19.4, "web questions preview": 10.0, '
+            '"web questions confirm": 13.1, "web people preview": 12.0, "web people confirm": 20.7, '
+            '"web people passwords": 13.3}}')
+    rows = report.import_rows(parts.summary_of(line), 10_000, 50_000)
+    assert [(r["key"], r["value"], r["ok"]) for r in rows] == [
+        ("import_questions_cli", 23.3, True), ("import_people_cli", 41.9, True),
+        ("import_questions_web", 53.3, False), ("import_people_web", 65.9, False)]
+    assert [r["name"] for r in rows] == [report.catalogue(r["key"])[2] for r in rows]
+    assert rows[3]["detail"] == ("preview 27.4 + confirm 38.5 s, 32.7 CPU s; one-time passwords for all 24.4 s")
