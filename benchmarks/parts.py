@@ -93,15 +93,17 @@ def province_generated() -> datetime | None:
         return None
     written = datetime.fromtimestamp(RUN_FILE.stat().st_mtime, UTC)
     info = json.loads(RUN_FILE.read_text())
-    try:
-        with psycopg.connect(f"{SERVER}/{DB_NAME}", connect_timeout=5) as conn:
+    try:  # a generator still writing may hold locks: give up after 10 s rather than wait
+        with psycopg.connect(f"{SERVER}/{DB_NAME}", connect_timeout=5, options="-c statement_timeout=10000") as conn:
             created = conn.execute("SELECT (pg_stat_file('base/' || oid || '/PG_VERSION')).modification "
                                    "FROM pg_database WHERE datname = current_database()").fetchone()[0]
+            # The generator writes its run file last: a file older than the database is the previous data set's.
+            if created >= written:
+                return None
             results = conn.execute("SELECT count(*) FROM exam_results").fetchone()[0]
     except psycopg.Error:
         return None
-    # The generator writes its run file last: a file older than the database is the previous data set's.
-    return written if created < written and results == info.get("results") else None
+    return written if results == info.get("results") else None
 
 
 def province_json() -> dict:
@@ -110,10 +112,12 @@ def province_json() -> dict:
 
 def province(quick: bool) -> tuple[list[dict], str, str]:
     """(rows, the section's caption, the reason for figures without a row)."""
+    from benchmarks.province import DB_NAME
+
     generated = province_generated()
     if generated is None:
-        return [], " (examapp_province: none, or not complete)", NO_PROVINCE
-    data_set = f" (examapp_province of {generated:%Y-%m-%d %H:%M} UTC"
+        return [], f" ({DB_NAME}: none, or not complete)", NO_PROVINCE
+    data_set = f" ({DB_NAME} of {generated:%Y-%m-%d %H:%M} UTC"
     kept = province_json()
     current = kept.get("date", "") >= generated.isoformat(timespec="seconds")
     if quick:
@@ -122,7 +126,7 @@ def province(quick: bool) -> tuple[list[dict], str, str]:
         return (report.province_rows(kept["figures"]),
                 data_set + f"; read from results/province.json of {kept['date'][:16].replace('T', ' ')} UTC, "
                            "not measured in this run)", "results/province.json 中没有这一项")
-    print("Province figures: province_bench.py on examapp_province (read-only, several minutes) ...", flush=True)
+    print(f"Province figures: province_bench.py on {DB_NAME} (read-only, several minutes) ...", flush=True)
     began = datetime.now(UTC).isoformat(timespec="seconds")
     code, out = script("province_bench.py")
     kept = province_json()
