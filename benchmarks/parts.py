@@ -47,14 +47,23 @@ def failure(part: str, name: str, code: int, stdout: str) -> list[dict]:
     return report.failed(part, f"{name} failed (exit {code}), see its output above")
 
 
+def read(part: str, build, *args) -> list[dict]:
+    """The rows built from a script's figures; if their shape changed (a key renamed), the part's rows say so."""
+    try:
+        return build(*args)
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError) as error:
+        return report.failed(part, f"its figures could not be read ({type(error).__name__}: {error})")
+
+
 def certificates(quick: bool) -> list[dict]:
     sizes = QUICK if quick else FULL
     zips = " and ".join(f"{int(n):,}" for n in sizes["zips"].split(","))
     print(f"Certificates: {sizes['pdfs']} PDFs, then the unit ZIP of {zips} (SQLite) ...", flush=True)
     code, out = script("certificates.py", "--pdfs", str(sizes["pdfs"]), "--zip", sizes["zips"])
     found = summary_of(out)
-    return report.certificate_rows(found) if code == 0 and found else failure("certificates", "certificates.py",
-                                                                               code, out)
+    if code != 0 or not found:
+        return failure("certificates", "certificates.py", code, out)
+    return read("certificates", report.certificate_rows, found)
 
 
 def imports(quick: bool) -> list[dict]:
@@ -63,9 +72,10 @@ def imports(quick: bool) -> list[dict]:
     q, p = FULL["questions"], FULL["people"]
     print(f"Imports: {q:,} questions and {p:,} people, CLI then web (a few minutes) ...", flush=True)
     code, out = script("imports.py", "--questions", str(q), "--people", str(p), "--only", "cli,web")
-    found = summary_of(out)  # exit 1 means a target was missed: the rows say which
-    return report.import_rows(found, q, p) if code in (0, 1) and found else failure("imports", "imports.py", code,
-                                                                                    out)
+    found = summary_of(out)
+    if code not in (0, 1) or not found:  # 1: a target was missed, which the rows say
+        return failure("imports", "imports.py", code, out)
+    return read("imports", report.import_rows, found, q, p)
 
 
 def draw(quick: bool) -> list[dict]:
@@ -76,11 +86,15 @@ def draw(quick: bool) -> list[dict]:
     found = summary_of(out)
     if code != 0 or not found:
         return failure("draw", "draw_growth.py", code, out)
-    row = report.draw_row(found["rows"])
     left = [n for n in FULL["banks"] if n not in banks]
-    if left:
-        row["detail"] += f"; {', '.join(f'{n:,}' for n in left)} questions: {QUICK_SKIPPED}"
-    return [row]
+
+    def rows() -> list[dict]:
+        row = report.draw_row(found["rows"])
+        if left:
+            row["detail"] += f"; {', '.join(f'{n:,}' for n in left)} questions: {QUICK_SKIPPED}"
+        return [row]
+
+    return read("draw", rows)
 
 
 def province_generated() -> datetime | None:
@@ -123,7 +137,7 @@ def province(quick: bool) -> tuple[list[dict], str, str]:
     if quick:
         if not current:
             return [], data_set + ")", QUICK_SKIPPED + "（results/province.json 早于这个数据集；make bench-province）"
-        return (report.province_rows(kept["figures"]),
+        return (read("province", report.province_rows, kept.get("figures")),
                 data_set + f"; read from results/province.json of {kept['date'][:16].replace('T', ' ')} UTC, "
                            "not measured in this run)", "results/province.json 中没有这一项")
     print(f"Province figures: province_bench.py on {DB_NAME} (read-only, several minutes) ...", flush=True)
@@ -132,4 +146,5 @@ def province(quick: bool) -> tuple[list[dict], str, str]:
     kept = province_json()
     if kept.get("date", "") < began:
         return failure("province", "province_bench.py", code, out), data_set + ")", NO_PROVINCE
-    return report.province_rows(kept["figures"]), data_set + "; measured now by province_bench.py)", "未测"
+    return (read("province", report.province_rows, kept.get("figures")),
+            data_set + "; measured now by province_bench.py)", "未测")

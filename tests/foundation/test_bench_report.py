@@ -113,3 +113,8 @@ def test_imports_summary_gives_one_row_per_path_and_file():
         ("import_questions_web", 53.3, False), ("import_people_web", 65.9, False)]
     assert [r["name"] for r in rows] == [report.catalogue(r["key"])[2] for r in rows]
     assert rows[3]["detail"] == ("preview 27.4 + confirm 38.5 s, 32.7 CPU s; one-time passwords for all 24.4 s")
+
+
+def test_figures_in_a_shape_make_bench_does_not_know_fail_the_part_instead_of_the_run():
+    rows = parts.read("province", report.province_rows, {"dashboard": {"median": 1.0}})
+    assert len(rows) == 8 and all(r["ok"] is False and "could not be read (KeyError" in r["detail"] for r in rows)
