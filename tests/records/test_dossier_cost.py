@@ -4,7 +4,7 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from examapp.exams.audience import in_audience
 from examapp.extensions import db
@@ -13,18 +13,6 @@ from examapp.study import credits
 from examapp.study.models import StudyAttendance, StudySession
 
 from .conftest import finish_attempt, make_exam
-
-
-@pytest.fixture
-def statements(app):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
