@@ -113,7 +113,8 @@ def sync_row(sync: dict) -> dict:
     one_each = all(c == 1 for c in counts) and all(len(ids) == 1 for ids in sync["seen"].values())
     return row(f"synchronised start of {len(counts)} p95", timings.p(0.95) / 1000, "s", "<= 3 s, 0 errors, one each",
                timings.p(0.95) <= 3000 and timings.errors == 0 and one_each,
-               f"{sync['presses']} presses, {timings.errors} errors, one attempt each: {'yes' if one_each else 'NO'}",
+               f"{sync['presses']} presses, {timings.errors} errors, one attempt each: {'yes' if one_each else 'NO'}"
+               + (f", load generator CPU {sync['client_cpu_s']:.2f} s" if "client_cpu_s" in sync else ""),
                key="sync")
 
 
