@@ -49,8 +49,9 @@ translations: setup
 	$(BIN)/python scripts/i18n.py
 	$(FLASK) translate compile
 
-# Performance figures against the ceiling app (benchmarks/README.md). Installs nothing: it needs the venv,
-# gunicorn (pip install '.[deploy]') and Debian's wrk, and says so when one is missing.
+# Every figure of issue 13 in one table against its target (benchmarks/README.md): the exam day against the
+# ceiling app, certificates, imports, paper draw, and the province figures when `make province-data` has run.
+# Installs nothing: it needs the venv, gunicorn (pip install '.[deploy]') and Debian's wrk, and says so.
 bench:
 	@test -x $(BIN)/python || { echo "make bench: no $(VENV) yet; run 'make setup' and '$(BIN)/pip install .[deploy]' first"; exit 2; }
 	$(FLASK) translate compile

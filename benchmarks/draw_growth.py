@@ -2,8 +2,10 @@
 1,000 / 10,000 / 100,000 questions, in-process on a fresh SQLite file each (measures, changes nothing).
 
     python benchmarks/draw_growth.py [1000 10000 100000]
+    python benchmarks/draw_growth.py --json 1000 10000     # as `make bench` runs it
 
-Prints the median and slowest of 20 starts per size and adds them to benchmarks/results/province.json.
+Prints the median and slowest of 20 starts per size and adds them to benchmarks/results/province.json
+(with --json: a SUMMARY line with the rows instead, and province.json is left alone).
 """
 
 import json
@@ -62,7 +64,7 @@ def measure(size: int) -> dict:
         os.unlink(path)
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], as_json: bool = False) -> None:
     rows = []
     for size in sizes:
         row = measure(size)
@@ -71,10 +73,14 @@ def main(sizes: list[int]) -> None:
               f"（建题库 {row['bank_seconds']:.0f} 秒）", flush=True)
     load = os.getloadavg()
     print(f"负载（1/5/15 分钟）：{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}")
+    if as_json:
+        print("SUMMARY " + json.dumps({"rows": rows, "load": load}))
+        return
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data["draw_growth"] = {"rows": rows, "load": load}
     RESULTS.write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 100000])
+    args = [a for a in sys.argv[1:] if a != "--json"]
+    main([int(a) for a in args] or [1000, 10000, 100000], as_json="--json" in sys.argv[1:])

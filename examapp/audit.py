@@ -5,10 +5,10 @@ import json
 from datetime import datetime
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, ForeignKey, String, event, insert, select
+from sqlalchemy import JSON, ForeignKey, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import UTCDateTime, lock_named, utcnow
+from .db import UTCDateTime, insert_many, lock_named, utcnow
 from .extensions import db
 
 AUDIT_CHAIN_LOCK = 0x41554449  # "AUDI": the advisory lock that orders appends to the chain
@@ -68,7 +68,7 @@ def record_many(action: str, events: list[tuple[str, dict | None]], *, actor=Non
     once and are written by one executemany, instead of one lock, read and flush each.
     """
     if events:
-        db.session.execute(insert(AuditEvent), chained(action, events, actor, now))
+        insert_many(db.session, AuditEvent, chained(action, events, actor, now))
 
 
 def chained(action: str, events: list[tuple[str, dict | None]], actor, now: datetime | None) -> list[dict]:

@@ -5,6 +5,7 @@ zone (the `SITE_TIMEZONE` setting, Asia/Shanghai by default); the API gives ISO 
 the offset. Pages use Babel's `datetimeformat` filter, which reads the same setting.
 """
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +16,7 @@ from flask.json.provider import DefaultJSONProvider
 DEFAULT_ZONE = "Asia/Shanghai"
 MINUTES = "%Y-%m-%d %H:%M"
 SECONDS = "%Y-%m-%d %H:%M:%S"
+CACHED_MINUTES = 1 << 16  # 45 days of exam window
 
 
 @lru_cache(maxsize=8)
@@ -58,6 +60,27 @@ def local_text(moment: datetime | date | None, *, seconds: bool = False) -> str:
     if not isinstance(moment, datetime):
         return moment.isoformat()
     return to_local(moment).strftime(SECONDS if seconds else MINUTES)
+
+
+def local_texts() -> Callable[[datetime], str]:
+    """local_text for a download's many moments: each UTC minute is turned into the site's time once."""
+    zone, cache = site_zone(), {}
+
+    def text(moment: datetime) -> str:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        minute = moment.timestamp() // 60
+        shown = cache.get(minute)
+        if shown is None:
+            local = moment.astimezone(zone)
+            shown = local.strftime(MINUTES)
+            if len(cache) >= CACHED_MINUTES:
+                cache.clear()  # memory stays flat however long the window
+            if not local.utcoffset().seconds % 60:  # an old offset with seconds can split a UTC minute
+                cache[minute] = shown
+        return shown
+
+    return text
 
 
 def iso(moment: datetime | None) -> str | None:

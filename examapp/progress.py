@@ -2,11 +2,11 @@
 
 Long work takes an optional `step(stage, done, total)` and calls it as it goes. On the command line
 `cli_progress()` turns the calls into click progress bars on stderr (one per stage). On the web the page's
-form carries a random job id; the request doing the work writes its progress to a small file under
-instance/progress/ (`file_progress`), and the page's script polls `/progress/<job>` while the browser waits
-for the answer. A file, not the database: the import's own transaction may hold SQLite's write lock, and a
-file needs nothing new. Behind several app servers the poll may reach one that is not doing the work: the
-page then says the work is still going on, without a figure.
+form (or download link: `streamed`) carries a random job id; the request doing the work writes its progress to
+a small file under instance/progress/ (`file_progress`), and the page's script polls `/progress/<job>` while
+the browser waits for the answer. A file, not the database: the import's own transaction may hold SQLite's
+write lock, and a file needs nothing new. Behind several app servers the poll may reach one that is not doing
+the work: the page then says the work is still going on, without a figure.
 """
 
 import json
@@ -144,6 +144,12 @@ def web_progress(user_id: int, job: str | None) -> Iterator[Step]:
         path = job_path(user_id, job) if job else None
         if path is not None:
             path.unlink(missing_ok=True)
+
+
+def streamed(user_id: int, job: str | None, work: Callable[[Step], Iterator[bytes]]) -> Iterator[bytes]:
+    """A streamed download made with its job's progress kept (a link's page polls it); the file goes at the end."""
+    with web_progress(user_id, job) as step:
+        yield from work(step)
 
 
 def sweep(max_age_seconds: int = MAX_AGE_SECONDS) -> None:

@@ -335,33 +335,34 @@ def stash(data: bytes, filename: str, owner_id: int) -> str:
     import os
     import secrets
 
-    from flask import current_app
-
     token = secrets.token_urlsafe(16)
-    folder = os.path.join(current_app.instance_path, "uploads")
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, token + ".bin"), "wb") as fh:
+    os.makedirs(stash_path(token, "").parent, exist_ok=True)
+    with open(stash_path(token, ".bin"), "wb") as fh:
         fh.write(data)
-    with open(os.path.join(folder, token + ".json"), "w", encoding="utf-8") as fh:
+    with open(stash_path(token, ".json"), "w", encoding="utf-8") as fh:
         json.dump({"filename": os.path.basename(filename)[:200], "owner": owner_id}, fh)
     return token
+
+
+def stash_path(token: str, suffix: str):
+    """A stashed upload's file with this suffix (.bin the data, .json who and what, .checked its preview)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    if not re.fullmatch(r"[A-Za-z0-9_\-]{10,64}", token or ""):
+        raise Invalid(_("The uploaded file has expired. Upload it again."))
+    return Path(current_app.instance_path) / "uploads" / f"{token}{suffix}"
 
 
 def unstash(token: str, owner_id: int) -> tuple[bytes, str]:
     """Return a stashed upload of this owner, or raise Invalid."""
     import json
-    import os
-    import re
 
-    from flask import current_app
-
-    folder = os.path.join(current_app.instance_path, "uploads")
-    if not re.fullmatch(r"[A-Za-z0-9_\-]{10,64}", token or ""):
-        raise Invalid(_("The uploaded file has expired. Upload it again."))
     try:
-        with open(os.path.join(folder, token + ".json"), encoding="utf-8") as fh:
+        with open(stash_path(token, ".json"), encoding="utf-8") as fh:
             meta = json.load(fh)
-        with open(os.path.join(folder, token + ".bin"), "rb") as fh:
+        with open(stash_path(token, ".bin"), "rb") as fh:
             data = fh.read()
     except OSError as exc:
         raise Invalid(_("The uploaded file has expired. Upload it again.")) from exc

@@ -18,7 +18,7 @@ from ..exams import attempts as service
 from ..exams import leaving
 from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.models import Attempt, Exam
-from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_json, result_json, standing_message
+from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_items, paper_json, result_json, standing_message
 from ..exams.queries import exams_for
 from ..extensions import db
 from . import bp
@@ -141,11 +141,12 @@ def start_attempt(exam_id: int):
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
     try:
-        attempt = retrying(lambda: service.start_attempt(exam, current_user, now), keep_loaded=True)
+        attempt, fresh = retrying(lambda: service.start_or_resume(exam, current_user, now), keep_loaded=True)
     except service.KeptRefusal:
         db.session.commit()  # an attempt found overdue stays finished; still answer 409
         raise
-    return jsonify(paper_json(attempt, now)), 201
+    # A new paper is answered from the rows just inserted; a resumed one reads only what it shows.
+    return jsonify(paper_json(attempt, now, fresh if fresh is not None else paper_items(attempt))), 201
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])

@@ -48,41 +48,51 @@ def find_duplicates(items: list[tuple[int, dict]], label_of, against_bank: bool 
         index.add(entry)
     for line, data, digest, grams in incoming:
         code = data.get("code") or ""
+        prefix = index.prefix(grams)  # once for the search and once more for the entry: the same
         match = by_digest.get(digest)
         if match is not None and (not code or match.code != code):
             yield line, True, _("Duplicate of %(where)s (same stem and options).", where=match.label)
         else:
-            near = index.nearest(grams, code)
+            near = index.nearest(grams, code, prefix)
             if near is not None:
                 yield line, False, _("The stem is very similar to %(where)s.", where=near.label)
         entry = Known(label_of(line), code, digest, grams)
         if digest not in by_digest or by_digest[digest].code == code:
             by_digest[digest] = entry
-        index.add(entry)
+        index.add(entry, prefix)
 
 
 class NearIndex:
-    """Prefix-filter index: two sets with Jaccard >= NEAR share one of their rarest bigrams."""
+    """Prefix-filter index: two sets with Jaccard >= NEAR share one of their rarest bigrams (PPJoin's prefix and
+    positional filters; Xiao et al., "Efficient similarity joins for near duplicate detection", WWW 2008)."""
 
     def __init__(self, all_grams: list[frozenset]):
-        self.rank = Counter(g for grams in all_grams for g in grams)
-        self.postings: dict[str, list[Known]] = {}
+        rank = Counter(g for grams in all_grams for g in grams)
+        # One global order, rarest first: a bigram's place in it, so sorting by it runs at C speed.
+        self.order = {g: n for n, g in enumerate(sorted(rank, key=lambda g: (rank[g], g)))}
+        self.postings: dict[str, list[tuple[Known, int]]] = {}
 
     def prefix(self, grams: frozenset) -> list[str]:
-        ordered = sorted(grams, key=lambda g: (self.rank[g], g))
+        ordered = sorted(grams, key=self.order.__getitem__)
         return ordered[: len(ordered) - math.ceil(NEAR * len(ordered)) + 1]
 
-    def add(self, entry: Known) -> None:
-        for gram in self.prefix(entry.grams):
-            self.postings.setdefault(gram, []).append(entry)
+    def add(self, entry: Known, prefix: list[str] | None = None) -> None:
+        for position, gram in enumerate(self.prefix(entry.grams) if prefix is None else prefix):
+            self.postings.setdefault(gram, []).append((entry, position))
 
-    def nearest(self, grams: frozenset, code: str) -> Known | None:
-        seen = set()
-        for gram in self.prefix(grams):
-            for other in self.postings.get(gram, ()):
+    def nearest(self, grams: frozenset, code: str, prefix: list[str] | None = None) -> Known | None:
+        seen, size = set(), len(grams)
+        for position, gram in enumerate(self.prefix(grams) if prefix is None else prefix):
+            for other, other_position in self.postings.get(gram, ()):
                 if id(other) in seen or (code and other.code == code):
                     continue
                 seen.add(id(other))
+                # Met first at this bigram, the first both share in the global order: they share at most it and
+                # what follows it in the shorter rest, and Jaccard >= NEAR needs NEAR/(1+NEAR) of both sizes.
+                other_size = len(other.grams)
+                needed = math.ceil(NEAR / (1 + NEAR) * (size + other_size) - 1e-9)
+                if min(size - position, other_size - other_position) < needed:
+                    continue
                 if may_be_similar(grams, other.grams, NEAR) and similarity(grams, other.grams) >= NEAR:
                     return other
         return None

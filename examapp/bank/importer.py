@@ -71,6 +71,23 @@ class ImportReport:
     def skipped_duplicates(self) -> list[tuple[int, str]]:
         return self.duplicates if self.skip_duplicates else []
 
+    def checked_state(self) -> dict:
+        """What checking found, as JSON-able data (the preview keeps it for the confirmation)."""
+        return {"kind": self.kind, "filename": self.filename, "skip_duplicates": self.skip_duplicates,
+                "items": [[p.line, p.data, p.warnings] for p in self.items],
+                "errors": [[line, ms] for line, ms in self.errors.items()],
+                "warnings": [[line, ms] for line, ms in self.warnings.items()],
+                "unsupported": [list(u) for u in self.unsupported], "duplicates": [list(d) for d in self.duplicates]}
+
+    @classmethod
+    def from_checked(cls, state: dict) -> "ImportReport":
+        return cls(kind=state["kind"], filename=state["filename"], skip_duplicates=state["skip_duplicates"],
+                   items=[Parsed(line, data, warnings) for line, data, warnings in state["items"]],
+                   errors=dict((line, ms) for line, ms in state["errors"]),
+                   warnings=dict((line, ms) for line, ms in state["warnings"]),
+                   unsupported=[tuple(u) for u in state["unsupported"]],
+                   duplicates=[tuple(d) for d in state["duplicates"]])
+
 
 def detect(data: bytes, filename: str) -> str:
     """Tell the format from the content first, then the extension."""
@@ -167,7 +184,7 @@ def write(report: ImportReport, actor, now: datetime, visibility: str = CONFIDEN
     existing = services.by_codes(p.data.get("code") for p in report.items)
     fresh = [{**p.data, "visibility": visibility} for p in report.items
              if (p.data.get("code") or "") not in existing]
-    report.created.extend(q.code for q in services.create_questions(fresh, actor, now))
+    report.created.extend(services.create_questions(fresh, actor, now))
     for parsed in report.items:
         data = parsed.data
         question = existing.get(data.get("code") or "")
@@ -181,16 +198,19 @@ def write(report: ImportReport, actor, now: datetime, visibility: str = CONFIDEN
 
 def import_questions(data: bytes, filename: str, actor, now: datetime, *, dry_run: bool = False,
                      skip_unsupported: bool = False, skip_duplicates: bool = False,
-                     visibility: str = CONFIDENTIAL, step: Step = silent) -> ImportReport:
+                     visibility: str = CONFIDENTIAL, step: Step = silent,
+                     checked: ImportReport | None = None) -> ImportReport:
     """Run one import; nothing is written unless every question passes (and not a dry run).
 
     New questions get `visibility` (confidential unless the importer chose public); existing ones keep theirs.
+    `checked` is this file's report from a preview under the same options and bank (see staging.recall): it is
+    written without reading and checking the file again.
     """
     if visibility not in VISIBILITIES:
         raise Invalid(_("Choose public or confidential."), code="bad_visibility")
     with library.cached():
         step("read", 0, 0)
-        report = check(parse_file(data, filename), filename, skip_unsupported, skip_duplicates, step)
+        report = checked or check(parse_file(data, filename), filename, skip_unsupported, skip_duplicates, step)
         report.dry_run = dry_run
         if report.ok and not dry_run:
             step("write", 0, len(report.items))

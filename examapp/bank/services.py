@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -14,6 +14,7 @@ from . import library
 from .models import CONFIDENTIAL, VISIBILITIES, Question, QuestionVersion
 from .validation import fingerprint, question_warnings, validate_question  # noqa: F401  (re-exported)
 
+CHUNK = 1000  # rows per multi-row INSERT: 20 columns × 1,000 stay inside SQLite's 32,766 parameters
 CONTENT_FIELDS = ("type", "stem", "options", "answer", "explanation", "basis", "difficulty", "tags",
                   "audience", "subquestions")
 
@@ -113,30 +114,42 @@ def add_version(question: Question, data: dict, actor, now: datetime, note: str 
 
 def new_version(data: dict, actor, now: datetime, number: int, note: str, chapter: str | None = None,
                 **links) -> QuestionVersion:
+    return QuestionVersion(**version_row(data, actor, now, number, note, chapter), **links)
+
+
+def version_row(data: dict, actor, now: datetime, number: int, note: str, chapter: str | None = None) -> dict:
+    """The columns of a new version of a question dict (an object's fields or one row of a bulk INSERT)."""
     content = content_of(data)
-    return QuestionVersion(
-        number=number, **content, has_basis=bool(content["basis"]),
-        tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
-        chapter=chapter_of(content["basis"]) if chapter is None else chapter,
-        fingerprint=fingerprint(content), note=note[:200], created_at=now,
-        created_by_id=getattr(actor, "id", None), **links)
+    return dict(number=number, **content, has_basis=bool(content["basis"]),
+                tag_index="".join(f"|{t}" for t in content["tags"]) + "|",
+                chapter=chapter_of(content["basis"]) if chapter is None else chapter,
+                fingerprint=fingerprint(content), note=note[:200], created_at=now,
+                created_by_id=getattr(actor, "id", None))
 
 
-def create_questions(items: list[dict], actor, now: datetime) -> list[Question]:
-    """Create many questions with their first versions in three bulk flushes."""
-    questions = [Question(code=d.get("code") or new_code(), type=d["type"], law_slug=main_law(d),
-                          status=d.get("status") or "active", visibility=d.get("visibility") or CONFIDENTIAL,
-                          created_at=now, updated_at=now) for d in items]
-    db.session.add_all(questions)
-    db.session.flush()
-    versions = [new_version(d, actor, now, 1, "created", question_id=q.id)
-                for q, d in zip(questions, items, strict=True)]
-    db.session.add_all(versions)
-    db.session.flush()
-    for question, version in zip(questions, versions, strict=True):
-        question.current_version_id = version.id
-    db.session.flush()
-    return questions
+def create_questions(items: list[dict], actor, now: datetime) -> list[str]:
+    """Create many questions with their first versions; return their codes in the order given.
+
+    Per table and CHUNK rows, one INSERT … RETURNING executemany (SQLAlchemy sends it as multi-row INSERTs,
+    its "insertmanyvalues", ids in the order given) and one UPDATE, not one ORM object per row: building and
+    flushing 10,000 questions and versions through the unit of work was a third of an import, and on
+    PostgreSQL the bank's generation trigger fires once per statement (a plain executemany is one per row).
+    """
+    questions, versions = Question.__table__, QuestionVersion.__table__
+    codes = [d.get("code") or new_code() for d in items]
+    for start in range(0, len(items), CHUNK):
+        chunk = list(zip(codes[start:start + CHUNK], items[start:start + CHUNK], strict=True))
+        ids = db.session.execute(insert(questions).returning(questions.c.id, sort_by_parameter_order=True), [
+            {"code": code, "type": d["type"], "law_slug": main_law(d), "status": d.get("status") or "active",
+             "visibility": d.get("visibility") or CONFIDENTIAL, "needs_review": False, "created_at": now,
+             "updated_at": now} for code, d in chunk]).scalars().all()
+        db.session.execute(insert(versions).returning(versions.c.id, sort_by_parameter_order=True), [
+            {**version_row(d, actor, now, 1, "created"), "question_id": question_id}
+            for question_id, (_code, d) in zip(ids, chunk, strict=True)]).all()
+        first = select(versions.c.id).where(versions.c.question_id == questions.c.id, versions.c.number == 1)
+        db.session.execute(update(questions).where(questions.c.id.in_(ids))
+                           .values(current_version_id=first.scalar_subquery()))
+    return codes
 
 
 def create_question(data: dict, actor, now: datetime, code: str | None = None) -> Question:

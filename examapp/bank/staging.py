@@ -1,5 +1,9 @@
 """Uploads kept between the import preview and the confirmation (instance/bank-imports/).
 
+The preview's checked result is kept beside its upload (`remember`, see examapp.checked), stamped with the
+upload's digest, the options it was checked under, the bank's generation (which every change to a question
+or version bumps) and the statutes; the confirmation writes that result (`recall`) unless anything in the stamp differs.
+
 An upload is deleted when its import is confirmed, when it cannot be read at all, and otherwise (rejected
 or abandoned) after MAX_AGE_SECONDS: every use of this folder sweeps it, and `questions sweep-uploads`
 does it from cron, so no uploaded file outlives a day.
@@ -13,7 +17,9 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import checked
 from ..errors import NotFound
+from .generation import current_generation
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_AGE_SECONDS = 6 * 3600  # long enough to fix a file and confirm; far inside a day
@@ -30,6 +36,10 @@ def paths(user_id: int, token: str) -> tuple[Path, Path]:
         raise NotFound(_("This upload has expired or does not exist."))
     base = folder() / f"{int(user_id)}-{token}"
     return base.with_suffix(".bin"), base.with_suffix(".name")
+
+
+def checked_path(user_id: int, token: str) -> Path:
+    return paths(user_id, token)[0].with_suffix(".checked")
 
 
 def keep(user_id: int, data: bytes, filename: str) -> str:
@@ -52,8 +62,35 @@ def fetch(user_id: int, token: str) -> tuple[bytes, str]:
 
 
 def drop(user_id: int, token: str) -> None:
-    for path in paths(user_id, token):
+    for path in (*paths(user_id, token), checked_path(user_id, token)):
         path.unlink(missing_ok=True)
+
+
+def stamp(data: bytes, skip_unsupported: bool, skip_duplicates: bool) -> dict | None:
+    """What a checked result depends on, read before checking (None when the bank has no generation row): the
+    upload, the options, the bank and the statutes its citations were checked against."""
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from ..study.models import Article, Law
+
+    generation = current_generation()
+    if generation is None:
+        return None
+    laws = db.session.execute(select(func.count(Law.id), func.max(Law.id))).one()
+    articles = db.session.execute(select(func.count(Article.id), func.max(Article.id))).one()
+    return {"digest": checked.digest(data), "skip_unsupported": bool(skip_unsupported),
+            "skip_duplicates": bool(skip_duplicates), "generation": generation, "laws": [*laws, *articles]}
+
+
+def remember(user_id: int, token: str, mark: dict | None, state: dict) -> None:
+    """Keep a preview's checked result for the confirmation (examapp.checked)."""
+    checked.keep(checked_path(user_id, token), mark, state)
+
+
+def recall(user_id: int, token: str, mark: dict | None) -> dict | None:
+    """The result kept by `remember` under the same stamp, or None (then the caller checks again)."""
+    return checked.recall(checked_path(user_id, token), mark)
 
 
 def sweep(max_age_seconds: int = MAX_AGE_SECONDS, now: float | None = None) -> int:
@@ -62,7 +99,7 @@ def sweep(max_age_seconds: int = MAX_AGE_SECONDS, now: float | None = None) -> i
     removed = 0
     for path in folder().iterdir():
         try:
-            if path.suffix in (".bin", ".name") and path.stat().st_mtime < cutoff:
+            if path.suffix in (".bin", ".name", ".checked", ".tmp") and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed += 1
         except FileNotFoundError:  # another worker swept it first

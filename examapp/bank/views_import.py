@@ -12,16 +12,23 @@ from ..uploads import annotate
 from . import staging
 from .formats.xlsx_csv import ERROR_COLUMN
 from .forms import ConfirmImportForm, ImportForm
-from .importer import import_questions
+from .importer import ImportReport, import_questions
 from .models import CONFIDENTIAL
 from .views import XLSX, bp, staff
 
 
 def run(token: str, skip: bool, dry_run: bool, dupes: bool = False, visibility: str = CONFIDENTIAL):
+    """Check (a preview) or import a staged upload; a confirmation writes its preview's result when still valid."""
     data, filename = staging.fetch(current_user.id, token)
+    mark = staging.stamp(data, skip, dupes)  # before checking: a change to the bank meanwhile makes it stale
+    kept = None if dry_run else staging.recall(current_user.id, token, mark)
     with web_progress(current_user.id, request.form.get("job")) as step:
-        return import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
-                                skip_duplicates=dupes, visibility=visibility, step=step)
+        report = import_questions(data, filename, current_user, utcnow(), dry_run=dry_run, skip_unsupported=skip,
+                                  skip_duplicates=dupes, visibility=visibility, step=step,
+                                  checked=ImportReport.from_checked(kept) if kept else None)
+    if dry_run and report.ok:
+        staging.remember(current_user.id, token, mark, report.checked_state())
+    return report
 
 
 def preview_page(report, token: str, skip: bool, dupes: bool, form=None):

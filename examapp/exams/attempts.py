@@ -2,16 +2,17 @@
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-
-from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, bindparam, func, insert, literal, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..bank.generation import current_generation
 from ..db import lock_for_writing
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -38,9 +39,15 @@ class TooLate(KeptRefusal):
 
 def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
     """Resume the open attempt, or draw a new paper and start one (one open per person, by the DB)."""
+    return start_or_resume(exam, user, now)[0]
+
+
+def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, list | None]:
+    """start_attempt, also returning the new paper's items as inserted (None when an open attempt is resumed),
+    so that a reply can show them without reading back the 50 rows it has just written."""
     situation = current_standing(exam, user, now)
     if situation.open_attempt is not None:
-        return situation.open_attempt
+        return situation.open_attempt, None
     if situation.reason == "not_in_audience":  # an exam not meant for this person answers as a missing one
         raise NotFound(_("The page or item was not found."))
     if not situation.can_start:  # the overdue attempt current_standing may just have finished is kept
@@ -57,17 +64,18 @@ def start_attempt(exam: Exam, user: User, now: datetime) -> Attempt:
             store_pools(pools, now)
             db.session.add(attempt)
             db.session.flush()
-            # One executemany of plain rows instead of 50 ORM objects flushed one INSERT at a time;
-            # attempt.items loads them when read.
-            db.session.execute(insert(AttemptItem), [{**item, "attempt_id": attempt.id} for item in items])
+            # One executemany of plain rows instead of 50 ORM objects flushed one INSERT at a time, through
+            # Core (the ORM's bulk path costs as much again per row); attempt.items loads them when read.
+            rows = [{**item, "attempt_id": attempt.id} for item in items]
+            db.session.connection().execute(insert(AttemptItem.__table__), rows)
     except IntegrityError:
         # Another request for the same person started first; resume theirs.
         winner = open_attempt(exam, user)
         if winner is None:
             raise Conflict(_("Another attempt was started at the same moment. Reload the page."),
                            code="start_conflict") from None
-        return winner
-    return attempt
+        return winner, None
+    return attempt, [SimpleNamespace(answer=None, **row) for row in rows]
 
 
 def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict, list]:
@@ -78,13 +86,14 @@ def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict, 
     rules = drawing.variant_rules(exam.blueprint or [], variant)
     if not rules:
         raise Conflict(_("This exam has no questions yet."), code="empty_blueprint")
-    pools = rule_pools(rules, exam.allows_public_questions)
+    generation = current_generation()  # one read for the pools and the versions (both cached under it)
+    pools = rule_pools(rules, exam.allows_public_questions, generation)
     try:
         result = drawing.draw_paper(rules, [p.ids for p in pools], seed, digests=[p.digest for p in pools])
     except drawing.DrawError:
         raise Conflict(_("The question bank cannot fill this exam's paper now. Please tell the examiner."),
                        code="bank_short") from None
-    versions = frozen_sources([p.question_id for p in result.picks])
+    versions = frozen_sources([p.question_id for p in result.picks], generation)
     items = []
     for position, pick in enumerate(result.picks, start=1):
         version = versions[pick.question_id]

@@ -66,7 +66,10 @@ _pool_cache: OrderedDict[tuple, list[Pool]] = OrderedDict()
 _pool_cache_lock = threading.Lock()
 
 
-def rule_pools(rules: list[dict], allow_public: bool = False) -> list[Pool]:
+UNREAD = object()  # rule_pools and frozen_sources read the generation themselves unless given it
+
+
+def rule_pools(rules: list[dict], allow_public: bool = False, generation=UNREAD) -> list[Pool]:
     """Return every rule's pool, reused while the bank's generation is unchanged (bank.generation).
 
     On exam day hundreds of starts a minute draw from the same pools; reading them costs one statement
@@ -75,7 +78,8 @@ def rule_pools(rules: list[dict], allow_public: bool = False) -> list[Pool]:
     """
     if not rules:
         return []
-    generation = current_generation()
+    if generation is UNREAD:
+        generation = current_generation()
     key = (str(db.engine.url), generation, json.dumps(rules, sort_keys=True, default=str), allow_public)
     if generation is not None:
         with _pool_cache_lock:
@@ -130,16 +134,41 @@ def recorded_pools(record: dict) -> list[list[int]]:
     return [r["pool"] if "pool" in r else stored[r["pool_digest"]] for r in record["rules"]]
 
 
-def frozen_sources(question_ids: list[int]) -> dict[int, dict]:
-    """Return what freezing needs of each question's current version (plain rows), keyed by question id."""
+SOURCE_CACHE_SIZE = 20_000  # questions; a county bank's 5,000 sources take a few MB per worker
+_source_cache: dict = {"key": None, "rows": {}}
+
+
+def frozen_sources(question_ids: list[int], generation=UNREAD) -> dict[int, dict]:
+    """Return what freezing needs of each question's current version (plain rows), keyed by question id.
+
+    Kept like the pools while the bank's generation is unchanged: every start reads 50 stems, options and
+    keys from JSON columns, the same few thousand questions all exam day. Callers never change the rows.
+    """
     if not question_ids:
         return {}
-    rows = db.session.connection().execute(
-        select(Question.id, QuestionVersion.id.label("version_id"), QuestionVersion.type, QuestionVersion.stem,
-               QuestionVersion.options, QuestionVersion.answer, QuestionVersion.subquestions)
-        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-        .where(Question.id.in_(question_ids)))
-    return {row.id: row._asdict() for row in rows}
+    if generation is UNREAD:
+        generation = current_generation()
+    key = (str(db.engine.url), generation)
+    with _pool_cache_lock:
+        if _source_cache["key"] != key or len(_source_cache["rows"]) > SOURCE_CACHE_SIZE:
+            _source_cache["key"], _source_cache["rows"] = key, {}
+        cache = _source_cache["rows"]
+        found = {qid: cache[qid] for qid in question_ids if qid in cache}
+    missing = [qid for qid in question_ids if qid not in found]
+    if missing:
+        rows = db.session.connection().execute(
+            select(Question.id, QuestionVersion.id.label("version_id"), QuestionVersion.type,
+                   QuestionVersion.stem, QuestionVersion.options, QuestionVersion.answer,
+                   QuestionVersion.subquestions)
+            .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .where(Question.id.in_(missing)))
+        read = {row.id: row._asdict() for row in rows}
+        found.update(read)
+        if generation is not None:
+            with _pool_cache_lock:
+                if _source_cache["key"] == key:
+                    _source_cache["rows"].update(read)
+    return found
 
 
 def current_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:

@@ -68,18 +68,36 @@ def remaining_seconds(attempt: Attempt, now: datetime) -> int:
     return max(int((attempt.deadline_at - now).total_seconds()), 0)
 
 
-def paper_json(attempt: Attempt, now: datetime) -> dict:
-    """The start/resume response: the paper, saved answers and the server's clock."""
-    return {**state_json(attempt, now), "questions": [question_json(i) for i in attempt.items]}
+def paper_json(attempt: Attempt, now: datetime, items=None) -> dict:
+    """The start/resume response: the paper, saved answers and the server's clock.
+
+    items: the paper's rows when the caller has them (paper_items), else attempt.items is loaded.
+    """
+    items = attempt.items if items is None else items
+    return {**state_json(attempt, now, items), "questions": [question_json(i) for i in items]}
 
 
-def state_json(attempt: Attempt, now: datetime) -> dict:
+# What the paper shows of each item: the key and option order stay unread (and undecoded) on a resume.
+PAPER_COLUMNS = (AttemptItem.question_id, AttemptItem.position, AttemptItem.section, AttemptItem.type,
+                 AttemptItem.points, AttemptItem.content, AttemptItem.answer, AttemptItem.is_flagged)
+
+
+def paper_items(attempt: Attempt) -> list:
+    """The paper's items in order, as plain rows of PAPER_COLUMNS (for paper_json)."""
+    from ..extensions import db
+
+    return list(db.session.execute(select(*PAPER_COLUMNS).where(AttemptItem.attempt_id == attempt.id)
+                                   .order_by(AttemptItem.position)))
+
+
+def state_json(attempt: Attempt, now: datetime, items=None) -> dict:
+    items = attempt.items if items is None else items
     return {
         "attempt_id": attempt.id, "exam_id": attempt.exam_id, "number": attempt.number, "state": attempt.state,
         "started_at": iso(attempt.started_at), "deadline": iso(attempt.deadline_at),
         "server_time": iso(now), "remaining_seconds": remaining_seconds(attempt, now),
-        "answers": {str(i.question_id): i.answer for i in attempt.items if i.answer is not None},
-        "flagged": [i.question_id for i in attempt.items if i.is_flagged],
+        "answers": {str(i.question_id): i.answer for i in items if i.answer is not None},
+        "flagged": [i.question_id for i in items if i.is_flagged],
     }
 
 

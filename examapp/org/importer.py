@@ -5,14 +5,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from .. import audit
+from .. import audit, checked
 from ..errors import Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_set_scope, in_scope
 from ..progress import Step, each, silent
 from ..uploads import read_table
-from .models import ImportBatch, User
+from .models import ImportBatch, Unit, User
 from .services import create_people, find_unit, taken_usernames, unit_finder
 from .validation import person_problems
 
@@ -27,6 +28,7 @@ ROLE_NAMES = {
 YES = {"是", "y", "yes", "1", "true", "√"}
 NO = {"否", "n", "no", "0", "false", "×", ""}
 ACCOUNT_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+UNIT_FIELDS = ("unit", "scope_unit")
 COLUMNS = {"name": "姓名", "position": "职务", "rank": "职级", "phone": "手机号"}
 
 
@@ -129,8 +131,27 @@ def check_scope(actor: User | None, record: dict, role: str | None, problems: li
 
 
 def import_people(actor: User | None, data: bytes, filename: str, now: datetime, *,
-                  dry_run: bool = False, step: Step = silent) -> ImportReport:
-    """Validate every row; write nothing unless all are valid (and not a dry run). `step` hears the progress."""
+                  dry_run: bool = False, step: Step = silent,
+                  checked_rows: list[PersonRow] | None = None) -> ImportReport:
+    """Validate every row; write nothing unless all are valid (and not a dry run). `step` hears the progress.
+
+    `checked_rows` are this file's rows from a preview under the same stamp (see checked_stamp): written without
+    reading and checking the file again; only whether an account was taken meanwhile is asked again.
+    """
+    report = check_rows(actor, data, filename, step) if checked_rows is None else ImportReport(rows=checked_rows)
+    existing = taken_usernames([r.values["username"] for r in report.rows])
+    for person in report.rows:
+        if person.values["username"] in existing:
+            report.error(person.row, _("账号 %(value)s already exists.", value=person.values["username"]))
+    if report.ok and not dry_run:
+        step("write", 0, len(report.rows))
+        write(actor, report, now, filename)
+        step("write", len(report.rows), len(report.rows))
+    return report
+
+
+def check_rows(actor: User | None, data: bytes, filename: str, step: Step) -> ImportReport:
+    """Read the file and check every row against the rules, the units and the actor's scope."""
     step("read", 0, 0)
     sheet = read_table(data, filename)
     check_header(sheet.header)
@@ -143,15 +164,29 @@ def import_people(actor: User | None, data: bytes, filename: str, now: datetime,
             report.rows.append(PersonRow(row, values))
     if not sheet.rows:
         raise Invalid(_("The file has a header but no people."))
-    existing = taken_usernames([r.values["username"] for r in report.rows])
-    for person in report.rows:
-        if person.values["username"] in existing:
-            report.error(person.row, _("账号 %(value)s already exists.", value=person.values["username"]))
-    if report.ok and not dry_run:
-        step("write", 0, len(report.rows))
-        write(actor, report, now, filename)
-        step("write", len(report.rows), len(report.rows))
     return report
+
+
+def checked_stamp(actor: User | None, data: bytes) -> dict:
+    """What checking a file's rows read besides the file: the actor's role and scope, and the units."""
+    units = db.session.execute(select(func.count(Unit.id), func.max(Unit.id), func.max(Unit.updated_at))).one()
+    return {"digest": checked.digest(data), "units": [units[0], units[1], str(units[2])],
+            "actor": [getattr(actor, name, None) for name in ("id", "role", "unit_id", "scope_unit_id", "status")]}
+
+
+def rows_state(rows: list[PersonRow]) -> list:
+    """Checked rows as JSON-able data: units by id."""
+    return [[person.row, {**{k: v for k, v in person.values.items() if k not in UNIT_FIELDS},
+                          **{k: getattr(person.values[k], "id", None) for k in UNIT_FIELDS}}] for person in rows]
+
+
+def rows_from_state(state: list) -> list[PersonRow] | None:
+    """The rows of rows_state again, with their units (None when a unit is gone: then check again)."""
+    ids = {values[k] for _row, values in state for k in UNIT_FIELDS if values[k] is not None}
+    units = {unit.id: unit for unit in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
+    if ids - set(units):
+        return None
+    return [PersonRow(row, {**values, **{k: units.get(values[k]) for k in UNIT_FIELDS}}) for row, values in state]
 
 
 def write(actor: User | None, report: ImportReport, now: datetime, filename: str) -> None:

@@ -3,10 +3,11 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from .. import audit
 from ..auth.sessions import end_all_access
+from ..db import insert_many
 from ..errors import Forbidden, Invalid
 from ..extensions import db
 from ..permissions import HR, UNIT_ADMIN, can_assign_role, can_manage_person, can_set_scope, in_scope
@@ -73,7 +74,7 @@ def record_joined(actor: User | None, joined: list[tuple[int, str, dict]], now: 
     """record_change(…, "joined", …) for many new people (id, account, snapshot): one INSERT each for the
     roster and the audit log."""
     changes = [differences({}, after) for _id, _username, after in joined]
-    db.session.execute(insert(RosterChange), [
+    insert_many(db.session, RosterChange, [
         {"user_id": user_id, "actor_id": getattr(actor, "id", None), "kind": "joined", "reason": "", "at": now,
          **change} for (user_id, _username, _after), change in zip(joined, changes, strict=True)])
     audit.record_many("roster_joined", [(username, {**change, "reason": ""})
@@ -153,7 +154,7 @@ def create_people(actor: User | None, now: datetime, people: list[dict]) -> list
         raise Invalid(_("The account %(name)s already exists.", name=sorted(taken)[0]))
     # The ORM inserts one row per statement when it must learn each new id (SQLite cannot say in which
     # order a multi-row INSERT … RETURNING answers): one executemany, then the ids read back by account.
-    db.session.execute(insert(User), [new_row(user) for user in users])
+    insert_many(db.session, User, [new_row(user) for user in users])
     joined = read_back([u.username for u in users])
     record_joined(actor, joined, now)
     return [user_id for user_id, _username, _after in joined]

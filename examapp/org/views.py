@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import checked
 from .. import permissions as perm
 from ..auth.services import reset_password
 from ..auth.sessions import end_all_access
@@ -16,10 +17,10 @@ from ..db import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..progress import web_progress
-from ..uploads import annotate, stash, unstash
+from ..uploads import annotate, stash, stash_path, unstash
 from . import services
 from .forms import ConfirmForm, ImportForm, PersonForm, StatusForm
-from .importer import HEADER, import_people
+from .importer import HEADER, checked_stamp, import_people, rows_from_state, rows_state
 from .models import ROLES, STATUSES, Unit, User
 from .queries import people_query, person_for, roster_history, units_in_scope
 
@@ -183,6 +184,7 @@ def import_upload():
 
 def preview(data: bytes, filename: str, token: str | None):
     """Dry-run the file and show what would happen (or every error); keep a readable file for later."""
+    stamp = checked_stamp(current_user, data)  # before checking: a change to the units meanwhile makes it stale
     try:
         with web_progress(current_user.id, request.form.get("job")) as step:
             report = import_people(current_user, data, filename, utcnow(), dry_run=True, step=step)
@@ -191,6 +193,8 @@ def preview(data: bytes, filename: str, token: str | None):
         return render_template("org/import.html", form=ImportForm(), header=HEADER, fatal=exc.message), 422
     db.session.rollback()
     token = token or stash(data, filename, current_user.id)
+    if report.ok:
+        checked.keep(stash_path(token, ".checked"), stamp, rows_state(report.rows))
     return render_template("org/import_preview.html", report=report, token=token, confirm=ConfirmForm(),
                            filename=filename), (200 if report.ok else 422)
 
@@ -201,12 +205,15 @@ def import_confirm(token: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     data, filename = unstash(token, current_user.id)
+    kept = checked.recall(stash_path(token, ".checked"), checked_stamp(current_user, data))
     with web_progress(current_user.id, request.form.get("job")) as step:
-        report = import_people(current_user, data, filename, utcnow(), step=step)
+        report = import_people(current_user, data, filename, utcnow(), step=step,
+                               checked_rows=rows_from_state(kept) if kept is not None else None)
     if not report.ok:
         db.session.rollback()
         return preview(data, filename, token)
     db.session.commit()
+    stash_path(token, ".checked").unlink(missing_ok=True)
     flash(_("Imported %(n)s people. Issue their one-time passwords below to give them a first log-in.",
             n=report.created), "success")
     return redirect(url_for("org.import_batch", batch_id=report.batch_id))

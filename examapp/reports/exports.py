@@ -1,6 +1,7 @@
 """Report downloads (.xlsx, .csv, .pdf): audited, scoped, streamed."""
 
 import re
+from functools import partial
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from ..db import utcnow
 from ..exams.models import Exam
 from ..extensions import db
 from ..org.models import Unit
+from ..progress import Step, streamed
 from ..records.downloads import log_download, send_bytes, send_stream
 from ..records.services import local_date
 from . import exam_report
@@ -62,13 +64,22 @@ def exam_download(exam: Exam, fmt: str, unit: Unit | None, *, per_unit: bool = F
     name, fallback = file_name(exam.title, scope_label(unit), what, ext=fmt), f"exam-{exam.id}-{stem}.{fmt}"
     if fmt == "csv":
         rows = exam_report.csv_rows(exam, current_user, unit, only_absent=only_absent)
-        return send_stream(csv_stream(exam_report.detail_header(), rows), name, "csv", fallback)
+        return send_stream(csv_stream(exam_report.detail_header(), rows, clean=True), name, "csv", fallback)
     if fmt == "pdf":
         summary = exam_report.build_summary(exam, current_user, unit)
         data = summary_pdf(exam.title, scope_label(unit), summary, local_date(utcnow()).isoformat())
         return send_bytes(data, name, "pdf", fallback)
-    sheets = exam_report.sheets(exam, current_user, unit, per_unit=per_unit)
-    return send_stream(xlsx_stream(sheets), name, "xlsx", fallback)
+    # A county's workbook takes seconds before its first byte: the page polls the job (progress.js).
+    work = partial(exam_workbook, exam, unit, per_unit)
+    return send_stream(streamed(current_user.id, request.args.get("job"), work), name, "xlsx", fallback)
+
+
+def exam_workbook(exam: Exam, unit: Unit | None, per_unit: bool, step: Step):
+    """An exam's workbook in chunks, telling `step` how many of its lines are written."""
+    step("export", 0, 0)
+    summary = exam_report.build_summary(exam, current_user, unit)
+    sheets = exam_report.sheets(exam, current_user, unit, per_unit=per_unit, summary=summary)
+    yield from xlsx_stream(sheets, step, exam_report.workbook_rows(summary))
 
 
 @bp.route("/exams/<int:exam_id>/download")

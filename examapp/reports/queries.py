@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import DateTime, Float, Row, and_, cast, func, or_, select, text, type_coerce
 from sqlalchemy.orm import aliased
 
 from ..exams.audience import audience_clause
@@ -22,6 +22,7 @@ from ..permissions import restrict_to_scope
 from ..records.models import Certificate
 
 YIELD_PER = 1000
+LINES_PER_FETCH = 5000
 
 
 @dataclass
@@ -49,11 +50,12 @@ class ResultRow:
         return self.score is not None
 
 
-def first_serials(exam: Exam):
-    """Each person's first unrevoked certificate of the exam (one grouped pass, not a look-up per person)."""
-    return (select(Certificate.user_id, func.min(Certificate.id).label("certificate_id"))
-            .where(Certificate.exam_id == exam.id, Certificate.revoked_at.is_(None))
-            .group_by(Certificate.user_id).subquery())
+def first_serial(exam: Exam):
+    """A person's first unrevoked certificate of the exam, looked up per line in the partial covering index
+    (a county's report then never groups the whole province's certificates)."""
+    return (select(Certificate.serial).where(Certificate.exam_id == exam.id, Certificate.user_id == User.id,
+                                              Certificate.revoked_at.is_(None))
+            .order_by(Certificate.id).limit(1).correlate(User).scalar_subquery())
 
 
 def path_order():
@@ -61,19 +63,25 @@ def path_order():
     return Unit.path.collate("C") if db.engine.dialect.name == "postgresql" else Unit.path
 
 
-def exam_rows_stmt(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False):
-    """Who was required or took part, with the counted result from exam_results (exams.results keeps it)."""
+def exam_rows_stmt(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False,
+                   lean: bool = False):
+    """Who was required or took part, with the counted result from exam_results (exams.results keeps it).
+
+    `lean` selects a download's line (exam_lines): the unit by id only, the marks as floats.
+    """
     result = aliased(ExamResult)
     required = audience_clause(exam)
-    firsts = first_serials(exam)
-    cert = aliased(Certificate)
-    stmt = (select(User.id, User.username, User.name, User.position, Unit.id, Unit.path, Unit.full_name,
+    if lean:  # a million lines: no unit texts per line, no Decimal per mark
+        columns = (User.username, User.name, User.position, User.unit_id, required.label("required"),
+                   result.attempts, cast(result.score, Float), cast(result.max_score, Float), result.passed,
+                   result.excellent, type_coerce(result.finished_at, DateTime(timezone=True)), first_serial(exam))
+    else:
+        columns = (User.id, User.username, User.name, User.position, Unit.id, Unit.path, Unit.full_name,
                    required.label("required"), result.attempts, result.score, result.max_score, result.passed,
-                   result.excellent, result.finished_at, cert.serial)
+                   result.excellent, result.finished_at, first_serial(exam))
+    stmt = (select(*columns).select_from(User)
             .join(Unit, User.unit_id == Unit.id)
             .outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
-            .outerjoin(firsts, firsts.c.user_id == User.id)
-            .outerjoin(cert, cert.id == firsts.c.certificate_id)
             .where(or_(required, result.user_id.is_not(None))))
     if only_absent:
         stmt = stmt.where(required, result.user_id.is_(None))
@@ -93,6 +101,30 @@ def exam_rows(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent
             score=float(r[9]) if r[9] is not None else None,
             max_score=float(r[10]) if r[10] is not None else None, passed=bool(r[11]),
             excellent=bool(r[12]), finished_at=r[13], serial=r[14])
+
+
+def exam_lines(exam: Exam, viewer: User, unit: Unit | None = None, *, only_absent: bool = False) -> Iterator[Row]:
+    """Yield the report lines as plain rows for a download (exam_report.line_maker formats them).
+
+    (username, name, position, unit id, required, attempts, score, maximum, passed, excellent, finished at,
+    serial); on PostgreSQL through a server-side cursor, LINES_PER_FETCH at a time.
+    """
+    stmt = exam_rows_stmt(exam, viewer, unit, only_absent=only_absent, lean=True)
+    if db.engine.dialect.name == "postgresql":
+        # Sort a province's lines in memory, and do not spend seconds compiling a plan that only streams.
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+        db.session.execute(text("SET LOCAL jit = off"))
+    # Core rows on the session's connection: no ORM loading step, and the time as the driver gives it
+    # (local_texts reads naive times as UTC, as UTCDateTime does).
+    yield from db.session.connection().execute(stmt.execution_options(yield_per=LINES_PER_FETCH))
+
+
+def unit_texts(root: Unit | None) -> dict[int, tuple[str, str]]:
+    """unit id → (full name, path) for every unit under root (all units without one): looked up, not joined."""
+    stmt = select(Unit.id, Unit.full_name, Unit.path)
+    if root is not None:
+        stmt = stmt.where(Unit.path.startswith(root.path))
+    return {uid: (name, path) for uid, name, path in db.session.execute(stmt)}
 
 
 def exams_of_year(year: int) -> list[Exam]:

@@ -210,14 +210,20 @@ def yearly_totals(user: User, year: int) -> tuple[int, int, int]:
     return int(seconds or 0), int(cases or 0), int(answers or 0)
 
 
-def yearly_progress(user: User, year: int) -> Progress:
-    """This year's credits (reading time and cases) and hours (reading and sessions) against the rule."""
-    rule = requirement(year)
+def yearly_progress(user: User, year: int, rule: StudyRequirement | None = None,
+                    attended: list[StudySession] | None = None) -> Progress:
+    """This year's credits (reading time and cases) and hours (reading and sessions) against the rule.
+
+    A page that shows the sessions attended (sessions_of) passes them, and the rule, saving three queries.
+    """
+    rule = rule or requirement(year)
     seconds, cases, answers = yearly_totals(user, year)
-    sessions = sessions_attended(user, year)
+    if attended is None:
+        sessions, session_hours = sessions_attended(user, year), session_hours_attended(user, year)
+    else:
+        sessions, session_hours = len(attended), float(sum(s.hours for s in attended))
     credits = (seconds / 60 / max(rule.minutes_per_credit, 1) + cases * rule.case_credits
                + practice_credits(answers, rule))
-    session_hours = session_hours_attended(user, year)
     return Progress(year=year, seconds=seconds, cases=cases, sessions=sessions, credits=round(credits, 2),
                     required=rule.credits_required, hours=round(seconds / 3600 + session_hours, 2),
                     hours_required=rule.hours_required, practice_answers=answers,
@@ -231,10 +237,15 @@ def session_hours_attended(user: User, year: int) -> float:
                                StudySession.held_on < end)) or 0)
 
 
-def leader_sessions(user: User, year: int) -> LeaderProgress:
-    """How many organised sessions (集中学法, lectures) a leading cadre attended in the year, against the rule."""
-    return LeaderProgress(applies=bool(user.is_leader), attended=sessions_attended(user, year),
-                          required=requirement(year).leader_sessions_required)
+def leader_sessions(user: User, year: int, progress: Progress | None = None,
+                    rule: StudyRequirement | None = None) -> LeaderProgress:
+    """How many organised sessions (集中学法, lectures) a leading cadre attended in the year, against the rule.
+
+    A page that has the year's progress (and rule) passes them, saving the same two queries again.
+    """
+    attended = progress.sessions if progress is not None else sessions_attended(user, year)
+    return LeaderProgress(applies=bool(user.is_leader), attended=attended,
+                          required=(rule or requirement(year)).leader_sessions_required)
 
 
 def credits_by_law(user: User, year: int) -> list[tuple[int, int, int]]:

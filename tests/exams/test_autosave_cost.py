@@ -128,7 +128,8 @@ def test_starting_an_attempt_is_a_few_set_based_statements(client, exam, bearer,
     statements.clear()
     client.post(f"/api/v1/exams/{exam.id}/attempts", headers=other_bearer)
     queries = [s for s in statements if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE")]
-    assert len([s for s in queries if "FROM questions" in s]) == 1, queries  # the drawn versions only
+    # the drawn versions only, and none of those the first start already read (kept per bank generation)
+    assert len([s for s in queries if "FROM questions" in s]) <= 1, queries
     assert not [s for s in queries if s.startswith("INSERT INTO draw_pools")], queries
 
 
