@@ -227,11 +227,15 @@ def main(one: str | None, only: str) -> None:
             click.echo(f"{label:<34}{target:<22}{figure:<26}{'✔' if ok else '✘'}")
             missed += not ok
         out["missed"] = missed
+    elif set(figures) - {"growth"}:  # a subset: its figures as they are
+        click.echo(json.dumps({k: v for k, v in figures.items() if k != "growth"}, ensure_ascii=False, indent=1))
     if "growth" in figures:
         click.echo("\n报表耗时随考试人次（全部明细 .csv）：")
         click.echo("\n".join(growth_rows(figures["growth"])))
     click.echo(f"\n负载（1/5/15 分钟）：测前 {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}，"
                f"测后 {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}")
+    if only:  # a subset leaves the last full run's file as it is
+        return
     RESULTS.parent.mkdir(exist_ok=True)
     kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     if "draw_growth" in kept:  # written by draw_growth.py

@@ -20,12 +20,21 @@ def audience_units(exam) -> list[Unit]:
     return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
 
 
-def in_audience(exam, user: User) -> bool:
-    """True when the exam is meant for this person."""
+def audience_units_of(exams) -> dict[int, list[Unit]]:
+    """Each exam's audience units, loaded in one query (for in_audience over several exams)."""
+    wanted = {e.id: [int(u) for u in (e.audience or {}).get("unit_ids") or []] for e in exams}
+    ids = {u for exam_ids in wanted.values() for u in exam_ids}
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
+    return {exam_id: [found[u] for u in exam_ids if u in found] for exam_id, exam_ids in wanted.items()}
+
+
+def in_audience(exam, user: User, units: list[Unit] | None = None) -> bool:
+    """True when the exam is meant for this person (units: the exam's audience units, when already loaded)."""
     if user.status != "active":
         return False
     aud = exam.audience or {}
-    if aud.get("unit_ids") and not any(u.contains(user.unit) for u in audience_units(exam)):
+    if aud.get("unit_ids") and not any(u.contains(user.unit) for u in
+                                       (audience_units(exam) if units is None else units)):
         return False
     wanted = [attr for key, attr in CATEGORIES if aud.get(key)]
     in_category = any(getattr(user, attr) for attr in wanted)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..extensions import db
 from ..localtime import site_zone
@@ -70,9 +70,10 @@ def add_study(dossier: Dossier) -> None:
     from ..study.models import Law
 
     person, year = dossier.person, dossier.year
-    dossier.progress = study.yearly_progress(person, year)
-    dossier.leader = study.leader_sessions(person, year)
+    rule = study.requirement(year)
     dossier.sessions = study.sessions_of(person, year)
+    dossier.progress = study.yearly_progress(person, year, rule, dossier.sessions)
+    dossier.leader = study.leader_sessions(person, year, dossier.progress, rule)
     rows = study.credits_by_law(person, year)
     titles = dict(db.session.execute(select(Law.id, Law.title).where(Law.id.in_([r[0] for r in rows]))).all()
                   ) if rows else {}
@@ -81,19 +82,25 @@ def add_study(dossier: Dossier) -> None:
 
 
 def exam_lines(person: User, year: int) -> list[ExamLine]:
-    """Exams of the year the person was required to take or attempted, with the counted result."""
-    from ..exams.availability import in_audience
+    """Exams of the year the person was required to take or attempted, with the counted result.
+
+    A page a person opens often: the exams with the person's counted results in one query, every exam's
+    audience units in one more, rather than a query per exam.
+    """
+    from ..exams.audience import audience_units_of, in_audience
     from ..exams.models import Exam, ExamResult
 
-    exams = db.session.scalars(select(Exam).where(Exam.year == year, Exam.status == "published",
-                                                  Exam.counts_toward_record.is_(True)).order_by(Exam.opens_at))
+    rows = db.session.execute(
+        select(Exam, ExamResult).outerjoin(ExamResult, and_(ExamResult.exam_id == Exam.id,
+                                                            ExamResult.user_id == person.id))
+        .where(Exam.year == year, Exam.status == "published", Exam.counts_toward_record.is_(True))
+        .order_by(Exam.opens_at)).all()
     serials = dict(db.session.execute(select(Certificate.exam_id, Certificate.serial).where(
         Certificate.user_id == person.id, Certificate.revoked_at.is_(None))).all())
-    results = {r.exam_id: r for r in db.session.scalars(select(ExamResult).where(ExamResult.user_id == person.id))}
+    units = audience_units_of([exam for exam, _counted in rows])
     lines = []
-    for exam in exams:
-        counted = results.get(exam.id)  # the counted attempt's marks, kept by the exams domain
-        required = in_audience(exam, person)
+    for exam, counted in rows:  # counted: the counted attempt's marks, kept by the exams domain
+        required = in_audience(exam, person, units[exam.id])
         if counted is None and not required:
             continue
         lines.append(ExamLine(

@@ -1,13 +1,19 @@
-"""A year's figures in the database: one aggregate over people and exam_results, grouped by ranked unit.
+"""A year's figures in the database: people grouped by ranked unit and result pattern, folded in Python.
 
 The dashboard of a province (a million people, several exams) cannot walk every person's line in Python
-within two seconds; the database counts them instead. The definitions are those of stats.py and of the
-year (year_report.year_definition); tests check these figures against the line-by-line ones.
+within two seconds; the database counts them instead. Each person is reduced to one small code per exam
+(required, took part, passed, excellent) and the database groups people by ranked unit, codes and paper
+maximum, summing scores and attempts: a few hundred groups, which fold into the per-exam tallies and the
+year per person (every person of a group has the same codes, so the year's rule applies to the group).
+Few simple expressions per person keep the grouping close to the cost of the joins themselves. The
+definitions are those of stats.py and of the year (year_report.year_definition); tests check these figures
+against the line-by-line ones.
 """
 
+from dataclasses import dataclass
 from itertools import chain, repeat
 
-from sqlalchemy import Float, and_, case, cast, func, or_, select, text
+from sqlalchemy import Float, and_, case, cast, func, select, text
 from sqlalchemy.orm import aliased
 
 from ..exams.audience import audience_clause
@@ -18,8 +24,7 @@ from ..permissions import restrict_to_scope
 from .stats import Tally, distribution
 from .summary import Summary
 
-TALLY_FIELDS = ("required", "participants", "required_participants", "passed", "excellent", "score_sum",
-                "attempts")
+REQUIRED, TOOK, PASSED, EXCELLENT = 1, 2, 4, 8  # the bits of a person's code for one exam
 
 
 def group_map(ranked_units: list[Unit]):
@@ -30,62 +35,94 @@ def group_map(ranked_units: list[Unit]):
             .where(group.id.in_([u.id for u in ranked_units])).subquery())
 
 
-def person_lines(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
-    """One row per person in any exam's report: for each exam required, took part, marks and attempts."""
+def scoped(stmt, viewer: User, unit: Unit | None):
+    if unit is not None:
+        stmt = stmt.where(Unit.path.startswith(unit.path))
+    return restrict_to_scope(stmt, viewer)
+
+
+def person_codes(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
+    """One row per person in scope: per exam a code (REQUIRED | TOOK | PASSED | EXCELLENT) and the counted marks."""
     groups = group_map(ranked_units)
-    columns, present = [User.id, groups.c.group_id], []
+    columns = [groups.c.group_id]
     stmt = select(User.id).join(Unit, User.unit_id == Unit.id).outerjoin(groups, groups.c.unit_id == Unit.id)
     for i, exam in enumerate(exams):
         result = aliased(ExamResult)
         stmt = stmt.outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
-        required = audience_clause(exam)
-        took = result.user_id.is_not(None)
-        score, top = cast(result.score, Float), cast(result.max_score, Float)  # float sums: exact decimals are slow
-        present.append(or_(required, took))
-        columns += [case((required, 1), else_=0).label(f"req{i}"), case((took, 1), else_=0).label(f"took{i}"),
-                    case((result.passed.is_(True), 1), else_=0).label(f"pass{i}"),
-                    case((result.excellent.is_(True), 1), else_=0).label(f"exc{i}"),
-                    score.label(f"score{i}"), top.label(f"max{i}"), func.coalesce(result.attempts, 0).label(f"att{i}"),
-                    case((top > 0, score * 100 / top), else_=score).label(f"pct{i}")]
-    stmt = stmt.with_only_columns(*columns).where(or_(*present))
-    if unit is not None:
-        stmt = stmt.where(Unit.path.startswith(unit.path))
-    return restrict_to_scope(stmt, viewer).subquery()
+        code = (case((audience_clause(exam), REQUIRED), else_=0) + case((result.user_id.is_not(None), TOOK), else_=0)
+                + case((result.passed.is_(True), PASSED), else_=0)
+                + case((result.excellent.is_(True), EXCELLENT), else_=0))
+        columns += [code.label(f"code{i}"), result.max_score.label(f"max{i}"), result.score.label(f"score{i}"),
+                    result.attempts.label(f"att{i}")]
+    return scoped(stmt.with_only_columns(*columns), viewer, unit).subquery()
 
 
-def total_of(parts) -> object:
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + part
-    return out
+def grouped(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
+    """People counted by (ranked unit, each exam's code and paper maximum), with summed scores and attempts."""
+    lines = person_codes(exams, viewer, unit, ranked_units)
+    c, n = lines.c, len(exams)
+    keys = [c.group_id, *(c[f"code{i}"] for i in range(n)), *(c[f"max{i}"] for i in range(n))]
+    sums = chain.from_iterable((cast(func.sum(c[f"score{i}"]), Float), func.sum(c[f"att{i}"])) for i in range(n))
+    return select(*keys, func.count(), *sums).group_by(*keys)
 
 
-def aggregates(lines, n: int) -> list:
-    """Per exam the tally's sums and the highest maximum; then the year per person (counted once)."""
-    c = lines.c
-    cols = []
-    for i in range(n):
-        req, took = c[f"req{i}"], c[f"took{i}"]
-        cols += [func.sum(req), func.sum(took), func.sum(req * took), func.sum(c[f"pass{i}"] * took),
-                 func.sum(c[f"exc{i}"] * took), func.sum(c[f"score{i}"]), func.sum(c[f"att{i}"]),
-                 func.max(c[f"max{i}"])]
-    required = case((total_of([c[f"req{i}"] for i in range(n)]) > 0, 1), else_=0)
-    taken = total_of([c[f"took{i}"] for i in range(n)])
-    missed = total_of([c[f"req{i}"] * (1 - c[f"took{i}"]) for i in range(n)])
-    failed = total_of([c[f"took{i}"] * (1 - c[f"pass{i}"]) for i in range(n)])
-    dull = total_of([c[f"took{i}"] * (1 - c[f"exc{i}"]) for i in range(n)])
-    pct = total_of([func.coalesce(c[f"pct{i}"], 0) for i in range(n)])
-    took_any = case((taken > 0, 1), else_=0)
-    cols += [func.sum(required), func.sum(took_any), func.sum(required * took_any),
-             func.sum(case((and_(taken > 0, missed == 0, failed == 0), 1), else_=0)),
-             func.sum(case((and_(taken > 0, missed == 0, dull == 0), 1), else_=0)),
-             func.sum(case((taken > 0, pct / taken))), func.sum(total_of([c[f"att{i}"] for i in range(n)]))]
-    return cols
+@dataclass
+class Group:
+    """One row of grouped(): how many people share these codes, and their sums per exam."""
+
+    group_id: int | None
+    codes: list[int]
+    tops: list[float | None]
+    people: int
+    scores: list[float]
+    attempts: list[int]
+
+    @classmethod
+    def of(cls, row, n: int) -> "Group":
+        sums = row[2 + 2 * n:]
+        return cls(row[0], list(row[1:1 + n]), [None if t is None else float(t) for t in row[1 + n:1 + 2 * n]],
+                   row[1 + 2 * n], [float(s or 0) for s in sums[0::2]], [int(a or 0) for a in sums[1::2]])
+
+    def exam(self, i: int) -> Tally:
+        code, k = self.codes[i], self.people
+        took = k if code & TOOK else 0
+        return Tally(required=k if code & REQUIRED else 0, participants=took,
+                     required_participants=took if code & REQUIRED else 0, passed=took if code & PASSED else 0,
+                     excellent=took if code & EXCELLENT else 0, score_sum=self.scores[i], attempts=self.attempts[i])
+
+    def year(self) -> Tally:
+        """The year per person: required by any exam, took any; passed (excellent) every exam taken, none missed."""
+        k, codes = self.people, self.codes
+        taken = [i for i, code in enumerate(codes) if code & TOOK]
+        missed = any(code & REQUIRED and not code & TOOK for code in codes)
+        required = k if any(code & REQUIRED for code in codes) else 0
+        took = k if taken else 0
+        percents = sum(self.percent_sum(i) for i in taken)
+        return Tally(required=required, participants=took, required_participants=took if required else 0,
+                     passed=took if not missed and all(codes[i] & PASSED for i in taken) else 0,
+                     excellent=took if not missed and all(codes[i] & EXCELLENT for i in taken) else 0,
+                     score_sum=percents / len(taken) if taken else 0.0, attempts=sum(self.attempts))
+
+    def percent_sum(self, i: int) -> float:
+        """The group's scores in exam i as percentages of the paper (the raw score when the paper has no maximum)."""
+        top = self.tops[i]
+        return self.scores[i] * 100 / top if top and top > 0 else self.scores[i]
 
 
-def tally(values) -> Tally:
-    numbers = dict(zip(TALLY_FIELDS, values, strict=True))
-    return Tally(**{k: (float(v or 0) if k == "score_sum" else int(v or 0)) for k, v in numbers.items()})
+def planned(stmt) -> list:
+    """Run the grouping with PostgreSQL hashing the people in memory.
+
+    The planner cannot tell that the codes take few values, expects a group per person, and would sort a
+    million rows (on disk) instead of hashing them into a few hundred groups; sorting is switched off for
+    this one statement.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return db.session.execute(stmt).all()
+    db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+    db.session.execute(text("SET LOCAL enable_sort = off"))
+    rows = db.session.execute(stmt).all()
+    db.session.execute(text("RESET enable_sort"))  # a failed statement rolls back, and SET LOCAL with it
+    return rows
 
 
 def year_figures(exams: list[Exam], viewer: User, unit: Unit | None, root: Unit | None,
@@ -98,17 +135,13 @@ def year_figures(exams: list[Exam], viewer: User, unit: Unit | None, root: Unit 
 
     per_exam, combined = [empty() for _ in exams], empty()
     if exams:
-        if db.engine.dialect.name == "postgresql":  # hash the people in memory rather than in temporary files
-            db.session.execute(text("SET LOCAL work_mem = '64MB'"))
-        lines = person_lines(exams, viewer, unit, ranked_units)
-        stmt = select(lines.c.group_id, *aggregates(lines, len(exams))).group_by(lines.c.group_id)
-        for row in db.session.execute(stmt):
-            group_id, values = row[0], list(row[1:])
+        for row in planned(grouped(exams, viewer, unit, ranked_units)):
+            group = Group.of(row, len(exams))
             for i, summary in enumerate(per_exam):
-                chunk = values[i * 8:(i + 1) * 8]
-                add_group(summary, group_id, tally(chunk[:7]))
-                summary.max_score = max(summary.max_score, float(chunk[7] or 0))
-            add_group(combined, group_id, tally(values[len(exams) * 8:]))
+                add_group(summary, group.group_id, group.exam(i))
+                if group.tops[i] is not None:
+                    summary.max_score = max(summary.max_score, group.tops[i])
+            add_group(combined, group.group_id, group.year())
     for summary in [*per_exam, combined]:
         summary.max_score = summary.max_score or 100.0
     return list(zip(exams, per_exam, strict=True)), combined
@@ -124,8 +157,8 @@ def exam_figures(exam: Exam, viewer: User, unit: Unit | None, root: Unit | None,
                  ranked_units: list[Unit]) -> Summary:
     """One exam's summary with its score bands (a histogram of the counted scores, counted in SQL)."""
     [(_exam, summary)], _year = year_figures([exam], viewer, unit, root, ranked_units)
-    lines = person_lines([exam], viewer, unit, [])
-    histogram = db.session.execute(select(lines.c.score0, func.count()).where(lines.c.took0 == 1)
+    lines = person_codes([exam], viewer, unit, [])
+    histogram = db.session.execute(select(lines.c.score0, func.count()).where(lines.c.score0.is_not(None))
                                    .group_by(lines.c.score0))
     scores = chain.from_iterable(repeat(float(score), n) for score, n in histogram)
     summary.bands = distribution(scores, summary.max_score)

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 
-from ..db import UTCDateTime, dialect_name, upsert
+from ..db import UTCDateTime, dialect_name, insert_rows, upsert
 from ..extensions import db
 from ..localtime import local_date
 from ..org.models import User
@@ -168,17 +168,19 @@ def add_practice_credit(user_id: int, law_id: int, day: date, rule: PracticeRule
     """
     if not rule.allows_one_more():
         return False
-    db.session.execute(credit_upsert(dialect_name()), {"user_id": user_id, "law_id": law_id, "day": day, "now": now})
+    db.session.execute(credit_upsert(dialect_name()), {"learner": user_id, "law_id": law_id, "day": day, "now": now})
     return True
 
 
 @cache
-def credit_upsert(dialect: str):
-    """add_practice_credit's statement, built once per process and database kind (bound parameters only)."""
+def credit_upsert(dialect: str, per_row_of=None):
+    """add_practice_credit's statement, built once per process and database kind (bound parameters only);
+    `per_row_of`: see db.insert_rows (the practice answer's single statement on PostgreSQL)."""
     column = StudyCredit.__table__.c
-    stmt = upsert(StudyCredit.__table__, dialect).values(
-        user_id=bindparam("user_id"), law_id=bindparam("law_id"), day=bindparam("day", type_=Date()), seconds=0,
-        cases=0, practice_answers=1, updated_at=bindparam("now", type_=UTCDateTime()))
+    stmt = insert_rows(upsert(StudyCredit.__table__, dialect), dict(
+        user_id=bindparam("learner", type_=Integer()), law_id=bindparam("law_id", type_=Integer()),
+        day=bindparam("day", type_=Date()), seconds=0, cases=0, practice_answers=1,
+        updated_at=bindparam("now", type_=UTCDateTime())), per_row_of)
     return stmt.on_conflict_do_update(index_elements=["user_id", "law_id", "day"], set_={
         "practice_answers": column.practice_answers + 1, "updated_at": stmt.excluded.updated_at})
 
@@ -208,14 +210,20 @@ def yearly_totals(user: User, year: int) -> tuple[int, int, int]:
     return int(seconds or 0), int(cases or 0), int(answers or 0)
 
 
-def yearly_progress(user: User, year: int) -> Progress:
-    """This year's credits (reading time and cases) and hours (reading and sessions) against the rule."""
-    rule = requirement(year)
+def yearly_progress(user: User, year: int, rule: StudyRequirement | None = None,
+                    attended: list[StudySession] | None = None) -> Progress:
+    """This year's credits (reading time and cases) and hours (reading and sessions) against the rule.
+
+    A page that shows the sessions attended (sessions_of) passes them, and the rule, saving three queries.
+    """
+    rule = rule or requirement(year)
     seconds, cases, answers = yearly_totals(user, year)
-    sessions = sessions_attended(user, year)
+    if attended is None:
+        sessions, session_hours = sessions_attended(user, year), session_hours_attended(user, year)
+    else:
+        sessions, session_hours = len(attended), float(sum(s.hours for s in attended))
     credits = (seconds / 60 / max(rule.minutes_per_credit, 1) + cases * rule.case_credits
                + practice_credits(answers, rule))
-    session_hours = session_hours_attended(user, year)
     return Progress(year=year, seconds=seconds, cases=cases, sessions=sessions, credits=round(credits, 2),
                     required=rule.credits_required, hours=round(seconds / 3600 + session_hours, 2),
                     hours_required=rule.hours_required, practice_answers=answers,
@@ -229,10 +237,15 @@ def session_hours_attended(user: User, year: int) -> float:
                                StudySession.held_on < end)) or 0)
 
 
-def leader_sessions(user: User, year: int) -> LeaderProgress:
-    """How many organised sessions (集中学法, lectures) a leading cadre attended in the year, against the rule."""
-    return LeaderProgress(applies=bool(user.is_leader), attended=sessions_attended(user, year),
-                          required=requirement(year).leader_sessions_required)
+def leader_sessions(user: User, year: int, progress: Progress | None = None,
+                    rule: StudyRequirement | None = None) -> LeaderProgress:
+    """How many organised sessions (集中学法, lectures) a leading cadre attended in the year, against the rule.
+
+    A page that has the year's progress (and rule) passes them, saving the same two queries again.
+    """
+    attended = progress.sessions if progress is not None else sessions_attended(user, year)
+    return LeaderProgress(applies=bool(user.is_leader), attended=attended,
+                          required=(rule or requirement(year)).leader_sessions_required)
 
 
 def credits_by_law(user: User, year: int) -> list[tuple[int, int, int]]:

@@ -1,8 +1,7 @@
 """People import at county scale: statements that do not grow with the rows, one audit event each, no caps hit."""
 
 
-import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from examapp.audit import AuditEvent, verify_chain
 from examapp.db import utcnow
@@ -19,18 +18,6 @@ def rows(count: int, start: int = 0) -> list[list[str]]:
     units = ("乌塘镇/东山村民委员会", "西岭村民委员会", "乌塘镇")
     return [[f"学员{i}", f"s{i:05d}", units[i % 3], "科员", "", "学员", "否", "是" if i % 2 else "否", "否",
              f"138{i:08d}"] for i in range(start, start + count)]
-
-
-@pytest.fixture
-def statements(app):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_the_statements_of_an_import_do_not_grow_with_its_rows(org, statements):

@@ -72,8 +72,11 @@ def combined_figures(root, ranked, people) -> dict:
 
 @pytest.fixture
 def year(org):
-    """Three exams with different audiences, retakes, a staff member who sat one, an exam of another year."""
+    """Three exams with different audiences, retakes, a staff member who sat one, an exam of another year;
+    people who share a unit and a result pattern (the database counts them as one group), a paper of 0
+    points."""
     extra = make_user("grid3", org.village_b, "learner", is_leader=True)
+    twins = [make_user(f"twin{i}", org.village_a, "learner") for i in range(3)]
     make_user("retired1", org.village_a, "learner", status="retired")
     first = make_exam(title="宪法考试", audience={"unit_ids": [org.town.id]})
     second = make_exam(title="民法典考试", audience={"unit_ids": [org.town.id, org.other_town.id], "leaders": True})
@@ -88,6 +91,10 @@ def year(org):
     finish_attempt(third, org.hr, 90)
     finish_attempt(third, org.outsider, 40, max_score=50)
     finish_attempt(third, org.learner, 77)
+    for i, twin in enumerate(twins):
+        finish_attempt(first, twin, 61 + i)  # passed, not excellent, absent from the third exam
+        finish_attempt(second, twin, 93 + i / 4)
+    finish_attempt(third, twins[2], 0, max_score=0)
     db.session.commit()
     return org
 
