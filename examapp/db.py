@@ -174,3 +174,20 @@ def upsert(model, dialect: str = ""):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert(model)
+
+
+def insert_rows(stmt, values: dict, per_row_of=None):
+    """`stmt` (an INSERT) with these values; with `per_row_of` (a CTE, PostgreSQL) as INSERT … SELECT, once for each
+    row of it: a statement of a data-modifying WITH that writes only when the CTE's own write did.
+
+    A value is a bound parameter (or any SQL expression) or a plain constant, typed by its column either way.
+    """
+    from sqlalchemy import literal, select
+    from sqlalchemy.sql.expression import ColumnElement
+
+    if per_row_of is None:
+        return stmt.values(**values)
+    columns = stmt.table.c
+    row = [value if isinstance(value, ColumnElement) else literal(value, columns[name].type)
+           for name, value in values.items()]
+    return stmt.from_select(list(values), select(*row).select_from(per_row_of))

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, insert, select, update
 
 from ..bank.models import Question, QuestionVersion
-from ..db import dialect_name, upsert
+from ..db import insert_rows, upsert
 from ..errors import Invalid, NotFound
 from ..exams.draw import options_list
 from ..exams.scoring import score_item
 from ..exams.validation import check_value
 from ..extensions import db
 from ..org.models import User
-from ..study.credits import PracticeRule, add_practice_credit, local_day
+from ..study.credits import PracticeRule, add_practice_credit, credit_upsert, local_day
 from ..study.models import Law
 from . import book
 from .models import BookEntry, PracticeAnswer, PracticeCard, PracticeServe, PracticeSettings
@@ -63,11 +63,6 @@ class CardState:
     due_at: datetime | None = None
     stability: float | None = None
     last_review_at: datetime | None = None
-
-
-# Plain table statements: rows only written in this request need none of the ORM's unit of work.
-CARD_INSERT = insert(PracticeCard.__table__)
-CARD_UPDATE = update(PracticeCard.__table__).where(PracticeCard.__table__.c.id == bindparam("card_id"))
 
 
 def not_found() -> NotFound:
@@ -145,11 +140,10 @@ def answer_question(user: User, question_id: int, value, now: datetime) -> Outco
         raise NotFound(_("This question is no longer available for practice."), code="not_available")
     value = check_answer(version, value)
     correct, parts = mark(version, value)
-    row = record(user, found, value, correct, now, day)
+    row, plan = record(user, found, value, correct, now, day)
     if row is None:  # a double tap raced this one and answered first
         return repeat_outcome(serve)
-    in_book, left = book.after_answer(user, question_id, correct, now, day, found.entry)
-    return Outcome(row, version, correct, row.due_at, in_book, left, parts=parts, library=found.library)
+    return Outcome(row, version, correct, row.due_at, plan.in_book, plan.left, parts=parts, library=found.library)
 
 
 def answering_context(user: User, question_id: int, day: date, now: datetime) -> Context | None:
@@ -214,20 +208,63 @@ def library_columns() -> tuple:
             select(func.max(Law.loaded_at)).scalar_subquery())
 
 
+ANSWER_FIELDS = ("user_id", "question_id", "version_id", "serve_id", "answer", "is_correct", "rating", "seconds",
+                 "answered_at", "day", "is_credited", "due_at")
+CARD_FIELDS = ("state", "due_at", "stability", "last_review_at", "reviews", "lapses")
+
+
+# The learner and the question are bound as `learner` and `question`: a parameter named like a column of a table
+# that an UPDATE writes would be added to its SET clause (which, inside a WITH, fails).
+PARAMETER = {"user_id": "learner", "question_id": "question"}
+
+
+def typed(table, names) -> dict:
+    """column name: a bound parameter (PARAMETER's name, else the column's), typed by the column."""
+    return {name: bindparam(PARAMETER.get(name, name), type_=table.c[name].type) for name in names}
+
+
 @cache
 def answer_insert(dialect: str):
     """The answer's INSERT, which is also the claim: of two racing requests for one serve only one inserts."""
-    return upsert(PracticeAnswer.__table__, dialect).on_conflict_do_nothing(index_elements=["serve_id"]) \
-        .returning(PracticeAnswer.__table__.c.id)
+    table = PracticeAnswer.__table__
+    return upsert(table, dialect).values(typed(table, ANSWER_FIELDS)) \
+        .on_conflict_do_nothing(index_elements=["serve_id"]).returning(table.c.id)
+
+
+@cache
+def card_write(new: bool, per_row_of=None):
+    """A new card is inserted once, already reviewed; a card read with the serve is one UPDATE by its id."""
+    table = PracticeCard.__table__
+    if new:
+        return insert_rows(insert(table), typed(table, ("user_id", "question_id") + CARD_FIELDS), per_row_of)
+    stmt = update(table).where(table.c.id == bindparam("card_id")).values(typed(table, CARD_FIELDS))
+    return stmt if per_row_of is None else stmt.where(select(per_row_of.c.id).exists())
+
+
+@cache
+def single_write(new_card: bool, book_write: str | None, credited: bool) -> Select:
+    """PostgreSQL: the answer, the card, the book entry and the credit in one statement (data-modifying WITH).
+
+    The answer's INSERT is the claim and every other write takes its rows from it, so when a concurrent request
+    claimed the serve first nothing is written and no row comes back, as with the separate statements.
+    """
+    claim = answer_insert("postgresql").cte("claim")
+    writes = [card_write(new_card, claim).cte("card")]
+    if book_write is not None:
+        writes.append(book.statement(book_write, "postgresql", claim).cte("book"))
+    if credited:
+        writes.append(credit_upsert("postgresql", claim).cte("credit"))
+    return select(claim.c.id).add_cte(*writes)
 
 
 def record(user: User, found: Context, value, correct: bool, now: datetime,
-           day: date) -> SimpleNamespace | None:
-    """Store the answer, review the FSRS card and count the credit (no credit work for a wrong answer); None when
-    the serve was answered by a concurrent request (then nothing is written).
+           day: date) -> tuple[SimpleNamespace | None, book.AfterAnswer]:
+    """Store the answer, review the FSRS card, update the book and count the credit (no credit work for a wrong
+    answer); the row is None when the serve was answered by a concurrent request (then nothing is written).
 
     Everything is worked out before the first write, and the first write is the answer's INSERT, which claims the
-    serve (practice_answers.serve_id is unique): a double tap cannot review the card or count a credit twice.
+    serve (practice_answers.serve_id is unique): a double tap cannot review the card or count a credit twice. On
+    PostgreSQL all the writes are one statement.
     """
     serve, version, card = found.serve, found.version, found.card
     seconds = max(int((now - serve.served_at).total_seconds()), 0)
@@ -235,21 +272,29 @@ def record(user: User, found: Context, value, correct: bool, now: datetime,
     # Only the first correct answer to a question on a day counts: answering it again cannot farm credits.
     credited = (correct and not found.right_before and found.law_id is not None and found.rule.allows_one_more())
     review(card, rating, now, make_scheduler(found.retention))
+    plan = book.plan_after_answer(correct, found.entry, day, now)
     fields = dict(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
                   answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
                   is_credited=credited, due_at=card.due_at)
-    answer_id = db.session.connection().execute(answer_insert(dialect_name()), fields).scalar()
-    if answer_id is None:
-        return None
+    bound = {PARAMETER.get(name, name): value for name, value in fields.items()}
     values = {"state": card.state, "due_at": card.due_at, "stability": card.stability,
               "last_review_at": card.last_review_at, "reviews": card.reviews, "lapses": card.lapses}
-    if card.id is None:  # a new card is inserted once, already reviewed
-        db.session.connection().execute(CARD_INSERT, {"user_id": user.id, "question_id": card.question_id, **values})
-    else:
-        db.session.connection().execute(CARD_UPDATE, {"card_id": card.id, **values})
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        answer_id = connection.execute(single_write(card.id is None, plan.write, credited), {
+            **bound, **values, "card_id": card.id, "at": now, "now": now, "law_id": found.law_id,
+            **plan.values}).scalar()
+        return (None if answer_id is None else SimpleNamespace(id=answer_id, **fields)), plan
+    answer_id = connection.execute(answer_insert(dialect), bound).scalar()
+    if answer_id is None:
+        return None, plan
+    connection.execute(card_write(card.id is None), {"learner": user.id, "question": card.question_id,
+                                                      "card_id": card.id, **values})
+    book.after_answer(user, serve.question_id, plan, now, day, dialect)
     if credited:
         add_practice_credit(user.id, found.law_id, day, found.rule, now)
-    return SimpleNamespace(id=answer_id, **fields)
+    return SimpleNamespace(id=answer_id, **fields), plan
 
 
 def repeat_outcome(serve: PracticeServe | SimpleNamespace) -> Outcome:

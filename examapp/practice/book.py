@@ -5,10 +5,10 @@ from datetime import date, datetime
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import Date, bindparam, case, func, select, update
+from sqlalchemy import Date, Integer, String, bindparam, case, func, select, update
 
 from ..bank.models import Question, QuestionVersion
-from ..db import UTCDateTime, dialect_name, upsert
+from ..db import UTCDateTime, dialect_name, insert_rows, upsert
 from ..errors import NotFound
 from ..exams.models import FINISHED, Attempt, AttemptItem
 from ..exams.present import review_level
@@ -36,18 +36,20 @@ def note_wrong(user_id: int, question_id: int, at: datetime, *, from_exam: bool 
     One statement whether or not the learner already has an entry (a concurrent insert cannot fail it).
     """
     db.session.execute(wrong_upsert(dialect_name(), "exam_wrong_count" if from_exam else "wrong_count"),
-                       {"user_id": user_id, "question_id": question_id, "at": at, "day": local_day(at)})
+                       {"learner": user_id, "question": question_id, "at": at, "day": local_day(at)})
 
 
 @cache
-def wrong_upsert(dialect: str, counter: str):
-    """note_wrong's statement, built once per process, database kind and counter (bound parameters only)."""
+def wrong_upsert(dialect: str, counter: str, per_row_of=None):
+    """note_wrong's statement, built once per process, database kind and counter (bound parameters only);
+    `per_row_of`: see db.insert_rows (the practice answer's single statement on PostgreSQL)."""
     column = BookEntry.__table__.c
     at, day = bindparam("at", type_=UTCDateTime()), bindparam("day", type_=Date())
-    stmt = upsert(BookEntry.__table__, dialect).values(
-        user_id=bindparam("user_id"), question_id=bindparam("question_id"), status=IN_BOOK, first_wrong_at=at,
-        last_wrong_at=at, last_wrong_day=day, right_days=0, last_right_day=None, left_at=None,
-        wrong_count=int(counter == "wrong_count"), exam_wrong_count=int(counter == "exam_wrong_count"))
+    stmt = insert_rows(upsert(BookEntry.__table__, dialect), dict(
+        user_id=bindparam("learner", type_=Integer()), question_id=bindparam("question", type_=Integer()),
+        status=IN_BOOK, first_wrong_at=at, last_wrong_at=at, last_wrong_day=day, right_days=0, last_right_day=None,
+        left_at=None, wrong_count=int(counter == "wrong_count"),
+        exam_wrong_count=int(counter == "exam_wrong_count")), per_row_of)
     later = column.last_wrong_at <= stmt.excluded.last_wrong_at  # an exam finished earlier keeps the later date
     return stmt.on_conflict_do_update(
         index_elements=["user_id", "question_id"],
@@ -57,32 +59,54 @@ def wrong_upsert(dialect: str, counter: str):
               "status": IN_BOOK, "right_days": 0, "last_right_day": None, "left_at": None})
 
 
-def note_right(entry, day: date, now: datetime) -> bool:
-    """Count a right answer on a day after the last wrong one (one per day); return True when it leaves the book.
+@dataclass
+class AfterAnswer:
+    """What a practice answer does to the book, worked out before anything is written."""
 
-    A right answer on the day the learner saw the key proves little, so it does not count. `entry` is the entry's
-    id, status, last_wrong_day, right_days and last_right_day (read with the answer), None when there is none.
-    """
+    write: str | None  # "wrong": note_wrong's upsert; "right": the entry's right_update(); None: nothing
+    values: dict  # the parameters of that statement besides the answer's own (user, question, day, at)
+    in_book: bool  # in the book after this answer
+    left: bool  # left it with this answer
+
+
+def plan_after_answer(correct: bool, entry, day: date, now: datetime) -> AfterAnswer:
+    """A wrong answer puts the question in the book (again). A right one counts on a day after the last wrong one
+    (one per day) and takes it out at the second such day; a right answer on the day the learner saw the key proves
+    little, so it does not count. `entry` is the entry's id, status, last_wrong_day, right_days and last_right_day
+    (read with the answer), None when there is none."""
+    if not correct:
+        return AfterAnswer("wrong", {}, True, False)
     if not is_in(entry) or day <= entry.last_wrong_day or day == entry.last_right_day:
-        return False
+        return AfterAnswer(None, {}, is_in(entry), False)
     right_days = (entry.right_days or 0) + 1
     left = right_days >= RIGHT_DAYS_TO_LEAVE
-    db.session.execute(update(BookEntry).where(BookEntry.id == entry.id).values(
-        right_days=right_days, last_right_day=day, **({"status": CLEARED, "left_at": now} if left else {})))
-    return left
+    return AfterAnswer("right", {"entry_id": entry.id, "right_days": right_days,
+                                 "book_status": CLEARED if left else None, "left_at": now if left else None},
+                       not left, left)
 
 
-def after_answer(user: User, question_id: int, correct: bool, now: datetime, day: date,
-                 entry) -> tuple[bool, bool]:
-    """Update the book after a practice answer; return (in the book now, left it with this answer).
+@cache
+def right_update(per_row_of=None):
+    """The entry's UPDATE for a right answer that counts (bound parameters only); with `per_row_of` (a CTE) it
+    changes the entry only when that CTE returned a row."""
+    column = BookEntry.__table__.c
+    stmt = update(BookEntry.__table__).where(column.id == bindparam("entry_id")).values(
+        right_days=bindparam("right_days", type_=Integer()), last_right_day=bindparam("day", type_=Date()),
+        status=func.coalesce(bindparam("book_status", type_=String()), column.status),
+        left_at=func.coalesce(bindparam("left_at", type_=UTCDateTime()), column.left_at))
+    return stmt if per_row_of is None else stmt.where(select(per_row_of.c[0]).exists())
 
-    `entry` is the learner's entry for the question as read with the answered serve (None when there is none).
-    """
-    if not correct:
-        note_wrong(user.id, question_id, now)
-        return True, False
-    left = note_right(entry, day, now)
-    return is_in(entry) and not left, left
+
+def statement(write: str, dialect: str, per_row_of=None):
+    """A plan's statement (its `write`): the parameters are learner, question, day and at besides its values."""
+    return wrong_upsert(dialect, "wrong_count", per_row_of) if write == "wrong" else right_update(per_row_of)
+
+
+def after_answer(user: User, question_id: int, plan: AfterAnswer, now: datetime, day: date, dialect: str) -> None:
+    """Write what the plan says (a statement of its own: on PostgreSQL the answer's single statement carries it)."""
+    if plan.write is not None:
+        db.session.execute(statement(plan.write, dialect),
+                           {"learner": user.id, "question": question_id, "at": now, "day": day, **plan.values})
 
 
 def remove(user: User, entry_id: int, now: datetime) -> BookEntry:

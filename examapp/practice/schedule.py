@@ -1,6 +1,7 @@
 """Spaced review with the fsrs package: the rating mapping and one review of a stored card."""
 
 from datetime import datetime
+from functools import lru_cache
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
@@ -18,10 +19,13 @@ def desired_retention() -> float:
     return settings.desired_retention if settings is not None else DEFAULT_RETENTION
 
 
+@lru_cache(maxsize=16)
 def make_scheduler(retention: float) -> Scheduler:
     """The package's scheduler with day-scale steps: practice is daily, so no same-day learning steps.
 
-    Fuzzing is off so that a learner's due dates are reproducible from their answers.
+    Fuzzing is off so that a learner's due dates are reproducible from their answers. One per retention and process:
+    the scheduler holds only its settings (review_card changes copies of the card), and building one validates all
+    its parameters.
     """
     return Scheduler(desired_retention=retention, learning_steps=(), relearning_steps=(), enable_fuzzing=False)
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 
-from ..db import UTCDateTime, dialect_name, upsert
+from ..db import UTCDateTime, dialect_name, insert_rows, upsert
 from ..extensions import db
 from ..localtime import local_date
 from ..org.models import User
@@ -168,17 +168,19 @@ def add_practice_credit(user_id: int, law_id: int, day: date, rule: PracticeRule
     """
     if not rule.allows_one_more():
         return False
-    db.session.execute(credit_upsert(dialect_name()), {"user_id": user_id, "law_id": law_id, "day": day, "now": now})
+    db.session.execute(credit_upsert(dialect_name()), {"learner": user_id, "law_id": law_id, "day": day, "now": now})
     return True
 
 
 @cache
-def credit_upsert(dialect: str):
-    """add_practice_credit's statement, built once per process and database kind (bound parameters only)."""
+def credit_upsert(dialect: str, per_row_of=None):
+    """add_practice_credit's statement, built once per process and database kind (bound parameters only);
+    `per_row_of`: see db.insert_rows (the practice answer's single statement on PostgreSQL)."""
     column = StudyCredit.__table__.c
-    stmt = upsert(StudyCredit.__table__, dialect).values(
-        user_id=bindparam("user_id"), law_id=bindparam("law_id"), day=bindparam("day", type_=Date()), seconds=0,
-        cases=0, practice_answers=1, updated_at=bindparam("now", type_=UTCDateTime()))
+    stmt = insert_rows(upsert(StudyCredit.__table__, dialect), dict(
+        user_id=bindparam("learner", type_=Integer()), law_id=bindparam("law_id", type_=Integer()),
+        day=bindparam("day", type_=Date()), seconds=0, cases=0, practice_answers=1,
+        updated_at=bindparam("now", type_=UTCDateTime())), per_row_of)
     return stmt.on_conflict_do_update(index_elements=["user_id", "law_id", "day"], set_={
         "practice_answers": column.practice_answers + 1, "updated_at": stmt.excluded.updated_at})
 
