@@ -24,7 +24,7 @@ class PracticeCard(db.Model):
                       Index("ix_practice_cards_user_due", "user_id", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))  # indexed by uq_…_user_question
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
     # The fsrs package's own Card.to_dict(); due_at and the figures below are copies for queries.
     state: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -63,7 +63,7 @@ class PracticeAnswer(db.Model):
                       Index("ix_practice_answers_question_correct", "question_id", "is_correct"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))  # indexed by ix_…_user_day
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
     serve_id: Mapped[int] = mapped_column(ForeignKey("practice_serves.id", ondelete="CASCADE"), unique=True)
