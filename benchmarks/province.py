@@ -407,8 +407,10 @@ def app_objects(app) -> dict:
 
 def summary_rebuild() -> int:
     from examapp.exams.results import rebuild
+    from examapp.db import lift_statement_timeout
     from examapp.extensions import db
 
+    lift_statement_timeout(db.session)  # as `flask exams rebuild-results` does
     written = rebuild()
     db.session.commit()
     return written

@@ -161,6 +161,17 @@ def database_now(session) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+def lift_statement_timeout(session) -> None:
+    """Let this transaction's statements run as long as they need (command-line bulk work, not requests).
+
+    Requests keep DATABASE_STATEMENT_TIMEOUT_SECONDS (O-01); a command such as rebuilding a province's
+    exam_results from a million attempts legitimately takes longer.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+
+
 def dialect_name() -> str:
     from .extensions import db
 

@@ -77,8 +77,10 @@ def regrade_rule_command(exam_ids: tuple[int, ...], apply_it: bool):
 @click.argument("exam_ids", type=int, nargs=-1)
 def rebuild_results_command(exam_ids: tuple[int, ...]):
     """按答卷重算统计报表所用的计分成绩汇总（exam_results）；默认全部考试。"""
+    from ..db import lift_statement_timeout
     from .results import rebuild
 
+    lift_statement_timeout(db.session)  # a province's million attempts take longer than a request may
     targets = list(exam_ids) or [None]
     with click.progressbar(targets, label="重算成绩汇总") as bar:
         written = sum(rebuild(exam_id) for exam_id in bar)

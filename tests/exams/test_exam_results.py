@@ -4,6 +4,7 @@ finishes, retakes, regrades, a changed counted rule, revocations; and the rebuil
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from examapp.exams import attempts, regrade
@@ -97,3 +98,23 @@ def test_rebuild_command_restores_the_summary(org, exam, runner):
     assert result.exit_code == 0, result.output
     assert "2 人次" in result.output
     assert stored() == expected == direct()
+
+
+def test_rebuild_command_is_not_cut_short_by_the_request_statement_timeout(org, exam, runner, monkeypatch):
+    """A province's rebuild (a million attempts) outlasts the 20-second limit requests have (O-01)."""
+    from examapp.exams import results
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    seen = []
+    real = results.rebuild
+
+    def watching(exam_id=None):
+        seen.append(db.session.connection().exec_driver_sql("SHOW statement_timeout").scalar())
+        return real(exam_id)
+
+    monkeypatch.setattr(results, "rebuild", watching)
+    assert db.session.connection().exec_driver_sql("SHOW statement_timeout").scalar() != "0"
+    result = runner.invoke(args=["exams", "rebuild-results"])
+    assert result.exit_code == 0, result.output
+    assert seen == ["0"]
