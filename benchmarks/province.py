@@ -406,8 +406,8 @@ def app_objects(app) -> dict:
 
 
 def summary_rebuild() -> int:
-    from examapp.exams.results import rebuild
     from examapp.db import lift_statement_timeout
+    from examapp.exams.results import rebuild
     from examapp.extensions import db
 
     lift_statement_timeout(db.session)  # as `flask exams rebuild-results` does
