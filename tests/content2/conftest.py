@@ -1,7 +1,9 @@
 """Fixtures for coverage, corrections and drafts: the statute library and a small hand-made bank."""
 
 import pytest
+from sqlalchemy import select
 
+from examapp.bank.models import Question
 from examapp.bank.services import create_questions
 from examapp.db import utcnow
 from examapp.extensions import db
@@ -42,6 +44,6 @@ HAND_BANK = [
 @pytest.fixture
 def hand_bank(library):  # noqa: F811
     """Seven questions with hand-computed coverage (see test_coverage.py)."""
-    questions = create_questions(HAND_BANK, None, utcnow())
+    codes = create_questions(HAND_BANK, None, utcnow())
     db.session.commit()
-    return {q.code: q for q in questions}
+    return {q.code: q for q in db.session.scalars(select(Question).where(Question.code.in_(codes)))}
