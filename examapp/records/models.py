@@ -20,13 +20,17 @@ class Certificate(db.Model):
         # Reports find each person's first valid certificate of an exam from this index alone.
         Index("ix_certificates_exam_user_valid", "exam_id", "user_id", "id",
               sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        # One valid certificate per attempt; a revoked one stays on record (verification answers 已撤销)
+        # and the same attempt, passing again after a correction, earns a new certificate and serial.
+        Index("uq_certificates_attempt_valid", "attempt_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), index=True)
-    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"), unique=True)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id"))
     holder_name: Mapped[str] = mapped_column(String(80))
     unit_name: Mapped[str] = mapped_column(String(600), default="")
     exam_title: Mapped[str] = mapped_column(String(200))

@@ -32,3 +32,23 @@ def test_cli(runner, org, exam, cert):
     assert "补发证书 0 张，撤销证书 0 张" in result.output
     missing = runner.invoke(args=["records", "reconcile", "999999"])
     assert missing.exit_code == 1 and "没有编号为 999999 的考试" in missing.output
+
+
+def test_an_attempt_that_passes_again_after_its_certificate_was_revoked_gets_a_new_one(org, exam):
+    """Regrade pass → fail → pass: the revoked certificate stays revoked, a new one is issued."""
+    attempt = finish_attempt(exam, org.learner, 80)
+    db.session.commit()
+    first = db.session.scalar(select(Certificate).where(Certificate.attempt_id == attempt.id))
+    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(passed=False, score=50))
+    db.session.commit()
+    assert reconcile(exam, now=org.now) == (0, 1)
+    db.session.commit()
+    db.session.execute(update(Attempt).where(Attempt.id == attempt.id).values(passed=True, score=85))
+    db.session.commit()
+    assert reconcile(exam, now=org.now) == (1, 0)
+    db.session.commit()
+    certs = db.session.scalars(select(Certificate).where(Certificate.attempt_id == attempt.id)
+                               .order_by(Certificate.id)).all()
+    assert [c.id for c in certs][0] == first.id and len(certs) == 2
+    assert certs[0].is_revoked and not certs[1].is_revoked and certs[1].serial != first.serial
+    assert reconcile(exam, now=org.now) == (0, 0)
