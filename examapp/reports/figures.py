@@ -16,7 +16,7 @@ from itertools import chain, repeat
 from sqlalchemy import Float, and_, case, cast, func, select, text
 from sqlalchemy.orm import aliased
 
-from ..exams.audience import audience_clause
+from ..exams.audience import audience_person_clause, audience_unit_clause
 from ..exams.models import Exam, ExamResult
 from ..extensions import db
 from ..org.models import Unit, User
@@ -35,26 +35,42 @@ def group_map(ranked_units: list[Unit]):
             .where(group.id.in_([u.id for u in ranked_units])).subquery())
 
 
-def scoped(stmt, viewer: User, unit: Unit | None):
+def unit_lines(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
+    """One row per unit in scope: its ranked unit and, per exam, REQUIRED when the audience covers the unit.
+
+    OFFSET 0 keeps PostgreSQL from merging it into the outer query: the paths are compared once per unit
+    rather than once per person, and each person needs one lookup of their unit instead of three (the unit,
+    its ranked unit, the scope).
+    """
+    groups = group_map(ranked_units)
+    stmt = (select(Unit.id.label("unit_id"), groups.c.group_id,
+                   *(case((audience_unit_clause(exam), REQUIRED), else_=0).label(f"unit{i}")
+                     for i, exam in enumerate(exams)))
+            .outerjoin(groups, groups.c.unit_id == Unit.id))
     if unit is not None:
         stmt = stmt.where(Unit.path.startswith(unit.path))
-    return restrict_to_scope(stmt, viewer)
+    return restrict_to_scope(stmt, viewer, unit_column=Unit.id).offset(0).subquery("scoped_units")
+
+
+def result_code(result):
+    """TOOK | PASSED | EXCELLENT of a counted result (0 when there is none), as one CASE per person."""
+    return case((result.attempts.is_(None), 0),
+                (and_(result.passed, result.excellent), TOOK | PASSED | EXCELLENT),
+                (result.passed, TOOK | PASSED), (result.excellent, TOOK | EXCELLENT), else_=TOOK)
 
 
 def person_codes(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
     """One row per person in scope: per exam a code (REQUIRED | TOOK | PASSED | EXCELLENT) and the counted marks."""
-    groups = group_map(ranked_units)
-    columns = [groups.c.group_id]
-    stmt = select(User.id).join(Unit, User.unit_id == Unit.id).outerjoin(groups, groups.c.unit_id == Unit.id)
+    units = unit_lines(exams, viewer, unit, ranked_units)
+    columns = [units.c.group_id]
+    stmt = select(User.id).join(units, units.c.unit_id == User.unit_id)
     for i, exam in enumerate(exams):
         result = aliased(ExamResult)
         stmt = stmt.outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
-        code = (case((audience_clause(exam), REQUIRED), else_=0) + case((result.user_id.is_not(None), TOOK), else_=0)
-                + case((result.passed.is_(True), PASSED), else_=0)
-                + case((result.excellent.is_(True), EXCELLENT), else_=0))
+        code = case((audience_person_clause(exam), units.c[f"unit{i}"]), else_=0) + result_code(result)
         columns += [code.label(f"code{i}"), result.max_score.label(f"max{i}"), result.score.label(f"score{i}"),
                     result.attempts.label(f"att{i}")]
-    return scoped(stmt.with_only_columns(*columns), viewer, unit).subquery()
+    return stmt.with_only_columns(*columns).subquery()
 
 
 def grouped(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
