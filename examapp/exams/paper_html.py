@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from . import bp
@@ -28,6 +29,10 @@ _SHAPES: dict[tuple, "Shape"] = {}
 _MAX_SHAPES = 1000  # a few dozen in practice; the bound only guards memory against odd case questions
 
 Fill = Callable[[object, dict], str]  # (paper row, its content) -> HTML
+# What the macro's `labels` and `words` hold; translated only when a shape is built, not on every page.
+LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice"), "true_false": _l("True or false"),
+          "blank": _l("Fill in the blank"), "case": _l("Case analysis")}
+WORDS = {"pts": _l("%(n)s pts", n="{n}"), "flag": _l("Mark for review"), "true": _l("True"), "false": _l("False")}
 
 
 class Shape:
@@ -110,7 +115,12 @@ def blank_value(n: int) -> Fill:
     return fill
 
 
-def build(template, row, content: dict, labels, words) -> Shape:
+def translated(lazy: dict) -> dict:
+    """A dict of lazy messages as the template's `_()` gives them (translations are markup)."""
+    return {key: Markup(str(message)) for key, message in lazy.items()}
+
+
+def build(template, row, content: dict) -> Shape:
     """Render the macro once with markers for this item's shape."""
     fills: list[Fill] = []
 
@@ -141,7 +151,7 @@ def build(template, row, content: dict, labels, words) -> Shape:
                  position=mark(escaped(lambda r, c: r.position)), answer_seq=mark(escaped(lambda r, c: r.answer_seq)),
                  flag_checked=mark(lambda r, c: "checked" if r.is_flagged else ""), content=skeleton,
                  blank_values=[mark(blank_value(n)) for n in range(1, blanks + 1)])
-    return Shape(str(template.module.question(item, labels, words)), fills)
+    return Shape(str(template.module.question(item, translated(LABELS), translated(WORDS))), fills)
 
 
 class _Item:
@@ -152,7 +162,7 @@ class _Item:
 
 
 @bp.app_template_global()
-def question_renderer(labels: dict, words: dict) -> Callable[[object], Markup]:
+def question_renderer() -> Callable[[object], Markup]:
     """For one page: a function that renders a paper row (exams.queries.paper_rows) as the macro would."""
     template = current_app.jinja_env.get_template(TEMPLATE)  # a reloaded template gets fresh shapes
     locale = str(get_locale())
@@ -164,7 +174,27 @@ def question_renderer(labels: dict, words: dict) -> Callable[[object], Markup]:
         if shape is None:
             if len(_SHAPES) >= _MAX_SHAPES:
                 _SHAPES.clear()
-            shape = _SHAPES[key] = build(template, row, content, labels, words)
+            shape = _SHAPES[key] = build(template, row, content)
         return shape.render(row, content)
 
     return render
+
+
+NAVIGATOR = "exams/_navigator.html"
+_NAV_FILLS: list[Fill] = [escaped(lambda r, c: r.question_id), escaped(lambda r, c: r.position)]
+
+
+@bp.app_template_global()
+def navigator(rows) -> Markup:
+    """The answer sheet's entries for paper rows, as a Jinja loop over the nav_item macro would give them."""
+    template = current_app.jinja_env.get_template(NAVIGATOR)
+    out = []
+    for row in rows:
+        key = (template, row.answer is not None, bool(row.is_flagged))
+        shape = _SHAPES.get(key)
+        if shape is None:
+            item = _Item(question_id=Markup(f"{_OPEN}0{_CLOSE}"), position=Markup(f"{_OPEN}1{_CLOSE}"),
+                         answered=key[1], is_flagged=key[2])
+            shape = _SHAPES[key] = Shape(str(template.module.nav_item(item)), _NAV_FILLS)
+        out.append(shape.render(row, None))
+    return Markup("".join(out))

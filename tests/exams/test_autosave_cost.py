@@ -9,6 +9,7 @@ from sqlalchemy import event, inspect, select
 from examapp.auth.models import ApiToken
 from examapp.auth.services import issue_token
 from examapp.db import utcnow
+from examapp.exams import paper_html
 from examapp.exams.models import Attempt
 from examapp.extensions import db
 
@@ -205,21 +206,30 @@ def test_the_exam_page_reads_each_thing_once(client, exam, bearer, statements, o
     assert "exams" in queries[1] and "attempt_items" in queries[-1]
 
 
-def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer):
+def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer, monkeypatch):
     attempt_id = paper(client, exam, bearer)["attempt_id"]
     translate = app.jinja_env.globals["gettext"]
     looked_up: list[str] = []
+    translated = []
 
     @pass_context
     def counting(context, message, **variables):
         looked_up.append(message)
         return translate(context, message, **variables)
 
-    app.jinja_env.globals["gettext"] = counting
-    try:
-        page = client.get(f"/exams/attempts/{attempt_id}", headers=bearer).get_data(as_text=True)
-    finally:
-        app.jinja_env.globals["gettext"] = translate
-    assert page.count('data-flag data-testid="flag-') == 9
+    original = paper_html.translated
+
+    def counting_translated(lazy):
+        translated.append(lazy)
+        return original(lazy)
+
+    monkeypatch.setattr(paper_html, "translated", counting_translated)
+    monkeypatch.setitem(app.jinja_env.globals, "gettext", counting)
+    paper_html._SHAPES.clear()
+    pages = [client.get(f"/exams/attempts/{attempt_id}", headers=bearer).get_data(as_text=True) for _ in range(2)]
+    assert pages[0].count('data-flag data-testid="flag-') == 9 and pages[1] == pages[0]
+    shapes = len([key for key in paper_html._SHAPES if len(key) == 5])  # questions' (not the answer sheet's)
+    # The labels and words once per question shape, when it is built: not per question, not per page.
+    assert 0 < shapes < 9 and len(translated) == 2 * shapes
     for label in ("Mark for review", "%(n)s pts", "True", "False"):
-        assert looked_up.count(label) == 1, (label, looked_up.count(label))
+        assert label not in looked_up
