@@ -20,7 +20,7 @@ def test_a_block_is_rendered_once_per_locale_outside_tests(app, kept):
     try:
         with app.test_request_context("/"):
             assert render_template_string(BLOCK) == "<p>答题卡</p>"
-        kept[("test-block", "zh_Hans_CN")] = templating.Markup("<p>kept</p>")
+        kept[("test-block", "zh_Hans_CN", "")] = templating.Markup("<p>kept</p>")
         with app.test_request_context("/"):
             assert render_template_string(BLOCK) == "<p>kept</p>"  # not rendered again
         g.pop("_flask_babel", None)  # the test's app context outlives the requests: forget the locale
