@@ -28,7 +28,7 @@ _OPEN, _CLOSE = f"\x00{_NONCE}:", "\x00"
 _SHAPES: dict[tuple, "Shape"] = {}
 _MAX_SHAPES = 1000  # a few dozen in practice; the bound only guards memory against odd case questions
 
-Fill = Callable[[object, dict], str]  # (paper row, its content) -> HTML
+Fill = Callable[[object, dict], object]  # (paper row, its content) -> the value, escaped by html() in Shape.render
 # What the macro's `labels` and `words` hold; translated only when a shape is built, not on every page.
 LABELS = {"single": _l("Single choice"), "multiple": _l("Multiple choice"), "true_false": _l("True or false"),
           "blank": _l("Fill in the blank"), "case": _l("Case analysis")}
@@ -53,7 +53,7 @@ class Shape:
         self.fills = [fills[index] for index in used]
 
     def render(self, row, content: dict) -> Markup:
-        values = [fill(row, content) for fill in self.fills]
+        values = [html(fill(row, content)) for fill in self.fills]
         out = [self.texts[0]]
         for slot, text in zip(self.slots, self.texts[1:], strict=True):
             out.append(values[slot])
@@ -84,20 +84,27 @@ def options_of(content: dict, part: int | None) -> list:
 
 
 def html(value) -> str:
-    """As Jinja's autoescape outputs a value (Markup is a str)."""
+    """As Jinja's autoescape outputs a value: markupsafe's escape, written out for text (a Markup object per
+    value cost as much as the rest of a fill)."""
+    if type(value) is str:
+        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;")
+                .replace('"', "&#34;"))
     return str(value) if type(value) is int else escape(value)
 
 
-def escaped(get: Callable[[object, dict], object]) -> Fill:
-    def fill(row, content):
-        value = get(row, content)
-        return str(value) if type(value) is int else escape(value)
-    return fill
+def option_field(part: int | None, i: int, field: str) -> Fill:
+    """Option i's key or text, of the item or of its subquestion number `part` (0-based)."""
+    if part is None:
+        return lambda row, content: content["options"][i][field]
+    return lambda row, content: content["subquestions"][part]["options"][i][field]
 
 
 def choice_checked(qtype: str, part: int | None, i: int) -> Fill:
     def fill(row, content):
-        value, key = answer_of(row, content, part), options_of(content, part)[i]["key"]
+        if part is None:
+            value, key = row.answer, content["options"][i]["key"]
+        else:
+            value, key = answer_of(row, content, part), options_of(content, part)[i]["key"]
         hit = (qtype == "single" and value == key) or (qtype == "multiple" and value and key in value)
         return "checked" if hit else ""
     return fill
@@ -110,8 +117,7 @@ def tf_checked(part: int | None, which: bool) -> Fill:
 def blank_value(n: int) -> Fill:
     def fill(row, content):
         answer = row.answer
-        value = current_app.jinja_env.getitem(answer, n - 1) if answer and len(answer) >= n else ""
-        return html(value)
+        return current_app.jinja_env.getitem(answer, n - 1) if answer and len(answer) >= n else ""
     return fill
 
 
@@ -129,26 +135,25 @@ def build(template, row, content: dict) -> Shape:
         return Markup(f"{_OPEN}{len(fills) - 1}{_CLOSE}")
 
     def options(qtype: str, part: int | None, count: int) -> list[dict]:
-        return [{"key": mark(escaped(lambda r, c, i=i: options_of(c, part)[i]["key"])),
-                 "text": mark(escaped(lambda r, c, i=i: options_of(c, part)[i]["text"])),
+        return [{"key": mark(option_field(part, i, "key")), "text": mark(option_field(part, i, "text")),
                  "checked": mark(choice_checked(qtype, part, i))} for i in range(count)]
 
     def true_false(part: int | None) -> dict:
         return {"true": mark(tf_checked(part, True)), "false": mark(tf_checked(part, False))}
 
     qtype = row.type
-    skeleton = {"stem": mark(escaped(lambda r, c: c["stem"])), "blanks": content.get("blanks"),
+    skeleton = {"stem": mark(lambda r, c: c["stem"]), "blanks": content.get("blanks"),
                 "options": options(qtype, None, len(content.get("options") or ())), "checked": true_false(None)}
     subs = []
     for j, sub in enumerate(content.get("subquestions") or () if qtype == "case" else ()):
-        subs.append({"n": mark(escaped(lambda r, c, j=j: c["subquestions"][j]["n"])), "type": sub.get("type"),
-                     "stem": mark(escaped(lambda r, c, j=j: c["subquestions"][j]["stem"])),
+        subs.append({"n": mark(lambda r, c, j=j: c["subquestions"][j]["n"]), "type": sub.get("type"),
+                     "stem": mark(lambda r, c, j=j: c["subquestions"][j]["stem"]),
                      "options": options(sub.get("type"), j, len(sub.get("options") or ())),
                      "checked": true_false(j)})
     skeleton["subquestions"] = subs
     blanks = (content.get("blanks") or 1) if qtype == "blank" else 0
-    item = _Item(question_id=mark(escaped(lambda r, c: r.question_id)), type=qtype, points=row.points,
-                 position=mark(escaped(lambda r, c: r.position)), answer_seq=mark(escaped(lambda r, c: r.answer_seq)),
+    item = _Item(question_id=mark(lambda r, c: r.question_id), type=qtype, points=row.points,
+                 position=mark(lambda r, c: r.position), answer_seq=mark(lambda r, c: r.answer_seq),
                  flag_checked=mark(lambda r, c: "checked" if r.is_flagged else ""), content=skeleton,
                  blank_values=[mark(blank_value(n)) for n in range(1, blanks + 1)])
     return Shape(str(template.module.question(item, translated(LABELS), translated(WORDS))), fills)
@@ -163,7 +168,7 @@ class _Item:
 
 @bp.app_template_global()
 def question_renderer() -> Callable[[object], Markup]:
-    """For one page: a function that renders a paper row (exams.queries.paper_rows) as the macro would."""
+    """A function that renders a paper row (exams.queries.paper_rows) as the macro would."""
     template = current_app.jinja_env.get_template(TEMPLATE)  # a reloaded template gets fresh shapes
     locale = str(get_locale())
 
@@ -180,8 +185,31 @@ def question_renderer() -> Callable[[object], Markup]:
     return render
 
 
+@bp.app_template_global()
+def paper(rows) -> Markup:
+    """The page's paper: each item's question, after a section heading where the section changes. As the
+    Jinja loop over the items that take.html had gave it, whitespace included (test_paper_html compares):
+    fifty calls from the template cost more than the questions' own HTML."""
+    question = question_renderer()
+    template = current_app.jinja_env.get_template(TEMPLATE)
+    heading = _SHAPES.get((template, "section"))
+    if heading is None:
+        heading = _SHAPES[template, "section"] = Shape(str(template.module.section_heading(
+            Markup(f"{_OPEN}0{_CLOSE}"))), [lambda r, c: r.section])
+    out, section = [], None
+    for row in rows:
+        out.append("\n      ")
+        if row.section and row.section != section:
+            out.append(heading.render(row, None))
+            section = row.section
+        out.append("\n      ")
+        out.append(question(row))
+        out.append("\n    ")
+    return Markup("".join(out))
+
+
 NAVIGATOR = "exams/_navigator.html"
-_NAV_FILLS: list[Fill] = [escaped(lambda r, c: r.question_id), escaped(lambda r, c: r.position)]
+_NAV_FILLS: list[Fill] = [lambda r, c: r.question_id, lambda r, c: r.position]
 
 
 @bp.app_template_global()
