@@ -36,3 +36,13 @@ def test_in_tests_a_block_that_varies_fails(app, kept):
         assert render_template_string(varying, name="甲") == "<p>甲</p>"
         with pytest.raises(templating.FragmentVaries):
             render_template_string(varying, name="乙")
+
+
+def test_the_menu_is_in_each_persons_language_and_marks_the_current_page(org, login):
+    """Menu links and labels are kept per language (core/nav.py): a second language gets its own."""
+    client = login(org.learner)
+    chinese = client.get("/exams/").get_data(as_text=True)
+    assert '<a href="/exams/" aria-current="page">我的考试</a>' in chinese
+    client.set_cookie("lang", "en")
+    english = client.get("/records/").get_data(as_text=True)
+    assert '<a href="/exams/">My exams</a>' in english and "我的考试" not in english
