@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..db import commit_keeping_loaded, lock_for_writing, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
-from ..exams import leaving
+from ..exams import leaving, quicksave
 from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.models import Attempt, Exam
 from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_items, paper_json, result_json, standing_message
@@ -161,7 +161,7 @@ def save_answer(attempt_id: int, question_id: str):
     if valid_save_body(body):
         # The common case in two statements; anything else (or nothing stored) goes the full way below.
         now = utcnow()
-        quick = service.quick_save(current_user.id, attempt_id, question_id, body["answer"], now,
+        quick = quicksave.quick_save(current_user.id, attempt_id, question_id, body["answer"], now,
                                    seq=body.get("seq"), flagged=body.get("flagged"))
         if quick is not None:
             db.session.commit()
