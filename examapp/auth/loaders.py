@@ -28,12 +28,17 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def bearer_token(req) -> str | None:
+    """The token an Authorization: Bearer header carries, if any."""
+    header = req.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
+
+
 @login_manager.request_loader
 def load_user_from_token(req) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    token = bearer_token(req)
+    if token is None:
         return None
-    token = header[7:].strip()
     # Token and person in one statement: this runs on every autosave.
     found = db.session.execute(select(ApiToken, User).join(User, ApiToken.user_id == User.id)
                                .where(ApiToken.token_hash == hash_token(token))).first()
