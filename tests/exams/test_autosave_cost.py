@@ -252,3 +252,28 @@ def test_a_token_save_before_the_hooks_refuses_what_they_refuse(client, exam, be
     state = client.get(f"/api/v1/attempts/{data['attempt_id']}", headers=bearer)
     assert state.status_code == 404
 
+
+def test_a_tokens_use_is_committed_before_the_start_views_transaction(client, exam, bearer):
+    # Flushed by the start view's first query, the token's UPDATE held SQLite's write lock through the paper
+    # draw (database is locked in a synchronised start); it is now its own short transaction, committed first.
+    seen: list[str] = []
+
+    def statement(conn, cursor, sql, *args):
+        seen.append(" ".join(sql.split())[:40])
+
+    def commit(conn):
+        seen.append("COMMIT")
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", commit)
+    try:
+        data = paper(client, exam, bearer)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(db.engine, "commit", commit)
+    touch = next(n for n, s in enumerate(seen) if s.startswith("UPDATE api_tokens"))
+    started = next(n for n, s in enumerate(seen) if s.startswith("INSERT INTO attempts"))
+    assert "COMMIT" in seen[touch:started], seen
+    assert seen[touch + 1] == "COMMIT", seen  # nothing else in the touch's transaction
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+    assert len(data["questions"]) == 9
