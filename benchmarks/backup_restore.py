@@ -113,7 +113,8 @@ def main() -> None:
         print(f"{done.manifest['database']}: {done.rows:,} rows in {len(done.manifest['tables'])} tables "
               f"({done.manifest['tables']['attempt_items']['rows']:,} answers), backup file "
               f"{data.stat().st_size / 1e6:.1f} MB; backup {backed_up:.1f} s, restore "
-              f"{done.seconds:.1f} s, verify {done.verify_seconds:.1f} s; every checksum equal; audit chain {done.audit_events:,} events; "
+              f"{done.seconds:.1f} s, verify {done.verify_seconds:.1f} s; every checksum equal; "
+              f"audit chain {done.audit_events:,} events; "
               f"load average {os.getloadavg()[0]:.1f}")
     finally:
         drop_scratch()

@@ -2,7 +2,7 @@
 tap, must stay cheap (issue 13's synchronised start), with the paper exactly what the database holds."""
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from examapp.auth.services import issue_token
 from examapp.db import utcnow
@@ -17,17 +17,29 @@ def bearer(org):
     return {"Authorization": f"Bearer {token}"}
 
 
+class DataStatements:
+    """The shared `statements` fixture read as data statements on one line each (no SAVEPOINT, COMMIT)."""
+
+    def __init__(self, statements: list[str]):
+        self.statements = statements
+
+    def clear(self):
+        self.statements.clear()
+
+    def __iter__(self):
+        lines = (" ".join(s.split()) for s in self.statements)
+        return (s for s in lines if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE"))
+
+    def __len__(self):
+        return sum(1 for _ in self)
+
+    def __repr__(self):
+        return repr(list(self))
+
+
 @pytest.fixture
-def queries(app):
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        if statement.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE"):
-            seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+def queries(statements):
+    return DataStatements(statements)
 
 
 def press(client, exam, bearer) -> dict:
