@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python benchmarks/practice_vs_save.py [N]      (N requests of each kind, default 200)
 Uses a throw-away SQLite file, or DATABASE_URL when it names a scratch database (all tables are dropped).
+Each request runs in its own application context with the learner's bearer token, as under gunicorn and in
+`make bench` (a context held around the loop would keep the person loaded in flask.g: no request would log in).
 Prints the median and 95th percentile in milliseconds of wall-clock time, and the median CPU time of this
 process (time.process_time: the app's own work, which other programs on a loaded machine disturb much less), of:
   save      PUT /api/v1/attempts/<id>/answers/<qid>   (an exam answer save)
@@ -10,6 +12,7 @@ process (time.process_time: the app's own work, which other programs on a loaded
 """
 
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -31,8 +34,10 @@ def make_app():
                        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
 
-def seed(count: int):
-    """The statute library, `count` public single-choice questions on real articles, a learner and an open exam."""
+def seed(count: int) -> str:
+    """The statute library, `count` public single-choice questions on real articles, a learner with an API token and
+    an open exam; return the token."""
+    from examapp.auth.models import ApiToken, hash_token
     from examapp.bank.models import PUBLIC, Question, QuestionVersion
     from examapp.db import utcnow
     from examapp.exams.models import Exam
@@ -46,6 +51,9 @@ def seed(count: int):
     learner = User(username="bench", name="测试", unit=town, role="learner")
     learner.set_password(PASSWORD)
     db.session.add(learner)
+    db.session.flush()
+    token = "exa_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=learner.id, token_hash=hash_token(token)))
     for i in range(count):
         question = Question(code=f"bench{i}", law_slug="administrative-penalty-law-2021", type="single",
                             visibility=PUBLIC)
@@ -64,6 +72,7 @@ def seed(count: int):
                         allows_public_questions=True, audience={"unit_ids": [town.id]}, blueprint=[
                             {"variant": "default", "section": "单选", "type": "single", "count": 50, "points": "2"}]))
     db.session.commit()
+    return token
 
 
 def timed(call, cpu: list[float]) -> float:
@@ -76,10 +85,8 @@ def timed(call, cpu: list[float]) -> float:
     return elapsed
 
 
-def measure(client, n: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    from examapp.extensions import db
-
-    paper = client.post(f"/api/v1/exams/{exam_id(db)}/attempts").get_json()
+def measure(client, n: int, exam: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    paper = client.post(f"/api/v1/exams/{exam}/attempts").get_json()
     ids = [q["id"] for q in paper["questions"]]
     figures: dict[str, list[float]] = {"save": [], "answer": [], "next": []}
     cpu: dict[str, list[float]] = {"save": [], "answer": [], "next": []}
@@ -110,10 +117,12 @@ def main() -> None:
     with app.app_context():
         db.drop_all()
         db.create_all()
-        seed(max(n + 10, 60))
-        client = app.test_client()
-        client.post("/login", data={"username": "bench", "password": PASSWORD})
-        figures, cpu = measure(client, n)
+        token = seed(max(n + 10, 60))
+        exam = exam_id(db)
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    figures, cpu = measure(client, n, exam)
+    with app.app_context():
         db.session.remove()
         db.drop_all()
     engine = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]

@@ -50,8 +50,9 @@ class Counter:
         self.statements += 1
         self.round_trips += 1
 
-    def trip(self, *args):
-        self.round_trips += 1
+    def trip(self, conn, *args):
+        # An autocommit connection (the token autosave on PostgreSQL) sends no BEGIN, COMMIT or ROLLBACK.
+        self.round_trips += conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT"
 
     def checkout(self, *args):
         self.round_trips += self.ping

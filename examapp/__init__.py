@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
-from . import http
+from . import http, templating
 from .config import (
     apply_statement_timeout,
     apply_time_zone,
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json = SiteJSONProvider(app)  # Chinese as characters (half the bytes on a slow line), ISO times
     configure(app, config)
     http.install(app)
+    templating.install(app)
     init_extensions(app)
     self_check(app)
     register_blueprints(app)

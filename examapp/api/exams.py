@@ -7,15 +7,18 @@ or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}
 
 import time
 
-from flask import jsonify
+from flask import current_app, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
 
-from ..db import commit_keeping_loaded, lock_for_writing, retry_lost_races, utcnow
+from ..auth.loaders import bearer_token
+from ..auth.models import hash_token
+from ..db import commit_keeping_loaded, lock_for_writing, lost_race, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
-from ..exams import leaving
+from ..exams import leaving, quicksave
 from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.models import Attempt, Exam
 from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_items, paper_json, result_json, standing_message
@@ -161,13 +164,11 @@ def save_answer(attempt_id: int, question_id: str):
     if valid_save_body(body):
         # The common case in two statements; anything else (or nothing stored) goes the full way below.
         now = utcnow()
-        quick = service.quick_save(current_user.id, attempt_id, question_id, body["answer"], now,
+        quick = quicksave.quick_save(current_user.id, attempt_id, question_id, body["answer"], now,
                                    seq=body.get("seq"), flagged=body.get("flagged"))
         if quick is not None:
             db.session.commit()
-            return jsonify({"question_id": question_id, "saved": True, "stored": True, "seq": quick.seq,
-                            "answer": quick.answer, "flagged": quick.flagged, "saved_at": iso(now),
-                            "remaining_seconds": max(int((quick.deadline_at - now).total_seconds()), 0)})
+            return quick_reply(question_id, quick, now)
     attempt = load_attempt(attempt_id, write=True, share_lock=True)
     if body is None or "answer" not in body:
         raise Invalid(str(API_MESSAGES["body"]), code="invalid_body")
@@ -187,6 +188,54 @@ def save_answer(attempt_id: int, question_id: str):
              "remaining_seconds": max(int((attempt.deadline_at - now).total_seconds()), 0)}
     db.session.commit()
     return jsonify(reply)
+
+
+def quick_reply(question_id: str, quick: quicksave.QuickSave, now):
+    return jsonify({"question_id": question_id, "saved": True, "stored": True, "seq": quick.seq,
+                    "answer": quick.answer, "flagged": quick.flagged, "saved_at": iso(now),
+                    "remaining_seconds": max(int((quick.deadline_at - now).total_seconds()), 0)})
+
+
+@bp.before_app_request
+def save_by_token_first():
+    """A cookie-less bearer-token autosave, stored before the request hooks load the person (the exam day's
+    hottest request: token, person, every check of the save and the write in one statement on PostgreSQL).
+
+    Runs after CSRFProtect's and the rate limiter's hooks, before force_password_change. The token's checks
+    (quicksave._owner) are the request loader's; anything else — a cookie (its session or remember-me user
+    would win), a body or question the quick path does not take, a save it does not store, a token or person
+    it does not accept, a lost race — goes on through the hooks and the view exactly as before.
+    """
+    if request.endpoint != "api.save_answer" or request.method != "PUT":
+        return None
+    token, question_id = bearer_token(request), request.view_args["question_id"]
+    cookies = request.cookies
+    if (token is None or cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+            or cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+            or not (question_id.isascii() and question_id.isdigit() and len(question_id) < 10)
+            or request.view_args["attempt_id"] >= 2**31):
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except HTTPException:  # too large: the view says so, after the person is known
+        return None
+    if not valid_save_body(body):
+        return None
+    now = utcnow()
+    try:
+        quick = quicksave.quick_save(None, request.view_args["attempt_id"], question_id, body["answer"], now,
+                                     seq=body.get("seq"), flagged=body.get("flagged"), token_hash=hash_token(token))
+        if quick is None:
+            return None
+        db.session.commit()
+    except OperationalError as exc:
+        if not lost_race(exc):
+            raise
+        db.session.rollback()  # the view runs it again with retry_lost_races
+        return None
+    response = quick_reply(question_id, quick, now)
+    response.headers["Cache-Control"] = "no-store"  # personal (the security-headers hook need not ask who)
+    return response
 
 
 def valid_save_body(body) -> bool:

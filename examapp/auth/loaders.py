@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from flask import g, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import utcnow
+from ..db import commit_keeping_loaded, lock_for_writing, utcnow
 from ..errors import error_response, http_message
 from ..extensions import db, login_manager
 from ..org.models import User
@@ -28,12 +30,17 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def bearer_token(req) -> str | None:
+    """The token an Authorization: Bearer header carries, if any."""
+    header = req.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
+
+
 @login_manager.request_loader
 def load_user_from_token(req) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    token = bearer_token(req)
+    if token is None:
         return None
-    token = header[7:].strip()
     # Token and person in one statement: this runs on every autosave.
     found = db.session.execute(select(ApiToken, User).join(User, ApiToken.user_id == User.id)
                                .where(ApiToken.token_hash == hash_token(token))).first()
@@ -44,9 +51,30 @@ def load_user_from_token(req) -> User | None:
         return None
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
-        row.last_used_at = now  # a day's use is what matters; not one write per request
+        touch(row, now)  # a day's use is what matters; not one write per request
     g.token_auth = True
     return user
+
+
+def touch(row: ApiToken, now) -> None:
+    """Write the token's use in its own short transaction, before the view's work begins.
+
+    Left to the view's first query to flush, the UPDATE would open the view's write transaction early: on
+    SQLite the start view held the database's write lock through the paper draw, outside its retry loop.
+    """
+    session = db.session
+    if session.new or session.dirty or session.deleted:  # someone's work is pending: it goes with theirs
+        row.last_used_at = now
+        return
+    try:
+        lock_for_writing(session)  # SQLite: BEGIN IMMEDIATE, waiting for another writer (busy_timeout)
+        session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == row.id)
+                        .values(last_used_at=now))
+        commit_keeping_loaded(session)
+    except OperationalError:  # still locked after busy_timeout: the use is written by a later request
+        session.rollback()
+        return
+    set_committed_value(row, "last_used_at", now)
 
 
 @login_manager.unauthorized_handler

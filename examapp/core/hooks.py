@@ -37,6 +37,14 @@ def force_password_change():
     return redirect(url_for("auth.change_password"))
 
 
+def is_personal() -> bool:
+    """Whether the response is for someone logged in (loads the person if no one asked yet)."""
+    try:
+        return not current_user.is_anonymous
+    except SQLAlchemyError:  # the database is down (a 503 is on its way): never cache that either
+        return True
+
+
 def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -48,12 +56,10 @@ def security_headers(response):
     )
     # is_anonymous, not is_authenticated: the latter reads the person's status, which the view's commit
     # has expired, and would cost a SELECT on every response. The loaders only return people who may log in.
-    try:
-        personal = not current_user.is_anonymous
-    except SQLAlchemyError:  # the database is down (a 503 is on its way): never cache that either
-        personal = True
-    if personal:
-        response.headers.setdefault("Cache-Control", "no-store")
+    # A response that says already how it may be cached (a bearer autosave, stored before anyone was loaded)
+    # is not asked again: asking would load the person.
+    if "Cache-Control" not in response.headers and is_personal():
+        response.headers["Cache-Control"] = "no-store"
     if current_app.config.get("ENV_NAME") == "production":
         response.headers.setdefault("Strict-Transport-Security",
                                     f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains")

@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 
 @dataclass
@@ -34,14 +36,29 @@ def nav_items(prefixes: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> 
     """
     if not current_user.is_authenticated:
         return []
-    entries = sorted((e for e in NAV if e.allowed(current_user)
+    user = current_user._get_current_object()
+    entries = sorted((e for e in NAV if e.allowed(user)
                       and (not prefixes or e.endpoint.startswith(prefixes))
                       and not (exclude and e.endpoint.startswith(exclude))), key=lambda e: e.order)
-    items = [{"url": url_for(e.endpoint), "label": e.label, "hint": e.hint, "current": False} for e in entries]
+    locale = str(get_locale())
+    items = [dict(link(entry, locale), current=False) for entry in entries]
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
     return items
+
+
+_LINKS: dict[tuple, dict] = {}
+
+
+def link(entry: NavEntry, locale: str) -> dict:
+    """An entry's URL, label and hint in this language, found once per process (the menu is on every page)."""
+    key = (entry.endpoint, locale, request.script_root)
+    found = _LINKS.get(key)
+    if found is None:
+        # Markup, as the lazy messages were: their translations are trusted text, not escaped.
+        found = _LINKS[key] = {"url": url_for(entry.endpoint), "label": Markup(entry.label), "hint": Markup(entry.hint)}
+    return found
 
 
 def bottom_tab() -> str:

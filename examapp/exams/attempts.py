@@ -2,19 +2,16 @@
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, bindparam, case, func, insert, literal, literal_column, or_, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..bank.generation import current_generation
-from ..db import lock_for_writing
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..org.models import User
 from . import draw as drawing
@@ -24,7 +21,7 @@ from .models import IN_PROGRESS, Attempt, AttemptEvent, AttemptItem, Exam
 from .present import refusal_message
 from .scoring import Rules, grade, score_item
 from .signals import attempt_finished
-from .validation import check_value, parse_ref, validate_answer
+from .validation import parse_ref, validate_answer
 
 log = logging.getLogger("examapp.exams")
 
@@ -164,157 +161,6 @@ def save_answer(attempt: Attempt, ref: str, answer, now: datetime, seq: int | No
     item.answer_seq = seq if seq is not None else item.answer_seq + 1
     db.session.flush()
     return item, True
-
-
-@dataclass
-class QuickSave:
-    """What a stored autosave answers with."""
-
-    seq: int
-    answer: object
-    flagged: bool
-    deadline_at: datetime
-
-
-@cache
-def _quick_statements():
-    """quick_save's two statements, built once per process (bound parameters only)."""
-    attempts, items = Attempt.__table__, AttemptItem.__table__
-    read = (select(items.c.id, items.c.type, items.c.content, items.c.answer_seq, items.c.is_flagged,
-                   attempts.c.user_id, attempts.c.state, attempts.c.deadline_at)
-            .join(attempts, attempts.c.id == items.c.attempt_id)
-            .where(items.c.attempt_id == bindparam("q_attempt"), items.c.question_id == bindparam("q_question")))
-    # The attempt is still open, checked under the write lock (SQLite) or a share lock a submit must wait for
-    # (PostgreSQL, FOR SHARE in the subquery): a submit either scores this answer or finds it refused.
-    # The state as a literal: bound, it would make SQLite prepare the statement again on every save (the
-    # partial index uq_attempts_one_open depends on it).
-    still_open = (select(literal(1)).where(attempts.c.id == bindparam("q_attempt"),
-                                           attempts.c.state == literal_column(f"'{IN_PROGRESS}'"),
-                                           attempts.c.deadline_at >= bindparam("q_cutoff"))
-                  .with_for_update(read=True).exists())
-    write = (update(items)
-             .where(items.c.id == bindparam("q_item"), items.c.answer_seq == bindparam("q_read_seq"), still_open)
-             .values(answer=bindparam("q_answer"), answered_at=bindparam("q_now"), answer_seq=bindparam("q_seq"),
-                     is_flagged=func.coalesce(bindparam("q_flagged", type_=Boolean), items.c.is_flagged)))
-    return read, write
-
-
-# quick_save's PostgreSQL write, by the kind of JSON value sent: the item types whose answer it could be.
-CANDIDATE_TYPES = {"text": ("single",), "bool": ("true_false",), "list": ("multiple", "blank"),
-                   "null": ("single", "multiple", "true_false", "blank")}
-CANDIDATE_LIST_LIMIT, CANDIDATE_TEXT_LIMIT = 50, 200  # longer values take the full path (validated before writing)
-
-
-def candidate_kind(answer) -> str | None:
-    """Which of CANDIDATE_TYPES a sent answer could fit, judged by its JSON kind and size alone; None: full path."""
-    if answer is None:
-        return "null"
-    if isinstance(answer, bool):
-        return "bool"
-    if isinstance(answer, str):
-        return "text" if len(answer) <= CANDIDATE_TEXT_LIMIT else None
-    if isinstance(answer, list) and len(answer) <= CANDIDATE_LIST_LIMIT and all(
-            isinstance(v, str) and len(v) <= CANDIDATE_TEXT_LIMIT for v in answer):
-        return "list"
-    return None
-
-
-@cache
-def _pg_write(kind: str):
-    """PostgreSQL: the checks of quick_save's read folded into its UPDATE, which returns the item's shape.
-
-    Owner, open, deadline (share-locked, as in the two-statement write), not a case question and a type the
-    value's JSON kind could fit, and the sequence (a stale seq writes nothing), all in one statement.
-    """
-    attempts, items = Attempt.__table__, AttemptItem.__table__
-    owned_and_open = (select(literal(1)).where(attempts.c.id == bindparam("q_attempt"),
-                                               attempts.c.user_id == bindparam("q_user"),
-                                               attempts.c.state == literal_column(f"'{IN_PROGRESS}'"),
-                                               attempts.c.deadline_at >= bindparam("q_cutoff"))
-                      .with_for_update(read=True).exists())
-    deadline = select(attempts.c.deadline_at).where(attempts.c.id == items.c.attempt_id).scalar_subquery()
-    given_seq = bindparam("q_seq", type_=items.c.answer_seq.type)
-    answer_type = items.c.answer.type
-    return (update(items)
-            .where(items.c.attempt_id == bindparam("q_attempt"), items.c.question_id == bindparam("q_question"),
-                   items.c.type.in_([literal_column(f"'{t}'") for t in CANDIDATE_TYPES[kind]]),
-                   or_(given_seq.is_(None), items.c.answer_seq < given_seq), owned_and_open)
-            .values(answer=case((items.c.type == literal_column("'multiple'"),
-                                 bindparam("q_as_multiple", type_=answer_type)),
-                                else_=bindparam("q_answer", type_=answer_type)),
-                    answered_at=bindparam("q_now"), answer_seq=func.coalesce(given_seq, items.c.answer_seq + 1),
-                    is_flagged=func.coalesce(bindparam("q_flagged", type_=Boolean), items.c.is_flagged))
-            .returning(items.c.type, items.c.content, items.c.answer_seq, items.c.is_flagged,
-                       deadline.label("deadline_at")))
-
-
-def quick_save_pg(user_id: int, attempt_id: int, question_id: int, answer, now: datetime, seq: int | None,
-                  flagged: bool | None) -> QuickSave | None:
-    """quick_save on PostgreSQL: one UPDATE, then the answer's shape is checked against what it returned.
-
-    The value is written as the question type would store it (a multiple choice as a sorted set); when it does
-    not fit the returned shape after all, the transaction is rolled back before anyone could see it (the item
-    row and the attempt's share lock are held until then) and the full path answers.
-    """
-    kind = candidate_kind(answer)
-    if kind is None:
-        return None
-    as_multiple = sorted(set(answer)) or None if kind == "list" else answer
-    connection = db.session.connection()
-    row = connection.execute(_pg_write(kind), {
-        "q_attempt": attempt_id, "q_question": question_id, "q_user": user_id,
-        "q_cutoff": now - timedelta(seconds=grace_seconds()), "q_answer": answer, "q_as_multiple": as_multiple,
-        "q_now": now, "q_seq": seq, "q_flagged": flagged}).first()
-    if row is None:
-        return None
-    written = as_multiple if row.type == "multiple" else answer
-    try:
-        fits = check_value(row.type, row.content, answer) == written
-    except Invalid:
-        fits = False
-    if not fits:
-        db.session.rollback()  # nothing of this request is kept: the full path starts again and refuses (422)
-        return None
-    return QuickSave(row.answer_seq, written, row.is_flagged, row.deadline_at)
-
-
-def quick_save(user_id: int, attempt_id: int, ref: str, answer, now: datetime, seq: int | None = None,
-               flagged: bool | None = None) -> QuickSave | None:
-    """The common autosave in two statements (one on PostgreSQL: quick_save_pg), holding the write lock only for
-    the second.
-
-    Reads the item with its attempt (no lock), checks ownership, the deadline, the answer's shape and the
-    sequence, then writes with one UPDATE guarded by the sequence it read and by the attempt still being open
-    (re-checked under the lock). Returns None, having changed nothing, whenever anything is not plain — not
-    the owner, finished or late, a case sub-question, a stale or racing sequence, an answer that does not fit
-    — and the caller takes save_answer's full path, which gives the exact answer (404, 409, 422, stored: false)
-    and keeps late answers as evidence.
-    """
-    question_id, sub = parse_ref(ref)
-    if sub is not None:
-        return None
-    if db.session.get_bind().dialect.name == "postgresql":
-        return quick_save_pg(user_id, attempt_id, question_id, answer, now, seq, flagged)
-    read, write = _quick_statements()
-    connection = db.session.connection()
-    row = connection.execute(read, {"q_attempt": attempt_id, "q_question": question_id}).first()
-    if (row is None or row.user_id != user_id or row.state != IN_PROGRESS or row.type == "case"
-            or now > row.deadline_at + timedelta(seconds=grace_seconds())
-            or (seq is not None and seq <= row.answer_seq)):
-        return None
-    try:
-        value = check_value(row.type, row.content, answer)
-    except Invalid:
-        return None
-    new_seq = seq if seq is not None else row.answer_seq + 1
-    lock_for_writing(db.session)  # SQLite: BEGIN IMMEDIATE now, after the read, for the one UPDATE
-    written = connection.execute(write, {
-        "q_item": row.id, "q_read_seq": row.answer_seq, "q_attempt": attempt_id,
-        "q_cutoff": now - timedelta(seconds=grace_seconds()), "q_answer": value, "q_now": now, "q_seq": new_seq,
-        "q_flagged": flagged})
-    if written.rowcount != 1:
-        return None
-    return QuickSave(new_seq, value, row.is_flagged if flagged is None else flagged, row.deadline_at)
 
 
 def ensure_open(attempt: Attempt, now: datetime, late_detail: dict | None = None) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 
 from ..extensions import db
 from .attempts import finalise, settle
@@ -54,11 +54,20 @@ def record_event(attempt: Attempt, kind: str, now: datetime, client_at: str = ""
     return comeback
 
 
-def resume(attempt: Attempt, now: datetime) -> Comeback | None:
-    """The exam page was opened again while a leave was open (the tab was closed or reloaded): a return."""
-    if attempt.state != IN_PROGRESS or open_leave(attempt) is None:
+def resume(attempt: Attempt, now: datetime, leave_open: bool | None = None) -> Comeback | None:
+    """The exam page was opened again while a leave was open (the tab was closed or reloaded): a return.
+
+    leave_open: whether a leave was open when the attempt was loaded (leave_is_open() in the same statement);
+    None looks it up."""
+    if attempt.state != IN_PROGRESS or leave_open is False or open_leave(attempt) is None:
         return None
     return record_event(attempt, RESUME, now)
+
+
+def leave_is_open():
+    """A column for a query of attempts: does the attempt have an open leave?"""
+    return exists().where(AttemptEvent.attempt_id == Attempt.id, AttemptEvent.kind == LEAVE,
+                          AttemptEvent.ended_at.is_(None))
 
 
 def open_leave(attempt: Attempt) -> AttemptEvent | None:

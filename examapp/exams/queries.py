@@ -1,8 +1,9 @@
 """Read-side queries: the learner's exams, an exam's attempts, the counted attempt."""
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..org.models import User
@@ -60,6 +61,11 @@ PAPER_COLUMNS = ("position", "section", "question_id", "type", "points", "conten
 def paper_rows(attempt_id: int) -> list:
     """What the exam page shows of each item, in order, as plain rows (never the key or the option order):
     50 ORM objects cost more than the page's database reads together."""
+    return db.session.execute(paper_statement(), {"attempt_id": attempt_id}).all()
+
+
+@cache
+def paper_statement():
+    """Built once: the exam page is loaded often."""
     columns = [getattr(AttemptItem, name) for name in PAPER_COLUMNS]
-    return db.session.execute(select(*columns).where(AttemptItem.attempt_id == attempt_id)
-                              .order_by(AttemptItem.position)).all()
+    return select(*columns).where(AttemptItem.attempt_id == bindparam("attempt_id")).order_by(AttemptItem.position)

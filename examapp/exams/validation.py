@@ -11,9 +11,14 @@ MAX_BLANK_CHARS = 200
 def parse_ref(ref: str) -> tuple[int, int | None]:
     """Split "123" or a case sub-question "123-2" into (question id, sub number)."""
     head, _sep, tail = str(ref).partition("-")
-    if not head.isdigit() or (tail and not tail.isdigit()):
+    if not plain_number(head, 9) or (tail and not plain_number(tail, 4)):
         raise Invalid(_("Unknown question."), code="unknown_question")
     return int(head), (int(tail) if tail else None)
+
+
+def plain_number(text: str, digits: int) -> bool:
+    """ASCII digits only ("²" and "٣" are digits to str.isdigit) and short enough for an integer column."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
 
 
 def option_keys(content: dict) -> set[str]:

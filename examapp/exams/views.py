@@ -1,9 +1,12 @@
 """Exam pages: the learner's side (my exams, start, take, result); examiner pages in views_admin."""
 
+from functools import cache
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..core.nav import register_nav
@@ -28,12 +31,22 @@ def points_filter(value) -> str:
     return "" if shown is None else str(shown)
 
 
-def load_attempt(attempt_id: int, write: bool = False, with_exam: bool = False) -> Attempt:
-    attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.exam)] if with_exam else ())
+def load_attempt(attempt_id: int, write: bool = False) -> Attempt:
+    return allowed(db.session.get(Attempt, attempt_id), write)
+
+
+def allowed(attempt: Attempt | None, write: bool) -> Attempt:
     if attempt is None or not (can_write_attempt(current_user, attempt) if write
                                else can_read_attempt(current_user, attempt)):
         raise NotFound(_("The page or item was not found."))
     return attempt
+
+
+@cache
+def page_statement():
+    """The exam page's attempt with its exam, and whether a leave is open: one statement."""
+    return (select(Attempt, leaving.leave_is_open()).options(joinedload(Attempt.exam))
+            .where(Attempt.id == bindparam("attempt_id")))
 
 
 def load_published(exam_id: int) -> Exam:
@@ -88,10 +101,11 @@ def start(exam_id: int):
 @bp.route("/attempts/<int:attempt_id>")
 @login_required
 def take(attempt_id: int):
-    attempt = load_attempt(attempt_id, write=True, with_exam=True)
+    attempt, leave_open = db.session.execute(page_statement(), {"attempt_id": attempt_id}).first() or (None, False)
+    allowed(attempt, write=True)
     now = utcnow()
     service.settle(attempt, now)
-    comeback = leaving.resume(attempt, now)  # the page reopened after a leave: that is the return
+    comeback = leaving.resume(attempt, now, leave_open)  # the page reopened after a leave: that is the return
     commit_keeping_loaded(db.session)  # the page renders the attempt, exam and person as they are now
     if attempt.state != IN_PROGRESS:
         return redirect(url_for("exams.result", attempt_id=attempt.id))

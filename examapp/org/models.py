@@ -47,6 +47,9 @@ class Unit(TimestampMixin, db.Model):
         return self.path.count("/") - 2
 
 
+LOGIN_STATUSES = ("active", "exempt")  # who may log in (with a password or an API token)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
@@ -101,7 +104,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def can_log_in(self) -> bool:
-        return self.status in ("active", "exempt")
+        return self.status in LOGIN_STATUSES
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -7,7 +7,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import Select, and_, bindparam, exists, func, insert, literal_column, select, update
 
 from ..bank.models import Question, QuestionVersion
 from ..db import insert_rows, upsert
@@ -203,8 +203,13 @@ def context_statement() -> Select:
 
 @cache
 def library_columns() -> tuple:
-    """Each law's source digest (a prefix is plenty) and the latest load time, as two scalar subqueries."""
-    return (select(func.aggregate_strings(func.substr(Law.source_sha256, 1, 16), ",")).scalar_subquery(),
+    """Each law's source digest (a prefix is plenty) and the latest load time, as two scalar subqueries.
+
+    The separator is written into the SQL: given as a string, SQLAlchemy renders it into the statement text
+    again on every execution.
+    """
+    digests = func.aggregate_strings(func.substr(Law.source_sha256, 1, 16), literal_column("','"))
+    return (select(digests).scalar_subquery(),
             select(func.max(Law.loaded_at)).scalar_subquery())
 
 

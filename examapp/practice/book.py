@@ -103,9 +103,12 @@ def statement(write: str, dialect: str, per_row_of=None):
 
 
 def after_answer(user: User, question_id: int, plan: AfterAnswer, now: datetime, day: date, dialect: str) -> None:
-    """Write what the plan says (a statement of its own: on PostgreSQL the answer's single statement carries it)."""
+    """Write what the plan says (a statement of its own: on PostgreSQL the answer's single statement carries it).
+
+    Through the session's connection: a Core statement needs none of the session's ORM work per execution.
+    """
     if plan.write is not None:
-        db.session.execute(statement(plan.write, dialect),
+        db.session.connection().execute(statement(plan.write, dialect),
                            {"learner": user.id, "question": question_id, "at": now, "day": day, **plan.values})
 
 

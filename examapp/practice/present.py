@@ -1,14 +1,13 @@
 """What leaves the server: a question without its key; after answering, the feedback with key and articles."""
 
 
-from flask import url_for
-from flask_babel import format_date
+from flask import has_request_context, request, url_for
 from sqlalchemy import bindparam, select, tuple_
 
 from ..bank.models import Question, QuestionVersion
 from ..exams.draw import options_list
 from ..extensions import db
-from ..localtime import iso  # noqa: F401  (the one ISO helper; re-exported for the API)
+from ..localtime import iso, local_date  # iso: the one ISO helper (the API imports it from here)
 from ..study.models import Article, Law
 from ..study.services import find_law
 
@@ -44,21 +43,28 @@ ARTICLES = select(Law.slug, Article.number, Law.short_title, Article.label, Arti
     .join(Law, Law.id == Article.law_id) \
     .where(Article.suffix == 0, tuple_(Law.slug, Article.number).in_(bindparam("cited", expanding=True)))
 
-# (library, {(law slug, article number): (law title, label, text) or None}): the cited articles this process has
-# read, for as long as the statute library is unchanged (a law reload changes its digest and load time).
+# (library, {(law slug, article number): its reply entry or None}): the cited articles this process has read, as
+# the reply gives them, for as long as the statute library is unchanged (a law reload changes its digest and load
+# time) and the application is served under the same root (the entries hold links).
 _cited_cache: tuple = (None, {})
 
 
+def article_entry(slug: str, number: int, title: str, label: str, text: str) -> dict:
+    return {"law": slug, "law_title": title, "article": number, "label": label, "text": text,
+            "url": url_for("study.article", slug=slug, number=number)}
+
+
 def cited_articles(cited: list[tuple[str, int]], library: tuple | None) -> dict:
-    """(law title, label, text) of each cited article that exists: from this process's cache when `library` (as
-    read with the answer) is what the cache was filled under, else one statement for the ones not cached yet."""
+    """The reply entry of each cited article that exists: from this process's cache when `library` (as read with
+    the answer) is what the cache was filled under, else one statement for the ones not cached yet."""
     global _cited_cache
     marker, known = _cited_cache
+    library = None if library is None else (*library, request.script_root if has_request_context() else "")
     if library is None or marker != library:
         known = {}
     missing = [item for item in cited if item not in known]
     if missing:
-        found = {(slug, number): (title, label, text) for slug, number, title, label, text
+        found = {(slug, number): article_entry(slug, number, title, label, text) for slug, number, title, label, text
                  in db.session.execute(ARTICLES, {"cited": missing})}
         known.update({item: found.get(item) for item in missing})
         if library is not None and marker != library:
@@ -73,9 +79,7 @@ def basis_articles(basis: list | None, library: tuple | None = None) -> list[dic
     if not cited:
         return []
     found = cited_articles(cited, library)
-    return [{"law": slug, "law_title": found[slug, number][0], "article": number, "label": found[slug, number][1],
-             "text": found[slug, number][2], "url": url_for("study.article", slug=slug, number=number)}
-            for slug, number in cited if (slug, number) in found]
+    return [dict(found[item]) for item in cited if item in found]
 
 
 def key_text(qtype: str, key) -> str:
@@ -108,7 +112,7 @@ def feedback_json(outcome) -> dict:
     data = {"question_id": outcome.answer.question_id, "correct": outcome.correct, "key": version.answer,
             "key_text": key_text(version.type, version.answer), "explanation": version.explanation or "",
             "articles": basis_articles(version.basis, outcome.library), "next_due": iso(outcome.card_due),
-            "next_due_text": format_date(outcome.card_due, "yyyy-MM-dd") if outcome.card_due else None,
+            "next_due_text": local_date(outcome.card_due).isoformat() if outcome.card_due else None,
             "rating": RATING_NAMES[outcome.answer.rating], "in_book": outcome.in_book,
             "left_book": outcome.left_book, "credited": outcome.answer.is_credited, "repeated": outcome.repeated}
     if version.type == "case":

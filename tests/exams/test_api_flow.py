@@ -66,6 +66,9 @@ def test_answers_of_the_wrong_shape_or_foreign_questions_are_refused(org, exam, 
     foreign = next(q.id for q in bank if q.id not in on_paper)
     assert put(client, aid, foreign, "A").status_code == 404
     assert put(client, aid, "abc", "A").status_code == 422
+    # Digits that are not ASCII ("²", "٣") and ids no column could hold are refused, not a server error.
+    for ref in ("%C2%B2", "%D9%A3", "9" * 30, "1-%C2%B2", "1-" + "9" * 30):
+        assert put(client, aid, ref, "A").status_code == 422, ref
     assert client.put(f"/api/v1/attempts/{aid}/answers/{by_type['single']['id']}", json={"x": 1}).status_code == 422
 
 

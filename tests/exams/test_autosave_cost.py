@@ -9,6 +9,7 @@ from sqlalchemy import event, inspect, select
 from examapp.auth.models import ApiToken
 from examapp.auth.services import issue_token
 from examapp.db import utcnow
+from examapp.exams import paper_html
 from examapp.exams.models import Attempt
 from examapp.extensions import db
 
@@ -42,7 +43,7 @@ def single_question(data: dict) -> int:
     return next(q["id"] for q in data["questions"] if q["type"] == "single")
 
 
-def test_answer_save_with_a_bearer_token_is_two_or_three_statements(client, exam, bearer, statements):
+def test_answer_save_with_a_bearer_token_is_one_or_two_statements(client, exam, bearer, statements):
     data = paper(client, exam, bearer)
     qid = single_question(data)
     client.put(f"/api/v1/attempts/{data['attempt_id']}/answers/{qid}", json={"answer": "A"}, headers=bearer)
@@ -51,22 +52,24 @@ def test_answer_save_with_a_bearer_token_is_two_or_three_statements(client, exam
                           headers=bearer)
     assert response.status_code == 200 and response.get_json()["seq"] == 2
     assert response.headers["Cache-Control"] == "no-store"
-    queries = [s for s in statements if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE")]
-    assert queries[0].startswith("SELECT") and "api_tokens" in queries[0] and "users" in queries[0]
+    queries = [" ".join(s.split()) for s in statements if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE")]
+    # The token is checked inside the save's own statement (no separate token and person load by the hooks),
+    # no user reload after the commit, no token write every request.
     assert queries[-1].startswith("UPDATE attempt_items") and "EXISTS" in queries[-1]
-    # No user reload after the commit, no token write every request.
+    assert "api_tokens" in queries[0] and "users" in queries[0] and "must_change_password" in queries[0]
     if db.session.get_bind().dialect.name == "postgresql":
-        # Token and person in one; the update, which checks owner, open, deadline (under the share lock), type
-        # and sequence itself and returns the item's shape to check the answer against before the commit.
-        assert len(queries) == 2, queries
-        assert "FOR SHARE" in queries[1] and "RETURNING" in queries[1]
+        # One UPDATE checks token, person, owner, open, deadline (under the share lock), type and sequence and
+        # returns the item's shape to check the answer against before the commit.
+        assert len(queries) == 1, queries
+        assert "FOR SHARE" in queries[0] and "RETURNING" in queries[0]
         return
-    # SQLite: token and person in one; the item with its attempt (no lock); the update, guarded by the sequence
+    # SQLite: the item with its attempt and the token's person (no lock); the update, guarded by the sequence
     # read and by the attempt still being open, with the write lock taken after the read.
-    assert len(queries) == 3, queries
-    assert "FROM attempt_items JOIN attempts" in queries[1] and "FOR" not in queries[1]
-    locking = [n for n, s in enumerate(statements) if s.startswith(("BEGIN IMMEDIATE", "SELECT attempt_items"))]
-    assert [statements[n].split()[0] for n in locking] == ["SELECT", "BEGIN"], statements
+    assert len(queries) == 2, queries
+    assert "FROM attempt_items JOIN attempts" in queries[0] and "FOR" not in queries[0]
+    flat = [" ".join(s.split()) for s in statements]
+    locking = [n for n, s in enumerate(flat) if s.startswith(("BEGIN IMMEDIATE", "SELECT attempt_items"))]
+    assert [flat[n].split()[0] for n in locking] == ["SELECT", "BEGIN"], flat
 
 
 def test_an_answer_that_does_not_fit_leaves_the_saved_one_as_it_was(client, exam, bearer, statements):
@@ -126,12 +129,17 @@ def test_revoked_token_and_retired_person_are_refused(client, exam, bearer, org)
 
 def test_token_use_is_written_at_most_every_five_minutes(client, exam, bearer, monkeypatch):
     now = utcnow()
-    monkeypatch.setattr("examapp.auth.loaders.utcnow", lambda: now)
+
+    def set_clock(at):  # the loader's clock and the token autosave's (which checks the token itself)
+        for module in ("examapp.auth.loaders", "examapp.api.exams"):
+            monkeypatch.setattr(f"{module}.utcnow", lambda: at)
+
+    set_clock(now)
     data = paper(client, exam, bearer)
     url = f"/api/v1/attempts/{data['attempt_id']}/answers/{single_question(data)}"
 
     def used_at_after_a_save_at(minutes: int):
-        monkeypatch.setattr("examapp.auth.loaders.utcnow", lambda: now + timedelta(minutes=minutes))
+        set_clock(now + timedelta(minutes=minutes))
         assert client.put(url, json={"answer": "A"}, headers=bearer).status_code == 200
         db.session.expire_all()
         return db.session.scalar(select(ApiToken.last_used_at))
@@ -199,27 +207,83 @@ def test_the_exam_page_reads_each_thing_once(client, exam, bearer, statements, o
     assert response.status_code == 200 and exam.title in response.get_data(as_text=True)
     assert org.learner.name in response.get_data(as_text=True)
     queries = [s for s in statements if s.split()[0] in ("SELECT", "UPDATE", "INSERT", "DELETE")]
-    # token and person; attempt and exam joined; an open leave?; the items. Nothing is reloaded after the
-    # commit (it was 7: the attempt, the exam and the person again).
-    assert len(queries) == 4, queries
-    assert "exams" in queries[1] and "attempt_items" in queries[-1]
+    # token and person; attempt and exam joined, with whether a leave is open; the items. Nothing is reloaded
+    # after the commit (it was 7: the attempt, the exam and the person again; then 4, the open leave apart).
+    assert len(queries) == 3, queries
+    assert "exams" in queries[1] and "attempt_events" in queries[1] and "attempt_items" in queries[-1]
 
 
-def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer):
+def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer, monkeypatch):
     attempt_id = paper(client, exam, bearer)["attempt_id"]
     translate = app.jinja_env.globals["gettext"]
     looked_up: list[str] = []
+    translated = []
 
     @pass_context
     def counting(context, message, **variables):
         looked_up.append(message)
         return translate(context, message, **variables)
 
-    app.jinja_env.globals["gettext"] = counting
-    try:
-        page = client.get(f"/exams/attempts/{attempt_id}", headers=bearer).get_data(as_text=True)
-    finally:
-        app.jinja_env.globals["gettext"] = translate
-    assert page.count('data-flag data-testid="flag-') == 9
+    original = paper_html.translated
+
+    def counting_translated(lazy):
+        translated.append(lazy)
+        return original(lazy)
+
+    monkeypatch.setattr(paper_html, "translated", counting_translated)
+    monkeypatch.setitem(app.jinja_env.globals, "gettext", counting)
+    paper_html._SHAPES.clear()
+    pages = [client.get(f"/exams/attempts/{attempt_id}", headers=bearer).get_data(as_text=True) for _ in range(2)]
+    assert pages[0].count('data-flag data-testid="flag-') == 9 and pages[1] == pages[0]
+    shapes = len([key for key in paper_html._SHAPES if len(key) == 5])  # questions' (not the answer sheet's)
+    # The labels and words once per question shape, when it is built: not per question, not per page.
+    assert 0 < shapes < 9 and len(translated) == 2 * shapes
     for label in ("Mark for review", "%(n)s pts", "True", "False"):
-        assert looked_up.count(label) == 1, (label, looked_up.count(label))
+        assert label not in looked_up
+
+
+def test_a_token_save_before_the_hooks_refuses_what_they_refuse(client, exam, bearer, org, login):
+    # The token autosave runs before the request hooks; whatever it does not take, they answer as before.
+    data = paper(client, exam, bearer)
+    url = f"/api/v1/attempts/{data['attempt_id']}/answers/{single_question(data)}"
+    assert client.put(url, json={"answer": "A"}, headers={"Authorization": "Bearer nope"}).status_code == 401
+    unknown = f"/api/v1/attempts/{data['attempt_id']}/answers/abc"
+    assert client.put(unknown, json={"answer": "A"}, headers={"Authorization": "Bearer nope"}).status_code == 401
+    org.learner.must_change_password = True
+    db.session.commit()
+    refused = client.put(url, json={"answer": "A"}, headers=bearer)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "password_change_required"
+    org.learner.must_change_password = False
+    db.session.commit()
+    assert client.put(url, json={"answer": "A"}, headers=bearer).status_code == 200
+    # A session cookie's person wins over the token, as in Flask-Login: another person's session gets 404.
+    login(org.villager)
+    assert client.put(url, json={"answer": "B"}, headers=bearer).status_code == 404
+    state = client.get(f"/api/v1/attempts/{data['attempt_id']}", headers=bearer)
+    assert state.status_code == 404
+
+
+def test_a_tokens_use_is_committed_before_the_start_views_transaction(client, exam, bearer):
+    # Flushed by the start view's first query, the token's UPDATE held SQLite's write lock through the paper
+    # draw (database is locked in a synchronised start); it is now its own short transaction, committed first.
+    seen: list[str] = []
+
+    def statement(conn, cursor, sql, *args):
+        seen.append(" ".join(sql.split())[:40])
+
+    def commit(conn):
+        seen.append("COMMIT")
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", commit)
+    try:
+        data = paper(client, exam, bearer)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(db.engine, "commit", commit)
+    touch = next(n for n, s in enumerate(seen) if s.startswith("UPDATE api_tokens"))
+    started = next(n for n, s in enumerate(seen) if s.startswith("INSERT INTO attempts"))
+    assert "COMMIT" in seen[touch:started], seen
+    assert seen[touch + 1] == "COMMIT", seen  # nothing else in the touch's transaction
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+    assert len(data["questions"]) == 9

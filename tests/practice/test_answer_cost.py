@@ -4,6 +4,9 @@ On PostgreSQL the answer, the card, the book entry and the credit are one statem
 first part, the answer's INSERT, is the claim), so an answer is two statements there, as many as an exam save.
 """
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import event, func, select
 
@@ -135,3 +138,31 @@ def test_a_double_tap_that_read_before_the_first_answer_counts_once(login, org, 
         == 1
     assert db.session.scalar(select(PracticeCard.reviews).where(PracticeCard.question_id == question.id)) == 1
     assert db.session.scalar(select(func.sum(StudyCredit.practice_answers))) == 1
+
+
+def test_the_answer_context_read_is_sent_as_compiled(app):
+    """Nothing in the context read is rendered into its text per execution: SQLAlchemy writes such values (an
+    aggregate's separator given as a string) into the statement again on every answer."""
+    compiled = answering.context_statement().compile(dialect=db.engine.dialect)
+    assert not compiled.literal_execute_params and not compiled.post_compile_params
+
+
+def test_cached_article_links_follow_the_application_root(login, org, bank):
+    client = login(org.learner)
+    warm(client, bank["s6"])  # article 5's reply entry is cached with its link under the root /
+    assert serve(client, question=bank["s1"].id)["question"]["id"] == bank["s1"].id
+    response = client.post("/api/v1/practice/answers", json={"question_id": bank["s1"].id, "answer": WRONG["single"]},
+                           base_url="http://localhost/exam")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["articles"][0]["url"].startswith("/exam/")
+
+
+def test_the_next_due_text_is_the_due_day_in_the_site_time_zone(login, org, bank, clock):
+    clock.advance(hours=15)  # 17:00 UTC, 01:00 the next day in Beijing: the due day differs between the two
+    client = login(org.learner)
+    assert serve(client, question=bank["s1"].id)["question"]["id"] == bank["s1"].id
+    data = client.post("/api/v1/practice/answers", json={"question_id": bank["s1"].id, "answer": RIGHT["single"]}) \
+        .get_json()
+    due = datetime.fromisoformat(data["next_due"])
+    assert data["next_due_text"] == due.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert data["next_due_text"] != due.astimezone(UTC).date().isoformat()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from examapp.bank.models import Question, QuestionVersion
 from examapp.db import retry_lost_races
 from examapp.exams import attempts as service
-from examapp.exams import regrade
+from examapp.exams import quicksave, regrade
 from examapp.exams.models import Attempt, AttemptEvent, AttemptItem, Exam
 from examapp.extensions import db
 from examapp.org.models import User
@@ -63,7 +63,7 @@ def test_c07_injected_lost_races_in_save_submit_and_scoring_are_retried_once(org
         client = learner_client(app, person)
         aid = start(client, exam.id)["attempt_id"]
         keys = right_answers(aid)
-        for name, module in (("quick_save", service), ("score_attempt", service)):
+        for name, module in (("quick_save", quicksave), ("score_attempt", service)):
             counts = {}
             undo = fail_first_call(monkeypatch, module, name, sqlstate, counts)
             if name == "quick_save":

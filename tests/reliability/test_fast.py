@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from examapp.exams import attempts as service
+from examapp.exams import quicksave
 from examapp.exams.cli import close_overdue
 from examapp.exams.models import Attempt, AttemptItem
 from examapp.exams.scoring import Rules, score_item
@@ -81,15 +82,20 @@ def test_c03_a_save_that_checked_the_attempt_before_a_submit_committed_is_scored
         submit_from_the_other_device()
         return real_find(attempt, question_id, lock)
 
-    def check_while_submitting(*args):  # the quick save has read the item and its open attempt
+    def check_while_submitting(*args):  # the quick save has read the item and its open attempt (SQLite)
         submit_from_the_other_device()
         return real_check(*args)
 
-    real_check = service.check_value
+    def about_to_write(*args):  # PostgreSQL: the quick save is one statement, checks and write; it comes next
+        submit_from_the_other_device()
+        return real_kind(*args)
+
+    real_check, real_kind = quicksave.check_value, quicksave.candidate_kind
     if path == "quick":
-        monkeypatch.setattr(service, "check_value", check_while_submitting)
+        monkeypatch.setattr(quicksave, "check_value", check_while_submitting)
+        monkeypatch.setattr(quicksave, "candidate_kind", about_to_write)
     else:
-        monkeypatch.setattr(service, "quick_save", lambda *args, **kwargs: None)
+        monkeypatch.setattr(quicksave, "quick_save", lambda *args, **kwargs: None)
         monkeypatch.setattr(service, "find_item", find_item_while_submitting)
     saved = saver.put(f"/api/v1/attempts/{aid}/answers/{single['id']}", json={"answer": key, "seq": 1})
     race["thread"].join(30)
