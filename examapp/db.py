@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event, insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -120,6 +120,33 @@ def retry_lost_races(view):
         return None  # not reached
 
     return run
+
+
+def commit_retrying(action, tries: int = 4, keep_loaded: bool = False):
+    """Run an idempotent action and commit; when a concurrent writer won, roll back and run it again.
+
+    SQLite refuses a writer whose snapshot is stale ("database is locked", at once, without waiting);
+    PostgreSQL reports a lost race as a unique violation. Start and submit are idempotent, so a rerun returns
+    the winner's result. The first try is optimistic (reads without the lock); on SQLite every rerun takes the
+    write lock before its first read, so it waits its turn (busy_timeout) instead of losing again — with
+    hundreds pressing start in the same second, four optimistic tries could all lose.
+    keep_loaded: the view only renders the result, so the commit need not expire what is loaded.
+    """
+    from .extensions import db
+
+    for attempt in range(tries):
+        try:
+            if attempt:
+                lock_for_writing(db.session)
+            result = action()
+            commit_keeping_loaded(db.session) if keep_loaded else db.session.commit()
+            return result
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            if attempt == tries - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * attempt)  # jitter; the rerun waits for the lock anyway
+    return None  # not reached
 
 
 def lock_named(session, key: int) -> None:

@@ -5,17 +5,16 @@ Question ids: a paper item's id is the bank question id. A case question (案例
 or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}}.
 """
 
-import time
 
 from flask import current_app, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..auth.loaders import bearer_token
 from ..auth.models import hash_token
-from ..db import commit_keeping_loaded, lock_for_writing, lost_race, retry_lost_races, utcnow
+from ..db import commit_retrying, lock_for_writing, lost_race, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
 from ..exams import leaving, quicksave
@@ -56,26 +55,6 @@ EXAM_ROW = obj({"id": INT, "title": STR, "year": INT, "opens_at": nullable(TIME)
                 "attempts_left": nullable(INT), "can_start": BOOL, "in_progress_attempt_id": nullable(INT),
                 "status": STR, "message": STR,
                 "leave_policy": obj({"kind": STR, "limit": nullable(INT), "text": STR})})
-
-
-def retrying(action, tries: int = 4, keep_loaded: bool = False):
-    """Run an idempotent action and commit; when a concurrent writer won, roll back and run it again.
-
-    SQLite refuses a writer whose snapshot is stale ("database is locked"); PostgreSQL reports a
-    lost race as a unique violation. Start and submit are idempotent, so a rerun returns the winner's result.
-    keep_loaded: the view only renders the result, so the commit need not expire what is loaded.
-    """
-    for attempt in range(tries):
-        try:
-            result = action()
-            commit_keeping_loaded(db.session) if keep_loaded else db.session.commit()
-            return result
-        except (OperationalError, IntegrityError):
-            db.session.rollback()
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    return None
 
 
 def client_time(body: dict) -> str:
@@ -144,7 +123,7 @@ def start_attempt(exam_id: int):
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
     try:
-        attempt, fresh = retrying(lambda: service.start_or_resume(exam, current_user, now), keep_loaded=True)
+        attempt, fresh = commit_retrying(lambda: service.start_or_resume(exam, current_user, now), keep_loaded=True)
     except service.KeptRefusal:
         db.session.commit()  # an attempt found overdue stays finished; still answer 409
         raise
@@ -255,7 +234,7 @@ def valid_save_body(body) -> bool:
      reply=RESULT)
 def submit_attempt(attempt_id: int):
     load_attempt(attempt_id, write=True)
-    attempt = retrying(lambda: service.submit(db.session.get(Attempt, attempt_id), utcnow()))
+    attempt = commit_retrying(lambda: service.submit(db.session.get(Attempt, attempt_id), utcnow()))
     return jsonify(result_json(attempt))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..core.nav import register_nav
-from ..db import commit_keeping_loaded, utcnow
+from ..db import commit_keeping_loaded, commit_retrying, utcnow
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from . import attempts as service
@@ -86,7 +86,7 @@ def start(exam_id: int):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("exams.detail", exam_id=exam.id))
     try:
-        attempt = service.start_attempt(exam, current_user, utcnow())
+        attempt = commit_retrying(lambda: service.start_attempt(exam, current_user, utcnow()))
     except NotFound:
         raise
     except DomainError as exc:
@@ -94,7 +94,6 @@ def start(exam_id: int):
         db.session.commit() if isinstance(exc, service.KeptRefusal) else db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("exams.detail", exam_id=exam.id))
-    db.session.commit()
     return redirect(url_for("exams.take", attempt_id=attempt.id))
 
 
