@@ -87,6 +87,7 @@ def app(_schema, request):
     if request.node.get_closest_marker("mutates_library"):
         empty_tables(keep=set())
     db.session.remove()
+    db.engine.dispose()  # each test's app has its own pool: close its connections now, not when collected
     ctx.pop()
 
 

@@ -6,7 +6,7 @@ roles, the exam is for learners only: administrators, examiners, HR and unit adm
 the exam and are never counted as 应考; categories then narrow the learners.
 """
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, true
 
 from ..extensions import db
 from ..org.models import Unit, User
@@ -46,11 +46,21 @@ def in_audience(exam, user: User, units: list[Unit] | None = None) -> bool:
 
 def audience_clause(exam):
     """The same rule as SQL over User joined to Unit."""
+    return and_(audience_person_clause(exam), audience_unit_clause(exam))
+
+
+def audience_unit_clause(exam):
+    """The rule's part about the unit, as SQL over Unit (a report evaluates it once per unit)."""
+    if not (exam.audience or {}).get("unit_ids"):
+        return true()
+    paths = [u.path for u in audience_units(exam)]
+    return or_(*[Unit.path.startswith(p) for p in paths]) if paths else false()
+
+
+def audience_person_clause(exam):
+    """The rule's part about the person (status, role, categories), as SQL over User."""
     aud = exam.audience or {}
     clause = User.status == "active"
-    if aud.get("unit_ids"):
-        paths = [u.path for u in audience_units(exam)]
-        clause = and_(clause, or_(*[Unit.path.startswith(p) for p in paths]) if paths else false())
     categories = [getattr(User, attr).is_(True) for key, attr in CATEGORIES if aud.get(key)]
     roles = aud.get("roles") or []
     if roles:

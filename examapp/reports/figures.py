@@ -10,13 +10,15 @@ definitions are those of stats.py and of the year (year_report.year_definition);
 against the line-by-line ones.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, repeat
 
 from sqlalchemy import Float, and_, case, cast, func, select, text
 from sqlalchemy.orm import aliased
 
-from ..exams.audience import audience_clause
+from ..exams.audience import audience_person_clause, audience_unit_clause
 from ..exams.models import Exam, ExamResult
 from ..extensions import db
 from ..org.models import Unit, User
@@ -25,6 +27,7 @@ from .stats import Tally, distribution
 from .summary import Summary
 
 REQUIRED, TOOK, PASSED, EXCELLENT = 1, 2, 4, 8  # the bits of a person's code for one exam
+PARTS = 2  # PostgreSQL: the people are grouped in this many id ranges at once (see planned)
 
 
 def group_map(ranked_units: list[Unit]):
@@ -35,31 +38,55 @@ def group_map(ranked_units: list[Unit]):
             .where(group.id.in_([u.id for u in ranked_units])).subquery())
 
 
-def scoped(stmt, viewer: User, unit: Unit | None):
+def unit_lines(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
+    """One row per unit in scope: its ranked unit and, per exam, REQUIRED when the audience covers the unit.
+
+    OFFSET 0 keeps PostgreSQL from merging it into the outer query: the paths are compared once per unit
+    rather than once per person, and each person needs one lookup of their unit instead of three (the unit,
+    its ranked unit, the scope).
+    """
+    groups = group_map(ranked_units)
+    stmt = (select(Unit.id.label("unit_id"), groups.c.group_id,
+                   *(case((audience_unit_clause(exam), REQUIRED), else_=0).label(f"unit{i}")
+                     for i, exam in enumerate(exams)))
+            .outerjoin(groups, groups.c.unit_id == Unit.id))
     if unit is not None:
         stmt = stmt.where(Unit.path.startswith(unit.path))
-    return restrict_to_scope(stmt, viewer)
+    return restrict_to_scope(stmt, viewer, unit_column=Unit.id).offset(0).subquery("scoped_units")
 
 
-def person_codes(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
-    """One row per person in scope: per exam a code (REQUIRED | TOOK | PASSED | EXCELLENT) and the counted marks."""
-    groups = group_map(ranked_units)
-    columns = [groups.c.group_id]
-    stmt = select(User.id).join(Unit, User.unit_id == Unit.id).outerjoin(groups, groups.c.unit_id == Unit.id)
+def result_code(result):
+    """TOOK | PASSED | EXCELLENT of a counted result (0 when there is none), as one CASE per person."""
+    return case((result.attempts.is_(None), 0),
+                (and_(result.passed, result.excellent), TOOK | PASSED | EXCELLENT),
+                (result.passed, TOOK | PASSED), (result.excellent, TOOK | EXCELLENT), else_=TOOK)
+
+
+def person_codes(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit],
+                 people: tuple[int, int] | None = None):
+    """One row per person in scope (with an id in [low, high) when people is given): per exam a code
+    (REQUIRED | TOOK | PASSED | EXCELLENT) and the counted marks."""
+    units = unit_lines(exams, viewer, unit, ranked_units)
+    columns = [units.c.group_id]
+    stmt = select(User.id).join(units, units.c.unit_id == User.unit_id)
+    if people is not None:
+        stmt = stmt.where(User.id >= people[0], User.id < people[1])
     for i, exam in enumerate(exams):
         result = aliased(ExamResult)
-        stmt = stmt.outerjoin(result, and_(result.exam_id == exam.id, result.user_id == User.id))
-        code = (case((audience_clause(exam), REQUIRED), else_=0) + case((result.user_id.is_not(None), TOOK), else_=0)
-                + case((result.passed.is_(True), PASSED), else_=0)
-                + case((result.excellent.is_(True), EXCELLENT), else_=0))
+        joined = [result.exam_id == exam.id, result.user_id == User.id]
+        if people is not None:  # the same range on the results, so that only their part of the index is read
+            joined += [result.user_id >= people[0], result.user_id < people[1]]
+        stmt = stmt.outerjoin(result, and_(*joined))
+        code = case((audience_person_clause(exam), units.c[f"unit{i}"]), else_=0) + result_code(result)
         columns += [code.label(f"code{i}"), result.max_score.label(f"max{i}"), result.score.label(f"score{i}"),
                     result.attempts.label(f"att{i}")]
-    return scoped(stmt.with_only_columns(*columns), viewer, unit).subquery()
+    return stmt.with_only_columns(*columns).subquery()
 
 
-def grouped(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit]):
+def grouped(exams: list[Exam], viewer: User, unit: Unit | None, ranked_units: list[Unit],
+            people: tuple[int, int] | None = None):
     """People counted by (ranked unit, each exam's code and paper maximum), with summed scores and attempts."""
-    lines = person_codes(exams, viewer, unit, ranked_units)
+    lines = person_codes(exams, viewer, unit, ranked_units, people)
     c, n = lines.c, len(exams)
     keys = [c.group_id, *(c[f"code{i}"] for i in range(n)), *(c[f"max{i}"] for i in range(n))]
     sums = chain.from_iterable((cast(func.sum(c[f"score{i}"]), Float), func.sum(c[f"att{i}"])) for i in range(n))
@@ -109,20 +136,48 @@ class Group:
         return self.scores[i] * 100 / top if top and top > 0 else self.scores[i]
 
 
-def planned(stmt) -> list:
+def id_ranges(parts: int) -> list[tuple[int, int] | None]:
+    """The people's ids cut into this many [low, high) ranges (None: everyone)."""
+    low, high = db.session.execute(select(func.min(User.id), func.max(User.id))).one()
+    if low is None or parts < 2:
+        return [None]
+    step = (high - low) // parts + 1
+    return [(low + k * step, low + (k + 1) * step) for k in range(parts)]
+
+
+def hashed(execute, stmt) -> list:
     """Run the grouping with PostgreSQL hashing the people in memory.
 
     The planner cannot tell that the codes take few values, expects a group per person, and would sort a
     million rows (on disk) instead of hashing them into a few hundred groups; sorting is switched off for
     this one statement.
     """
-    if db.engine.dialect.name != "postgresql":
-        return db.session.execute(stmt).all()
-    db.session.execute(text("SET LOCAL work_mem = '64MB'"))
-    db.session.execute(text("SET LOCAL enable_sort = off"))
-    rows = db.session.execute(stmt).all()
-    db.session.execute(text("RESET enable_sort"))  # a failed statement rolls back, and SET LOCAL with it
+    execute(text("SET LOCAL work_mem = '64MB'"))
+    execute(text("SET LOCAL enable_sort = off"))
+    rows = execute(stmt).all()
+    execute(text("RESET enable_sort"))  # a failed statement rolls back, and SET LOCAL with it
     return rows
+
+
+def apart(engine, stmt) -> list:
+    with engine.connect() as connection:  # closed without a commit: its SET LOCALs end with it
+        return hashed(connection.execute, stmt)
+
+
+def planned(statement_for) -> list:
+    """The grouping's rows; on PostgreSQL counted in PARTS id ranges at once, each on its own connection.
+
+    What PostgreSQL's parallel query would do if the planner knew the groups are few: each range is
+    grouped by one server process, and the rows of all ranges fold alike (a group may come once per
+    range). A person is in exactly one range, so each is counted once; the ranges read committed data.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return db.session.execute(statement_for(None)).all()
+    first, *others = id_ranges(PARTS)
+    with ThreadPoolExecutor(max_workers=max(1, len(others))) as pool:
+        futures = [pool.submit(apart, db.engine, statement_for(people)) for people in others]
+        rows = hashed(db.session.execute, statement_for(first))
+        return rows + [row for future in futures for row in future.result()]
 
 
 def year_figures(exams: list[Exam], viewer: User, unit: Unit | None, root: Unit | None,
@@ -135,7 +190,7 @@ def year_figures(exams: list[Exam], viewer: User, unit: Unit | None, root: Unit 
 
     per_exam, combined = [empty() for _ in exams], empty()
     if exams:
-        for row in planned(grouped(exams, viewer, unit, ranked_units)):
+        for row in planned(partial(grouped, exams, viewer, unit, ranked_units)):
             group = Group.of(row, len(exams))
             for i, summary in enumerate(per_exam):
                 add_group(summary, group.group_id, group.exam(i))

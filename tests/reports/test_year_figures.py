@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from examapp.extensions import db
+from examapp.org.models import User
 from examapp.reports import queries
 from examapp.reports.exam_report import report_root
 from examapp.reports.summary import summarise
@@ -103,14 +104,8 @@ def year(org):
                                         ("admin", "village_a")])
 def test_database_figures_equal_the_line_by_line_ones(year, who, where):
     viewer, unit = getattr(year, who), getattr(year, where) if where else None
-    rows, combined = year_summaries(2026, viewer, unit)
-    per_exam, (root, ranked, people) = reference(2026, viewer, unit)
-    assert len(rows) == len(per_exam) == 3
-    for (_exam, got), want in zip(rows, per_exam, strict=True):
-        assert figures(got.total) == figures(want.total)
-        assert {u: figures(t) for u, t in got.groups.items()} == {u: figures(t) for u, t in want.groups.items()}
-    got = {"total": figures(combined.total), **{uid: figures(t) for uid, t in combined.groups.items()}}
-    assert got == combined_figures(root, ranked, people)
+    assert len(year_summaries(2026, viewer, unit)[0]) == 3
+    assert_figures_equal_reference(viewer, unit)
 
 
 def test_the_year_follows_a_regrade(year):
@@ -137,3 +132,54 @@ def test_an_exam_summary_with_its_bands_equals_the_line_by_line_one(year, who, w
         assert figures(got.total) == figures(want.total)
         assert {u: figures(t) for u, t in got.groups.items()} == {u: figures(t) for u, t in want.groups.items()}
         assert (got.max_score, got.bands) == (want.max_score, want.bands)
+
+
+def assert_figures_equal_reference(viewer, unit) -> None:
+    rows, combined = year_summaries(2026, viewer, unit)
+    per_exam, (root, ranked, people) = reference(2026, viewer, unit)
+    for (_exam, got), want in zip(rows, per_exam, strict=True):
+        assert figures(got.total) == figures(want.total)
+        assert {u: figures(t) for u, t in got.groups.items()} == {u: figures(t) for u, t in want.groups.items()}
+    got = {"total": figures(combined.total), **{uid: figures(t) for uid, t in combined.groups.items()}}
+    assert got == combined_figures(root, ranked, people)
+
+
+@pytest.mark.parametrize("who, where", [("admin", None), ("hr", None), ("admin", "town")])
+def test_the_figures_follow_moves_departures_rule_changes_and_regrades(year, who, where):
+    """Nothing is kept between requests: after each change the figures equal the line-by-line ones again."""
+    from examapp.exams.models import Attempt, Exam
+
+    viewer, unit = getattr(year, who), getattr(year, where) if where else None
+    twin = db.session.scalar(db.select(User).where(User.username == "twin1"))
+    twin.unit = year.other_town  # moves to another town: another ranked unit, outside the first exam's audience
+    db.session.commit()
+    assert_figures_equal_reference(viewer, unit)
+    year.villager.status = "retired"  # leaves: no longer required, results still counted
+    db.session.commit()
+    assert_figures_equal_reference(viewer, unit)
+    second = db.session.scalar(db.select(Exam).where(Exam.title == "民法典考试"))
+    second.audience = {"unit_ids": [year.village_a.id, 10**6], "grid_workers": True, "roles": ["learner"]}
+    db.session.commit()
+    assert_figures_equal_reference(viewer, unit)
+    attempt = db.session.scalar(db.select(Attempt).where(Attempt.user_id == year.learner.id, Attempt.score == 95))
+    attempt.record_result(score=attempt.score - 40, max_score=attempt.max_score, passed=False, excellent=False)
+    db.session.commit()
+    assert_figures_equal_reference(viewer, unit)
+
+
+@pytest.mark.parametrize("audience", [{}, {"unit_ids": ["town"]}, {"unit_ids": ["town"], "grid_workers": True},
+                                      {"leaders": True, "enforcement": True}, {"roles": ["hr", "learner"]},
+                                      {"roles": ["examiner"], "leaders": True}, {"unit_ids": ["missing"]}])
+def test_the_audience_in_two_parts_is_the_same_rule(year, audience):
+    """The unit part (once per unit) and the person part (once per person) select whom in_audience selects."""
+    from examapp.exams.audience import audience_clause, audience_person_clause, audience_unit_clause, in_audience
+    from examapp.org.models import Unit
+
+    ids = [getattr(year, u).id if u != "missing" else 10**6 for u in audience.get("unit_ids", [])]
+    exam = make_exam(title="受众", audience={**audience, "unit_ids": ids})
+    everyone = db.session.scalars(db.select(User)).all()
+    want = {u.id for u in everyone if in_audience(exam, u)}
+    base = db.select(User.id).join(Unit, User.unit_id == Unit.id)
+    assert set(db.session.scalars(base.where(audience_clause(exam)))) == want
+    split = base.where(audience_person_clause(exam), audience_unit_clause(exam))
+    assert set(db.session.scalars(split)) == want
