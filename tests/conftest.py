@@ -102,6 +102,17 @@ def runner(app):
 
 
 @pytest.fixture
+def bearer(org):
+    """The learner's API token, as an Authorization header."""
+    from examapp.auth.services import issue_token
+    from examapp.db import utcnow
+
+    token = issue_token(org.learner, utcnow())
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
 def statements(app):
     """The SQL statements sent while the test runs (tests that pin how many a path takes)."""
     seen: list[str] = []

@@ -6,14 +6,14 @@ or the whole case with PUT .../answers/<id> and {"answer": {"1": "B", "2": true}
 """
 
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from ..auth.loaders import bearer_token
 from ..auth.models import hash_token
+from ..auth.tokens import plain_bearer
 from ..db import commit_retrying, lock_for_writing, lost_race, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
@@ -181,17 +181,14 @@ def save_by_token_first():
     hottest request: token, person, every check of the save and the write in one statement on PostgreSQL).
 
     Runs after CSRFProtect's and the rate limiter's hooks, before force_password_change. The token's checks
-    (quicksave._owner) are the request loader's; anything else — a cookie (its session or remember-me user
+    (auth.tokens.token_owner) are the request loader's; anything else — a cookie (its session or remember-me user
     would win), a body or question the quick path does not take, a save it does not store, a token or person
     it does not accept, a lost race — goes on through the hooks and the view exactly as before.
     """
     if request.endpoint != "api.save_answer" or request.method != "PUT":
         return None
-    token, question_id = bearer_token(request), request.view_args["question_id"]
-    cookies = request.cookies
-    if (token is None or cookies.get(current_app.config["SESSION_COOKIE_NAME"])
-            or cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-            or not (question_id.isascii() and question_id.isdigit() and len(question_id) < 10)
+    token, question_id = plain_bearer(request), request.view_args["question_id"]
+    if (token is None or not (question_id.isascii() and question_id.isdigit() and len(question_id) < 10)
             or request.view_args["attempt_id"] >= 2**31):
         return None
     try:

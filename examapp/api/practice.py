@@ -3,14 +3,17 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
+from ..auth.models import hash_token
+from ..auth.tokens import plain_bearer
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, DomainError, Forbidden, Invalid
 from ..extensions import db
 from ..permissions import ADMIN, EXAMINER, UNIT_ADMIN
 from ..practice import book, groups, mastery
-from ..practice.answering import answer_question
+from ..practice.answering import answer_by_token, answer_question
 from ..practice.models import MODES
 from ..practice.pool import Filters
 from ..practice.present import feedback_json, iso, question_json
@@ -81,8 +84,7 @@ def practice_next():
      reply=FEEDBACK)
 def practice_answer():
     body = request_body()
-    if body is None or "answer" not in body or not isinstance(body.get("question_id"), int) or \
-            isinstance(body.get("question_id"), bool):
+    if not valid_answer_body(body):
         raise Invalid(_('Send a JSON body with "question_id" and "answer".'), code="invalid_body")
     try:
         outcome = answer_question(current_user, body["question_id"], body["answer"], utcnow())
@@ -92,6 +94,47 @@ def practice_answer():
         db.session.rollback()
         raise Conflict(_("Another answer to this question arrived at the same moment. Try again.")) from None
     return jsonify(reply)
+
+
+def valid_answer_body(body) -> bool:
+    return (isinstance(body, dict) and "answer" in body and isinstance(body.get("question_id"), int)
+            and not isinstance(body.get("question_id"), bool))
+
+
+@bp.before_app_request
+def practice_answer_by_token_first():
+    """A cookie-less bearer-token practice answer, recorded before the request hooks load the person: the token's
+    checks (auth.tokens.token_owner, the request loader's) are made in the answer's context read.
+
+    Runs after CSRFProtect's and the rate limiter's hooks, before force_password_change. Anything not plain — a
+    cookie, a body the view would refuse or question, an answer that does not fit, a repeat, a question no
+    longer practised, an open "keep out of practice" exam, a token or person not accepted, anything raising —
+    is rolled back and goes on through the hooks and the view exactly as before.
+    """
+    if request.endpoint != "api.practice_answer" or request.method != "POST":
+        return None
+    token = plain_bearer(request)
+    if token is None:
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except HTTPException:  # too large: the view says so, after the person is known
+        return None
+    if not (valid_answer_body(body) and set(body) == {"question_id", "answer"} and 0 < body["question_id"] < 2**31):
+        return None
+    try:
+        outcome = answer_by_token(hash_token(token), body["question_id"], body["answer"], utcnow())
+        reply = feedback_json(outcome) if outcome is not None else None
+        if reply is None:
+            db.session.rollback()
+            return None
+        db.session.commit()
+    except (DomainError, SQLAlchemyError):
+        db.session.rollback()
+        return None
+    response = jsonify(reply)
+    response.headers["Cache-Control"] = "no-store"  # personal (the security-headers hook need not ask who)
+    return response
 
 
 @bp.route("/practice/review")

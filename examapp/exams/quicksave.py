@@ -10,12 +10,10 @@ from functools import cache
 from sqlalchemy import Boolean, and_, bindparam, case, cast, func, literal, literal_column, or_, select, true, update
 from sqlalchemy.dialects.postgresql import JSONB
 
-from ..auth.loaders import TOKEN_TOUCH_INTERVAL
-from ..auth.models import ApiToken
+from ..auth.tokens import identity, token_owner
 from ..db import lock_for_writing
 from ..errors import Invalid
 from ..extensions import db
-from ..org.models import LOGIN_STATUSES, User
 from .availability import grace_seconds
 from .models import IN_PROGRESS, Attempt, AttemptItem
 from .validation import MAX_BLANK_CHARS, check_value, parse_ref
@@ -31,32 +29,6 @@ class QuickSave:
     deadline_at: datetime
 
 
-def _owner(by_token: bool):
-    """Who may write: the logged-in person (q_user), or the person a bearer token (q_token, its hash) stands for.
-
-    The token clause makes the request loader's checks: the token exists and is not revoked, its person may log
-    in and need not change their password first (a token may only read until then), and its use was written
-    less than TOKEN_TOUCH_INTERVAL ago (q_touch_before); otherwise no one, and the full path (loader and view)
-    answers, writing the token's use or refusing with 401 or 403 as before.
-    """
-    if not by_token:
-        return bindparam("q_user")
-    tokens, users = ApiToken.__table__, User.__table__
-    return (select(tokens.c.user_id).join(users, users.c.id == tokens.c.user_id)
-            .where(tokens.c.token_hash == bindparam("q_token"), tokens.c.revoked_at.is_(None),
-                   tokens.c.last_used_at > bindparam("q_touch_before"),
-                   users.c.status.in_([literal_column(f"'{status}'") for status in LOGIN_STATUSES]),
-                   users.c.must_change_password.is_(False))
-            .scalar_subquery())
-
-
-def identity(user_id: int | None, token_hash: str | None, now: datetime) -> dict:
-    """The owner's parameters of the statements _owner builds."""
-    if token_hash is None:
-        return {"q_user": user_id}
-    return {"q_token": token_hash, "q_touch_before": now - TOKEN_TOUCH_INTERVAL}
-
-
 @cache
 def _quick_statements(by_token: bool = False):
     """quick_save's two statements, built once per process (bound parameters only)."""
@@ -65,7 +37,7 @@ def _quick_statements(by_token: bool = False):
                    attempts.c.state, attempts.c.deadline_at)
             .join(attempts, attempts.c.id == items.c.attempt_id)
             .where(items.c.attempt_id == bindparam("q_attempt"), items.c.question_id == bindparam("q_question"),
-                   attempts.c.user_id == _owner(by_token)))
+                   attempts.c.user_id == token_owner(by_token)))
     # The attempt is still open, checked under the write lock (SQLite) or a share lock a submit must wait for
     # (PostgreSQL, FOR SHARE in the subquery): a submit either scores this answer or finds it refused.
     # The state as a literal: bound, it would make SQLite prepare the statement again on every save (the
@@ -129,13 +101,13 @@ def _fits(kind: str):
 def _pg_write(kind: str, by_token: bool = False):
     """PostgreSQL: the checks of quick_save's read and of the answer's shape folded into its UPDATE.
 
-    Owner (or token and person: _owner), open, deadline (share-locked, as in the two-statement write), not a
+    Owner (or token and person: token_owner), open, deadline (share-locked, as in the two-statement write), not a
     case question, a type the value's JSON kind could fit, the value fitting that item, and the sequence (a
     stale seq writes nothing), all in one statement: whatever it writes is what the full path would store.
     """
     attempts, items = Attempt.__table__, AttemptItem.__table__
     owned_and_open = (select(literal(1)).where(attempts.c.id == bindparam("q_attempt"),
-                                               attempts.c.user_id == _owner(by_token),
+                                               attempts.c.user_id == token_owner(by_token),
                                                attempts.c.state == literal_column(f"'{IN_PROGRESS}'"),
                                                attempts.c.deadline_at >= bindparam("q_cutoff"))
                       .with_for_update(read=True).exists())

@@ -8,7 +8,10 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, insert, literal_column, select, update
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 
+from ..auth.tokens import identity, token_owner
 from ..bank.models import Question, QuestionVersion
 from ..db import insert_rows, upsert
 from ..errors import Invalid, NotFound
@@ -129,39 +132,57 @@ class Context:
 def answer_question(user: User, question_id: int, value, now: datetime) -> Outcome:
     """Answer the question last served to this learner; a repeat returns the first answer's outcome."""
     day = local_day(now)
-    found = answering_context(user, question_id, day, now)
+    found = answering_context(user.id, question_id, day, now)
     if found is None:
         raise not_found()
-    serve, version = found.serve, found.version
     if found.answered:
-        return repeat_outcome(serve)
+        return repeat_outcome(found.serve)
     if not is_practisable(user, question_id, now, in_bank=found.in_bank,
                                                   embargo_open=found.embargo_open):
         raise NotFound(_("This question is no longer available for practice."), code="not_available")
+    return answer_found(found, value, now, day)
+
+
+def answer_by_token(token_hash: str, question_id: int, value, now: datetime) -> Outcome | None:
+    """answer_question for the person a bearer token stands for, found by the context's own statement (the
+    request loader's checks: auth.tokens.token_owner); None, having written nothing, when it is not plain (no
+    such serve or token, answered already, no longer in the bank, a "keep out of practice" exam open)."""
+    day = local_day(now)
+    found = answering_context(None, question_id, day, now, token_hash)
+    if found is None or found.answered or not found.in_bank or found.embargo_open:
+        return None
+    return answer_found(found, value, now, day)
+
+
+def answer_found(found: "Context", value, now: datetime, day: date) -> Outcome:
+    """Check, mark and record the answer to a practisable serve read by answering_context."""
+    serve, version = found.serve, found.version
     value = check_answer(version, value)
     correct, parts = mark(version, value)
-    row, plan = record(user, found, value, correct, now, day)
+    row, plan = record(found, value, correct, now, day)
     if row is None:  # a double tap raced this one and answered first
         return repeat_outcome(serve)
     return Outcome(row, version, correct, row.due_at, plan.in_book, plan.left, parts=parts, library=found.library)
 
 
-def answering_context(user: User, question_id: int, day: date, now: datetime) -> Context | None:
+def answering_context(user_id: int | None, question_id: int, day: date, now: datetime,
+                      token_hash: str | None = None) -> Context | None:
     """The serve being answered with its version, whether the bank still offers it, the learner's card and book
     entry, today's earlier answers, the question's law, the desired retention, the credit rule and whether any exam
     that keeps its questions out of practice may be open to the learner: one statement.
     """
     db.session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
-    found = db.session.connection().execute(context_statement(), {
-        "user_id": user.id, "question_id": question_id, "day": day, "year": day.year, "now": now}).first()
+    found = db.session.connection().execute(context_statement(token_hash is not None), {
+        **identity(user_id, token_hash, now), "user_id": user_id, "question_id": question_id, "day": day,
+        "year": day.year, "now": now}).first()
     if found is None:
         return None
-    serve_id, served_at, answered, in_bank, embargo, card_id, state, reviews, lapses = found[:9]
-    version = SimpleNamespace(**dict(zip(VERSION_COLUMNS, found[9:9 + len(VERSION_COLUMNS)], strict=True)))
-    rest = found[9 + len(VERSION_COLUMNS):]
+    serve_id, user_id, served_at, answered, in_bank, embargo, card_id, state, reviews, lapses = found[:10]
+    version = SimpleNamespace(**dict(zip(VERSION_COLUMNS, found[10:10 + len(VERSION_COLUMNS)], strict=True)))
+    rest = found[10 + len(VERSION_COLUMNS):]
     entry = SimpleNamespace(**dict(zip(BOOK_COLUMNS, rest[:len(BOOK_COLUMNS)], strict=True)))
     wrong, right, law, desired, per_credit, cap, counted, digests, loaded = rest[len(BOOK_COLUMNS):]
-    serve = SimpleNamespace(id=serve_id, user_id=user.id, question_id=question_id, served_at=served_at)
+    serve = SimpleNamespace(id=serve_id, user_id=user_id, question_id=question_id, served_at=served_at)
     card = CardState(question_id, card_id, state or {}, reviews or 0, lapses or 0)
     entry = entry if entry.id is not None else None
     return Context(serve, bool(answered), version, bool(in_bank), bool(embargo), card, entry, bool(wrong),
@@ -174,9 +195,15 @@ BOOK_COLUMNS = ("id", "status", "last_wrong_day", "right_days", "last_right_day"
 
 
 @cache
-def context_statement() -> Select:
-    """answering_context's statement, built once per process (it holds no values, only bound parameters)."""
-    user_id, question_id, day = bindparam("user_id"), bindparam("question_id"), bindparam("day")
+def context_statement(by_token: bool = False) -> Select:
+    """answering_context's statement, built once per process (it holds no values, only bound parameters).
+
+    By token, the serve's person is the token's (auth.tokens.token_owner) and every other clause that names the
+    learner names the serve's column instead (correlated): the token is looked up once.
+    """
+    question_id, day = bindparam("question_id"), bindparam("day")
+    user_id = PracticeServe.user_id if by_token else bindparam("user_id")
+    owner = token_owner(True) if by_token else user_id
 
     def earlier(correct: bool):
         return exists().where(PracticeAnswer.user_id == user_id, PracticeAnswer.question_id == question_id,
@@ -189,16 +216,26 @@ def context_statement() -> Select:
         Question.id == question_id).scalar_subquery()
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
     # Plain columns, no ORM objects: none to build, and nothing flushed behind our back.
-    return (select(PracticeServe.id, PracticeServe.served_at, answered(), in_practice_bank(question_id),
-                   any_embargo_exam(), PracticeCard.id, PracticeCard.state, PracticeCard.reviews, PracticeCard.lapses,
+    return (select(PracticeServe.id, PracticeServe.user_id, PracticeServe.served_at, answered(),
+                   in_practice_bank(question_id), embargo_column(by_token), PracticeCard.id, PracticeCard.state,
+                   PracticeCard.reviews, PracticeCard.lapses,
                    *(getattr(QuestionVersion, name) for name in VERSION_COLUMNS),
                    *(getattr(BookEntry, name) for name in BOOK_COLUMNS), earlier(False), earlier(True), law_id,
                    retention, *PracticeRule.columns(user_id, day, bindparam("year")), *library_columns())
             .join(QuestionVersion, QuestionVersion.id == PracticeServe.version_id)
             .outerjoin(PracticeCard, mine(PracticeCard))
             .outerjoin(BookEntry, mine(BookEntry))
-            .where(PracticeServe.user_id == user_id, PracticeServe.question_id == question_id)
+            .where(PracticeServe.user_id == owner, PracticeServe.question_id == question_id)
             .order_by(PracticeServe.id.desc()).limit(1))
+
+
+def embargo_column(by_token: bool):
+    """pool.any_embargo_exam for the learner bound as user_id, or (by token) for the serve's person."""
+    embargo = any_embargo_exam()
+    if not by_token:
+        return embargo
+    return replacement_traverse(embargo, {}, lambda element: PracticeServe.user_id if (
+        isinstance(element, BindParameter) and element.key == "user_id") else None)
 
 
 @cache
@@ -262,7 +299,7 @@ def single_write(new_card: bool, book_write: str | None, credited: bool) -> Sele
     return select(claim.c.id).add_cte(*writes)
 
 
-def record(user: User, found: Context, value, correct: bool, now: datetime,
+def record(found: Context, value, correct: bool, now: datetime,
            day: date) -> tuple[SimpleNamespace | None, book.AfterAnswer]:
     """Store the answer, review the FSRS card, update the book and count the credit (no credit work for a wrong
     answer); the row is None when the serve was answered by a concurrent request (then nothing is written).
@@ -278,7 +315,7 @@ def record(user: User, found: Context, value, correct: bool, now: datetime,
     credited = (correct and not found.right_before and found.law_id is not None and found.rule.allows_one_more())
     review(card, rating, now, make_scheduler(found.retention))
     plan = book.plan_after_answer(correct, found.entry, day, now)
-    fields = dict(user_id=user.id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
+    fields = dict(user_id=serve.user_id, question_id=serve.question_id, version_id=version.id, serve_id=serve.id,
                   answer=value, is_correct=correct, rating=rating, seconds=seconds, answered_at=now, day=day,
                   is_credited=credited, due_at=card.due_at)
     bound = {PARAMETER.get(name, name): value for name, value in fields.items()}
@@ -294,11 +331,11 @@ def record(user: User, found: Context, value, correct: bool, now: datetime,
     answer_id = connection.execute(answer_insert(dialect), bound).scalar()
     if answer_id is None:
         return None, plan
-    connection.execute(card_write(card.id is None), {"learner": user.id, "question": card.question_id,
+    connection.execute(card_write(card.id is None), {"learner": serve.user_id, "question": card.question_id,
                                                       "card_id": card.id, **values})
-    book.after_answer(user, serve.question_id, plan, now, day, dialect)
+    book.after_answer(serve.user_id, serve.question_id, plan, now, day, dialect)
     if credited:
-        add_practice_credit(user.id, found.law_id, day, found.rule, now)
+        add_practice_credit(serve.user_id, found.law_id, day, found.rule, now)
     return SimpleNamespace(id=answer_id, **fields), plan
 
 

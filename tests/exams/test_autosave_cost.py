@@ -15,13 +15,6 @@ from examapp.extensions import db
 
 
 @pytest.fixture
-def bearer(org):
-    token = issue_token(org.learner, utcnow())
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
 def statements(app):
     seen: list[str] = []
 

@@ -4,17 +4,8 @@ tap, must stay cheap (issue 13's synchronised start), with the paper exactly wha
 import pytest
 from sqlalchemy import text
 
-from examapp.auth.services import issue_token
-from examapp.db import utcnow
 from examapp.exams.bank_source import frozen_sources
 from examapp.extensions import db
-
-
-@pytest.fixture
-def bearer(org):
-    token = issue_token(org.learner, utcnow())
-    db.session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 class DataStatements:
