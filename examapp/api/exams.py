@@ -22,6 +22,7 @@ from ..exams.access import can_read_attempt, can_write_attempt
 from ..exams.models import Attempt, Exam
 from ..exams.present import API_MESSAGES, attempt_json, iso, num, paper_items, paper_json, result_json, standing_message
 from ..exams.queries import exams_for
+from ..exams.validation import plain_number
 from ..extensions import db
 from . import bp
 from .spec import ANY, BOOL, INT, NUM, STR, TIME, array, doc, nullable, obj, request_body
@@ -188,7 +189,7 @@ def save_by_token_first():
     if request.endpoint != "api.save_answer" or request.method != "PUT":
         return None
     token, question_id = plain_bearer(request), request.view_args["question_id"]
-    if (token is None or not (question_id.isascii() and question_id.isdigit() and len(question_id) < 10)
+    if (token is None or not plain_number(question_id, 9)
             or request.view_args["attempt_id"] >= 2**31):
         return None
     try:
