@@ -108,13 +108,24 @@ def latency_row(name: str, timings, what: str, key: str) -> dict:
                f"{len(timings.values)} {what}, median {timings.median:.0f} ms, {timings.errors} errors", key=key)
 
 
+def server_cpu(sync: dict) -> str:
+    """The burst's CPU on the server side: the app's workers, and PostgreSQL's processes when it has any."""
+    if "server_cpu_s" not in sync:
+        return ""
+    app, database = sync["server_cpu_s"]
+    per_press = 1000 / sync["presses"]
+    return (f", app CPU {app:.2f} s ({app * per_press:.1f} ms per press)"
+            + (f", PostgreSQL CPU {database:.2f} s ({database * per_press:.1f} ms per press)" if database else ""))
+
+
 def sync_row(sync: dict) -> dict:
     timings, counts = sync["timings"], list(sync["attempts"].values())
     one_each = all(c == 1 for c in counts) and all(len(ids) == 1 for ids in sync["seen"].values())
     return row(f"synchronised start of {len(counts)} p95", timings.p(0.95) / 1000, "s", "<= 3 s, 0 errors, one each",
                timings.p(0.95) <= 3000 and timings.errors == 0 and one_each,
                f"{sync['presses']} presses, {timings.errors} errors, one attempt each: {'yes' if one_each else 'NO'}"
-               + (f", load generator CPU {sync['client_cpu_s']:.2f} s" if "client_cpu_s" in sync else ""),
+               + (f", load generator CPU {sync['client_cpu_s']:.2f} s" if "client_cpu_s" in sync else "")
+               + server_cpu(sync),
                key="sync")
 
 

@@ -84,7 +84,10 @@ def measure_app(url: str, fixtures: dict) -> dict:
         if wanted("submit"):
             figures["submit"] = client.submit_attempts(port, papers)
         if wanted("sync"):
+            cpu = serve.server_cpu_seconds()
             figures["sync"] = client.synchronised_start(port, exam_id, learners[n + 1:n + 1 + sync])
+            after = serve.server_cpu_seconds()
+            figures["sync"]["server_cpu_s"] = [round(b - a, 2) for a, b in zip(cpu, after, strict=True)]
     if "sync" in figures:
         figures["sync"]["attempts"] = attempts_per_user(url, [x["id"] for x in learners[n + 1:n + 1 + sync]], exam_id)
     return figures

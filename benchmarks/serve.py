@@ -44,6 +44,30 @@ def wait_ready(port: int, path: str, process: subprocess.Popen, seconds: float =
     raise RuntimeError("gunicorn did not answer in time")
 
 
+def server_cpu_seconds() -> tuple[float, float]:
+    """CPU seconds used so far by the served apps' gunicorn processes and by PostgreSQL's (Linux /proc): the
+    difference over a burst says how much of the machine's 2 cores each took."""
+    tick = os.sysconf("SC_CLK_TCK")
+    wanted = set(running)
+    for master in running:
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{master}/task"):
+                wanted.update(int(c) for c in open(f"/proc/{master}/task/{task}/children").read().split())
+    app = database = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = open(f"/proc/{pid}/stat").read()
+            name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+            used = int(fields[11]) + int(fields[12])
+            if int(pid) in wanted:
+                app += used
+            elif name.startswith("postgres"):
+                database += used
+    return app / tick, database / tick
+
+
 @contextlib.contextmanager
 def gunicorn_app(app: str, url: str, ready_path: str):
     """Serve `app` with the production settings on a free port; stop it afterwards."""
