@@ -11,6 +11,7 @@ from . import db as _db  # noqa: F401  (registers the SQLite pragmas)
 from . import extensions as ext
 from . import http, templating
 from .config import (
+    apply_json_codec,
     apply_statement_timeout,
     apply_time_zone,
     base_config,
@@ -58,6 +59,7 @@ def configure(app: Flask, config: dict | None) -> None:
     if config:
         app.config.update(config)
     apply_time_zone(app.config)
+    apply_json_codec(app.config)
     apply_statement_timeout(app.config)
     check_production(app.config)
     ensure_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])

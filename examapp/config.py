@@ -77,6 +77,16 @@ def trusted_proxies(config: dict) -> int:
     return int(value)
 
 
+def apply_json_codec(config: dict) -> None:
+    """JSON columns are written and read by db.json_dumps / db.json_loads unless the engine options say otherwise."""
+    from .db import json_dumps, json_loads
+
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("json_serializer", json_dumps)
+    options.setdefault("json_deserializer", json_loads)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def apply_statement_timeout(config: dict) -> None:
     """Give PostgreSQL connections a statement timeout below the worker timeout (O-01).
 

@@ -4,12 +4,32 @@ import functools
 import random
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 
+import orjson
 from sqlalchemy import DateTime, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+
+def json_dumps(value, decimals: bool = False) -> str:
+    """The JSON columns' serializer: orjson, several times faster than the standard library's (a new paper
+    writes 150 JSON values, a page reads as many). As with json.dumps, keys that are not strings become
+    strings; unlike it, text is kept as UTF-8 rather than \\u escapes (the same value when read back).
+    decimals: write Decimal values as strings (exact), for rows the database unpacks into NUMERIC columns."""
+    return orjson.dumps(value, default=_decimal_text if decimals else None,
+                        option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _decimal_text(value) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+json_loads = orjson.loads  # and its reader
 
 
 def utcnow() -> datetime:
