@@ -1,9 +1,10 @@
 """How Flask-Login finds the user: session cookie or bearer token."""
 
+import functools
 from datetime import timedelta
 
 from flask import g, redirect, request, url_for
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,8 +43,7 @@ def load_user_from_token(req) -> User | None:
     if token is None:
         return None
     # Token and person in one statement: this runs on every autosave.
-    found = db.session.execute(select(ApiToken, User).join(User, ApiToken.user_id == User.id)
-                               .where(ApiToken.token_hash == hash_token(token))).first()
+    found = db.session.execute(token_statement(), {"token_hash": hash_token(token)}).first()
     if found is None:
         return None
     row, user = found
@@ -54,6 +54,13 @@ def load_user_from_token(req) -> User | None:
         touch(row, now)  # a day's use is what matters; not one write per request
     g.token_auth = True
     return user
+
+
+@functools.cache
+def token_statement():
+    """The token and its person, built once (it runs on every bearer request)."""
+    return select(ApiToken, User).join(User, ApiToken.user_id == User.id) \
+        .where(ApiToken.token_hash == bindparam("token_hash"))
 
 
 def touch(row: ApiToken, now) -> None:

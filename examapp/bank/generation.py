@@ -10,6 +10,8 @@ Never reused: SQLite takes `random()` (64 bits), PostgreSQL a sequence (not roll
 inside a transaction that later rolls back can never come back and match a stale cache entry.
 """
 
+import functools
+
 from sqlalchemy import DDL, BigInteger, Integer, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,4 +72,9 @@ def _install(_metadata, connection, **kw) -> None:
 
 def current_generation() -> int | None:
     """The bank's generation as this transaction sees it; None where the row is missing (then cache nothing)."""
-    return db.session.scalar(select(BankGeneration.value).where(BankGeneration.id == 1))
+    return db.session.scalar(generation_statement())
+
+
+@functools.cache
+def generation_statement():
+    return select(BankGeneration.value).where(BankGeneration.id == 1)

@@ -1,5 +1,6 @@
 """The attempt lifecycle: start (draw and freeze), save, submit, overdue finalisation, evidence."""
 
+import functools
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -7,10 +8,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from ..bank.generation import current_generation
+from ..db import json_dumps, lock_for_writing
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..org.models import User
@@ -54,17 +57,21 @@ def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, lis
                       deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes))
     attempt.variant = drawing.choose_variant(exam.blueprint or [], is_leader=user.is_leader,
                                              is_enforcement=user.is_enforcement, is_grid=user.is_grid_worker)
-    items, record, pools = build_paper(exam, attempt.variant, attempt.seed)
+    items, record, pools, generation = build_paper(exam, attempt.variant, attempt.seed)
     attempt.draw, attempt.max_score = record, sum((i["points"] for i in items), Decimal(0))
+    # SQLite: wait for the write lock now, after the draw (pure work) and before the writes. Without it the
+    # transaction would begin with the reads below and, when another start committed meanwhile, fail at its first
+    # INSERT ("database is locked") and be run again from the start: half the presses of a synchronised start did.
+    lock_for_writing(db.session)
     try:
         with db.session.begin_nested():
-            store_pools(pools, now)
+            store_pools(pools, now, generation)
             db.session.add(attempt)
             db.session.flush()
-            # One executemany of plain rows instead of 50 ORM objects flushed one INSERT at a time, through
-            # Core (the ORM's bulk path costs as much again per row); attempt.items loads them when read.
+            # Plain rows through Core (insert_items) instead of 50 ORM objects flushed one INSERT at a time (the
+            # ORM's bulk path costs as much again per row); attempt.items loads them when read.
             rows = [{**item, "attempt_id": attempt.id} for item in items]
-            db.session.connection().execute(insert(AttemptItem.__table__), rows)
+            insert_items(rows)
     except IntegrityError:
         # Another request for the same person started first; resume theirs.
         winner = open_attempt(exam, user)
@@ -75,10 +82,32 @@ def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, lis
     return attempt, [SimpleNamespace(answer=None, **row) for row in rows]
 
 
-def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict, list]:
+def insert_items(rows: list[dict]) -> None:
+    """Insert a new paper's rows. PostgreSQL: as one statement with one parameter, the rows as a JSON array that
+    the server unpacks (json_to_recordset); psycopg would otherwise send one INSERT per row, each with a dozen
+    parameters to adapt. SQLite: one executemany, a C loop over one prepared statement."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(AttemptItem.__table__), rows)
+        return
+    connection.execute(items_from_json(tuple(rows[0])), {"rows": json_dumps(rows, decimals=True)})
+
+
+@functools.cache
+def items_from_json(names: tuple[str, ...]):
+    """INSERT INTO attempt_items (names) SELECT names FROM json_to_recordset(:rows) AS r(each name's type)."""
+    table, dialect = AttemptItem.__table__, postgresql.dialect()
+    columns = ", ".join(f'"{name}"' for name in names)
+    spec = ", ".join(f'"{name}" {table.c[name].type.compile(dialect=dialect)}' for name in names)
+    return text(f"INSERT INTO attempt_items ({columns}) SELECT {columns} FROM json_to_recordset(CAST(:rows AS json)) "
+                f"AS r({spec})")
+
+
+def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict, list, int | None]:
     """Draw from the blueprint and freeze each question: version, option order, key and points.
 
-    Returns the attempt_items rows (without attempt_id), the draw record and the pools it names.
+    Returns the attempt_items rows (without attempt_id), the draw record, the pools it names and the bank's
+    generation they were read under.
     """
     rules = drawing.variant_rules(exam.blueprint or [], variant)
     if not rules:
@@ -101,7 +130,7 @@ def build_paper(exam: Exam, variant: str, seed: int) -> tuple[list[dict], dict, 
                       "question_version_id": version["version_id"], "type": version["type"],
                       "points": pick.points, "answer_seq": 0, "is_flagged": False, **frozen})
     result.record["variant"] = variant
-    return items, result.record, pools
+    return items, result.record, pools, generation
 
 
 def settle(attempt: Attempt, now: datetime) -> Attempt:

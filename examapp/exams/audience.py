@@ -6,7 +6,10 @@ roles, the exam is for learners only: administrators, examiners, HR and unit adm
 the exam and are never counted as 应考; categories then narrow the learners.
 """
 
-from sqlalchemy import and_, false, func, or_, select, true
+import functools
+
+from sqlalchemy import and_, bindparam, false, func, literal, or_, select, true
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..org.models import Unit, User
@@ -33,8 +36,8 @@ def in_audience(exam, user: User, units: list[Unit] | None = None) -> bool:
     if user.status != "active":
         return False
     aud = exam.audience or {}
-    if aud.get("unit_ids") and not any(u.contains(user.unit) for u in
-                                       (audience_units(exam) if units is None else units)):
+    if aud.get("unit_ids") and not (unit_within([int(u) for u in aud["unit_ids"]], user.unit_id) if units is None
+                                    else any(u.contains(user.unit) for u in units)):
         return False
     wanted = [attr for key, attr in CATEGORIES if aud.get(key)]
     in_category = any(getattr(user, attr) for attr in wanted)
@@ -42,6 +45,23 @@ def in_audience(exam, user: User, units: list[Unit] | None = None) -> bool:
     if roles:
         return user.role in roles or in_category
     return user.role == LEARNER and (not wanted or in_category)
+
+
+def unit_within(unit_ids: list[int], unit_id: int | None) -> bool:
+    """True when the unit is one of these units or lies in a subtree of one (Unit.contains), in one statement:
+    neither the audience's units nor the person's own need loading (starting an exam asks this)."""
+    if unit_id is None:
+        return False
+    return db.session.scalar(unit_within_statement(), {"unit_ids": unit_ids, "unit_id": unit_id}) is not None
+
+
+@functools.cache
+def unit_within_statement():
+    """unit_within's statement, built once (an aliased entity costs more to build than the query to run)."""
+    mine = aliased(Unit)
+    return (select(literal(1)).select_from(Unit).join(mine, mine.id == bindparam("unit_id"))
+            .where(Unit.id.in_(bindparam("unit_ids", expanding=True)),
+                   func.substr(mine.path, 1, func.length(Unit.path)) == Unit.path).limit(1))
 
 
 def audience_clause(exam):

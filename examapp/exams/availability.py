@@ -1,10 +1,11 @@
 """Who may take an exam now, and why not: audience, window, eligibility, attempts."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..extensions import db
 from ..org.models import User
@@ -53,25 +54,36 @@ def eligibility_problem(exam: Exam, user: User) -> dict | None:
 
 
 def overrides(exam: Exam, user: User) -> list[ExamOverride]:
-    return list(db.session.scalars(select(ExamOverride).where(
-        ExamOverride.exam_id == exam.id, ExamOverride.user_id == user.id).order_by(ExamOverride.id)))
+    return list(db.session.scalars(person_statement("overrides"), {"exam_id": exam.id, "user_id": user.id}))
 
 
 def finished_attempts(exam: Exam, user: User) -> list[Attempt]:
-    return list(db.session.scalars(select(Attempt).where(
-        Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state != IN_PROGRESS)
-        .order_by(Attempt.number)))
+    return list(db.session.scalars(person_statement("finished"), {"exam_id": exam.id, "user_id": user.id}))
 
 
 def open_attempt(exam: Exam, user: User) -> Attempt | None:
-    return db.session.scalar(select(Attempt).where(
-        Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state == IN_PROGRESS))
+    return db.session.scalar(person_statement("open"), {"exam_id": exam.id, "user_id": user.id})
 
 
 def attempts_of(exam: Exam, user: User) -> list[Attempt]:
     """All of the person's attempts at the exam, finished and open, in order (one read for standing())."""
-    return list(db.session.scalars(select(Attempt).where(
-        Attempt.exam_id == exam.id, Attempt.user_id == user.id).order_by(Attempt.number)))
+    return list(db.session.scalars(person_statement("attempts"), {"exam_id": exam.id, "user_id": user.id}))
+
+
+@functools.cache
+def person_statement(kind: str) -> Select:
+    """The reads of one person's standing in one exam, built once with exam_id and user_id bound at execution:
+    every start and every exam list asks them, and building a statement costs more than running it."""
+    exam_id, user_id = bindparam("exam_id"), bindparam("user_id")
+    if kind == "overrides":
+        return select(ExamOverride).where(ExamOverride.exam_id == exam_id, ExamOverride.user_id == user_id) \
+            .order_by(ExamOverride.id)
+    mine = select(Attempt).where(Attempt.exam_id == exam_id, Attempt.user_id == user_id)
+    if kind == "open":
+        return mine.where(Attempt.state == IN_PROGRESS)
+    if kind == "finished":
+        mine = mine.where(Attempt.state != IN_PROGRESS)
+    return mine.order_by(Attempt.number)
 
 
 def current_window(exam: Exam, grants: list[ExamOverride], now: datetime) -> tuple[str, datetime | None]:

@@ -1,12 +1,13 @@
 """The exam side of the question bank: rule pools and current versions."""
 
+import functools
 import hashlib
 import json
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
-from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
 
 from ..bank.generation import current_generation
 from ..bank.models import CONFIDENTIAL, Question, QuestionVersion
@@ -114,11 +115,30 @@ def read_pools(rules: list[dict], allow_public: bool = False) -> list[Pool]:
     return pools
 
 
-def store_pools(pools: list[Pool], now) -> None:
-    """Keep each pool a draw record names (once per distinct pool; the record keeps only the digest)."""
+STORED_CACHE_SIZE = 4096
+_stored: set[tuple] = set()  # (database, generation, digest) of pools found stored (committed by some start)
+
+
+def store_pools(pools: list[Pool], now, generation=None) -> None:
+    """Keep each pool a draw record names (once per distinct pool; the record keeps only the digest).
+
+    A pool found stored stays stored (draw_pools rows are never deleted), so with the bank's generation given
+    each worker asks the database once per pool and generation, not on every start. A pool this transaction
+    inserts is not remembered: the transaction may yet roll back.
+    """
     wanted = {pool.digest: pool for pool in pools}
-    present = set(db.session.scalars(select(DrawPool.digest).where(DrawPool.digest.in_(list(wanted)))))
-    missing = [pool for digest, pool in wanted.items() if digest not in present]
+    url = str(db.engine.url)
+    known = {digest for digest in wanted if (url, generation, digest) in _stored} if generation is not None else set()
+    if len(known) == len(wanted):
+        return
+    present = set(db.session.scalars(stored_statement(),
+                                      {"digests": [digest for digest in wanted if digest not in known]}))
+    if generation is not None and present:
+        with _pool_cache_lock:
+            if len(_stored) > STORED_CACHE_SIZE:
+                _stored.clear()
+            _stored.update((url, generation, digest) for digest in present)
+    missing = [pool for digest, pool in wanted.items() if digest not in present and digest not in known]
     if missing:
         # Two first starts may store the same pool at once: the second one's row is simply not needed.
         db.session.execute(upsert(DrawPool).on_conflict_do_nothing(index_elements=["digest"]),
@@ -156,12 +176,7 @@ def frozen_sources(question_ids: list[int], generation=UNREAD) -> dict[int, dict
         found = {qid: cache[qid] for qid in question_ids if qid in cache}
     missing = [qid for qid in question_ids if qid not in found]
     if missing:
-        rows = db.session.connection().execute(
-            select(Question.id, QuestionVersion.id.label("version_id"), QuestionVersion.type,
-                   QuestionVersion.stem, QuestionVersion.options, QuestionVersion.answer,
-                   QuestionVersion.subquestions)
-            .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-            .where(Question.id.in_(missing)))
+        rows = db.session.connection().execute(sources_statement(), {"ids": missing})
         read = {row.id: row._asdict() for row in rows}
         found.update(read)
         if generation is not None:
@@ -169,6 +184,20 @@ def frozen_sources(question_ids: list[int], generation=UNREAD) -> dict[int, dict
                 if _source_cache["key"] == key:
                     _source_cache["rows"].update(read)
     return found
+
+
+@functools.cache
+def sources_statement():
+    """frozen_sources' read, built once (a statement costs more to build than this one costs to run)."""
+    return (select(Question.id, QuestionVersion.id.label("version_id"), QuestionVersion.type, QuestionVersion.stem,
+                   QuestionVersion.options, QuestionVersion.answer, QuestionVersion.subquestions)
+            .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .where(Question.id.in_(bindparam("ids", expanding=True))))
+
+
+@functools.cache
+def stored_statement():
+    return select(DrawPool.digest).where(DrawPool.digest.in_(bindparam("digests", expanding=True)))
 
 
 def current_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:

@@ -162,3 +162,28 @@ def test_paper_is_frozen_once_published(org, exam):
         services.add_rule(exam, {"count": 1, "points": 1}, org.examiner, org.now)
     with pytest.raises(Conflict):
         services.remove_rule(exam, 0, org.examiner, org.now)
+
+
+def test_the_audience_unit_check_in_sql_agrees_with_unit_contains(org):
+    """unit_within answers Unit.contains in one statement; a unit whose id is a prefix of another's (paths
+    /7000003/ and /70000031/) must not contain it."""
+    from examapp.exams.audience import unit_within
+    from examapp.org.models import Unit
+    from examapp.org.services import add_unit
+
+    for unit_id, parent in ((7_000_003, None), (70_000_031, None), (7_000_004, org.village_a),
+                            (70_000_041, org.village_a)):
+        unit = Unit(id=unit_id, name=f"网格{unit_id}", kind="grid", path="", full_name=f"网格{unit_id}")
+        db.session.add(unit)
+        db.session.flush()
+        unit.place_under(parent)
+    add_unit("第二网格", org.village_b, kind="grid")
+    db.session.flush()
+    units = db.session.query(Unit).all()
+    assert any(b.path.startswith(a.path.rstrip("/")) and not a.contains(b) for a in units for b in units)
+    for a in units:
+        for b in units:
+            assert unit_within([a.id], b.id) == a.contains(b), (a.path, b.path)
+    assert unit_within([org.other_town.id, org.town.id], org.villager.unit_id)
+    assert not unit_within([org.other_town.id, org.village_b.id], org.villager.unit_id)
+    assert not unit_within([org.town.id], None)

@@ -1,11 +1,18 @@
 """Starting is what hundreds of learners do in the same second: the press, and the second press of a double
 tap, must stay cheap (issue 13's synchronised start), with the paper exactly what the database holds."""
 
-import pytest
-from sqlalchemy import text
+from decimal import Decimal
 
-from examapp.exams.bank_source import frozen_sources
+import pytest
+from sqlalchemy import func, select, text
+
+from examapp.bank.generation import current_generation
+from examapp.exams.attempts import start_or_resume
+from examapp.exams.bank_source import frozen_sources, rule_pools, store_pools
+from examapp.exams.models import AttemptItem, DrawPool
 from examapp.extensions import db
+
+from .conftest import SMALL_BLUEPRINT, make_bank, make_exam, make_question
 
 
 class DataStatements:
@@ -87,3 +94,55 @@ def test_drawn_versions_are_read_once_per_bank_generation(org, bank, queries):
     assert frozen_sources(ids)[ids[0]]["stem"] == "改过的题干"
     db.session.rollback()
     assert frozen_sources(ids)[ids[0]]["stem"] == first[ids[0]]["stem"]
+
+
+def test_a_pool_found_stored_is_not_asked_for_again_under_the_same_generation(org, bank, queries):
+    """Each start checks that its pools are in draw_pools; once a worker has seen them there (committed by some
+    start: rows are never deleted) it stops asking until the bank changes."""
+    rules = [{"type": "single"}, {"type": "multiple"}]
+    pools, generation = rule_pools(rules), current_generation()
+    store_pools(pools, org.now, generation)  # stores them: not remembered, this transaction may yet roll back
+    db.session.commit()
+    queries.clear()
+    store_pools(pools, org.now, generation)  # asks once and finds them
+    store_pools(pools, org.now, generation)  # remembered
+    assert len([s for s in queries if "draw_pools" in s]) == 1, queries
+    make_question("新题")  # any bank change gives a new generation: ask again
+    db.session.commit()
+    queries.clear()
+    store_pools(rule_pools(rules), org.now, current_generation())  # (and stores the singles' new pool)
+    assert len([s for s in queries if s.startswith("SELECT draw_pools")]) == 1, queries
+
+
+def test_a_pool_stored_by_a_start_that_rolled_back_is_stored_again(org, bank):
+    pools, generation = rule_pools([{"type": "single"}]), current_generation()
+    store_pools(pools, org.now, generation)
+    db.session.rollback()
+    store_pools(pools, org.now, generation)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(DrawPool)
+                             .where(DrawPool.digest == pools[0].digest)) == 1
+
+
+def test_a_new_paper_is_stored_exactly_as_drawn(org, untangle):
+    """The paper's rows go to the database in one statement (PostgreSQL: unpacked from JSON by the server):
+    every column reads back as build_paper made it: keys of every shape, exact points, Chinese text."""
+    make_bank(cases=1)
+    case_rule = {"variant": "default", "section": "案例分析", "type": "case", "count": 1, "points": "12.5"}
+    exam = make_exam(org, blueprint=[*SMALL_BLUEPRINT, case_rule])
+    attempt, fresh = start_or_resume(exam, org.learner, org.now)
+    db.session.commit()
+    db.session.expire_all()
+    stored = {item.question_id: item for item in db.session.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id))}
+    assert len(stored) == len(fresh) == 10
+    for row in fresh:
+        item = stored[row.question_id]
+        for name in ("position", "section", "question_version_id", "type", "points", "content", "option_order",
+                     "key", "answer_seq", "is_flagged"):
+            assert getattr(item, name) == getattr(row, name), (name, getattr(item, name), getattr(row, name))
+        assert item.answer is None and item.answered_at is None and item.is_correct is None
+    assert {row.section for row in fresh} == {"单选", "多选", "判断", "填空", "案例分析"}
+    assert sum(item.points for item in stored.values()) == Decimal("112.50")
+    case = next(item for item in stored.values() if item.type == "case")
+    assert [sub["type"] for sub in case.key] == ["single", "true_false"] and case.key[1]["key"] is False
