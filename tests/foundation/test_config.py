@@ -55,3 +55,25 @@ def test_log_in_keeps_working_when_redis_goes_away_while_serving(app, client):
     response = client.post("/login", data={"username": "nobody", "password": "wrong"})
     assert response.status_code == 200
     assert "账号或密码错误" in response.get_data(as_text=True)
+
+
+def test_json_columns_use_orjson_and_keep_the_standard_librarys_meaning(app):
+    """JSON columns go through db.json_dumps / json_loads (orjson): what is read back is what json.dumps and
+    json.loads would give, keys that are not strings included; an engine option naming its own wins."""
+    import json
+    from decimal import Decimal
+
+    from examapp.config import apply_json_codec
+    from examapp.db import json_dumps, json_loads
+
+    assert db.engine.dialect._json_serializer is json_dumps
+    assert db.engine.dialect._json_deserializer is json_loads
+    value = {1: ["甲", True, None, 2.5], "题干": {"2": "乙"}}
+    assert json_loads(json_dumps(value)) == json.loads(json.dumps(value))
+    assert json_dumps({"points": Decimal("2.50")}, decimals=True) == '{"points":"2.50"}'
+    with pytest.raises(TypeError):
+        json_dumps({"points": Decimal("2.50")})  # not silently a float or a string
+    own = {"SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": json.dumps}}
+    apply_json_codec(own)
+    assert own["SQLALCHEMY_ENGINE_OPTIONS"]["json_serializer"] is json.dumps
+    assert own["SQLALCHEMY_ENGINE_OPTIONS"]["json_deserializer"] is json_loads
