@@ -8,8 +8,6 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, insert, literal_column, select, update
-from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.visitors import replacement_traverse
 
 from ..auth.tokens import identity, token_owner
 from ..bank.models import Question, QuestionVersion
@@ -217,8 +215,8 @@ def context_statement(by_token: bool = False) -> Select:
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
     # Plain columns, no ORM objects: none to build, and nothing flushed behind our back.
     return (select(PracticeServe.id, PracticeServe.user_id, PracticeServe.served_at, answered(),
-                   in_practice_bank(question_id), embargo_column(by_token), PracticeCard.id, PracticeCard.state,
-                   PracticeCard.reviews, PracticeCard.lapses,
+                   in_practice_bank(question_id), any_embargo_exam(PracticeServe.user_id if by_token else None),
+                   PracticeCard.id, PracticeCard.state, PracticeCard.reviews, PracticeCard.lapses,
                    *(getattr(QuestionVersion, name) for name in VERSION_COLUMNS),
                    *(getattr(BookEntry, name) for name in BOOK_COLUMNS), earlier(False), earlier(True), law_id,
                    retention, *PracticeRule.columns(user_id, day, bindparam("year")), *library_columns())
@@ -227,15 +225,6 @@ def context_statement(by_token: bool = False) -> Select:
             .outerjoin(BookEntry, mine(BookEntry))
             .where(PracticeServe.user_id == owner, PracticeServe.question_id == question_id)
             .order_by(PracticeServe.id.desc()).limit(1))
-
-
-def embargo_column(by_token: bool):
-    """pool.any_embargo_exam for the learner bound as user_id, or (by token) for the serve's person."""
-    embargo = any_embargo_exam()
-    if not by_token:
-        return embargo
-    return replacement_traverse(embargo, {}, lambda element: PracticeServe.user_id if (
-        isinstance(element, BindParameter) and element.key == "user_id") else None)
 
 
 @cache

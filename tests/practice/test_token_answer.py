@@ -1,6 +1,8 @@
 """A cookie-less bearer practice answer is recorded before the hooks load the person (its token checked in the
 answer's own context read); whatever it does not take, the hooks and the view answer as before."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import update
 
@@ -134,3 +136,31 @@ def test_an_open_keep_out_exam_falls_through_and_is_refused(client, org, bank, c
     db.session.commit()
     response = client.post(URL, json={"question_id": bank["s1"].id, "answer": "A"}, headers=headers)
     assert response.status_code == 404 and "key" not in response.get_json()
+
+
+def test_another_learners_reopened_keep_out_exam_leaves_the_fast_path_alone(client, app, org, bank, clock,
+                                                                            monkeypatch):
+    """The keep-out check names the serve's person in every subquery: another learner's reopened window (or
+    attempt in progress) is not this learner's, and does not send their answer the slow way."""
+    from examapp.exams.models import ExamOverride
+    from tests.practice.test_sets import embargo_exam
+
+    token = issue_token(org.learner, clock())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    served(client, bank["s1"], headers)
+    other = app.test_client()
+    assert other.post("/login", data={"username": org.villager.username, "password": PASSWORD}).status_code == 302
+    served(other, bank["s2"])  # the villager has a serve too
+    exam = embargo_exam(org, bank, clock)
+    exam.closes_at = clock.now - timedelta(minutes=1)  # closed, and reopened for the villager only
+    db.session.add(ExamOverride(exam_id=exam.id, user_id=org.villager.id, kind="reopen", reason="病假",
+                                until_at=clock.now + timedelta(days=1)))
+    db.session.execute(update(ApiToken).values(last_used_at=clock()))
+    db.session.commit()
+    with monkeypatch.context() as patch:
+        no_view(patch)
+        response = client.post(URL, json={"question_id": bank["s1"].id, "answer": "A"}, headers=headers)
+    assert response.status_code == 200 and response.get_json()["correct"] is True
+    refused = other.post(URL, json={"question_id": bank["s2"].id, "answer": "A"})  # the villager's is reopened
+    assert refused.status_code == 404 and "key" not in refused.get_json()
