@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, insert, literal_column, select, update
+from sqlalchemy.orm import aliased
 
 from ..auth.tokens import identity, token_owner
 from ..bank.models import Question, QuestionVersion
-from ..db import insert_rows, upsert
+from ..db import Prepared, insert_rows, upsert
 from ..errors import Invalid, NotFound
 from ..exams.draw import options_list
 from ..exams.scoring import score_item
@@ -170,7 +171,7 @@ def answering_context(user_id: int | None, question_id: int, day: date, now: dat
     that keeps its questions out of practice may be open to the learner: one statement.
     """
     db.session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
-    found = db.session.connection().execute(context_statement(token_hash is not None), {
+    found = context_read(token_hash is not None).execute(db.session.connection(), {
         **identity(user_id, token_hash, now), "user_id": user_id, "question_id": question_id, "day": day,
         "year": day.year, "now": now}).first()
     if found is None:
@@ -193,6 +194,11 @@ BOOK_COLUMNS = ("id", "status", "last_wrong_day", "right_days", "last_right_day"
 
 
 @cache
+def context_read(by_token: bool) -> Prepared:
+    return Prepared(context_statement(by_token))
+
+
+@cache
 def context_statement(by_token: bool = False) -> Select:
     """answering_context's statement, built once per process (it holds no values, only bound parameters).
 
@@ -203,9 +209,14 @@ def context_statement(by_token: bool = False) -> Select:
     user_id = PracticeServe.user_id if by_token else bindparam("user_id")
     owner = token_owner(True) if by_token else user_id
 
+    earlier_serve = aliased(PracticeServe)
+
     def earlier(correct: bool):
-        return exists().where(PracticeAnswer.user_id == user_id, PracticeAnswer.question_id == question_id,
-                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
+        # Through the learner's serves of this question (indexed by person and question): the answers' own
+        # index by person and day would read every answer of the learner's day.
+        return exists().where(earlier_serve.user_id == user_id, earlier_serve.question_id == question_id,
+                              PracticeAnswer.serve_id == earlier_serve.id, PracticeAnswer.day == day,
+                              PracticeAnswer.is_correct.is_(correct))
 
     def mine(model):
         return and_(model.user_id == PracticeServe.user_id, model.question_id == PracticeServe.question_id)
@@ -214,7 +225,7 @@ def context_statement(by_token: bool = False) -> Select:
         Question.id == question_id).scalar_subquery()
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
     # Plain columns, no ORM objects: none to build, and nothing flushed behind our back.
-    return (select(PracticeServe.id, PracticeServe.user_id, PracticeServe.served_at, answered(),
+    stmt = (select(PracticeServe.id, PracticeServe.user_id, PracticeServe.served_at, answered(),
                    in_practice_bank(question_id), any_embargo_exam(PracticeServe.user_id if by_token else None),
                    PracticeCard.id, PracticeCard.state, PracticeCard.reviews, PracticeCard.lapses,
                    *(getattr(QuestionVersion, name) for name in VERSION_COLUMNS),
@@ -225,6 +236,7 @@ def context_statement(by_token: bool = False) -> Select:
             .outerjoin(BookEntry, mine(BookEntry))
             .where(PracticeServe.user_id == owner, PracticeServe.question_id == question_id)
             .order_by(PracticeServe.id.desc()).limit(1))
+    return stmt
 
 
 @cache
@@ -273,7 +285,7 @@ def card_write(new: bool, per_row_of=None):
 
 
 @cache
-def single_write(new_card: bool, book_write: str | None, credited: bool) -> Select:
+def single_write(new_card: bool, book_write: str | None, credited: bool) -> Prepared:
     """PostgreSQL: the answer, the card, the book entry and the credit in one statement (data-modifying WITH).
 
     The answer's INSERT is the claim and every other write takes its rows from it, so when a concurrent request
@@ -285,7 +297,7 @@ def single_write(new_card: bool, book_write: str | None, credited: bool) -> Sele
         writes.append(book.statement(book_write, "postgresql", claim).cte("book"))
     if credited:
         writes.append(credit_upsert("postgresql", claim).cte("credit"))
-    return select(claim.c.id).add_cte(*writes)
+    return Prepared(select(claim.c.id).add_cte(*writes))
 
 
 def record(found: Context, value, correct: bool, now: datetime,
@@ -313,7 +325,7 @@ def record(found: Context, value, correct: bool, now: datetime,
     connection = db.session.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        answer_id = connection.execute(single_write(card.id is None, plan.write, credited), {
+        answer_id = single_write(card.id is None, plan.write, credited).execute(connection, {
             **bound, **values, "card_id": card.id, "at": now, "now": now, "law_id": found.law_id,
             **plan.values}).scalar()
         return (None if answer_id is None else SimpleNamespace(id=answer_id, **fields)), plan
