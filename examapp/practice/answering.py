@@ -170,8 +170,10 @@ def answering_context(user_id: int | None, question_id: int, day: date, now: dat
     entry, today's earlier answers, the question's law, the desired retention, the credit rule and whether any exam
     that keeps its questions out of practice may be open to the learner: one statement.
     """
-    db.session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
-    found = context_read(token_hash is not None).execute(db.session.connection(), {
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
+    found = context_read(token_hash is not None).execute(session.connection(), {
         **identity(user_id, token_hash, now), "user_id": user_id, "question_id": question_id, "day": day,
         "year": day.year, "now": now}).first()
     if found is None:
@@ -334,9 +336,9 @@ def record(found: Context, value, correct: bool, now: datetime,
         return None, plan
     connection.execute(card_write(card.id is None), {"learner": serve.user_id, "question": card.question_id,
                                                       "card_id": card.id, **values})
-    book.after_answer(serve.user_id, serve.question_id, plan, now, day, dialect)
+    book.after_answer(serve.user_id, serve.question_id, plan, now, day, connection)
     if credited:
-        add_practice_credit(serve.user_id, found.law_id, day, found.rule, now)
+        add_practice_credit(serve.user_id, found.law_id, day, found.rule, now, connection)
     return SimpleNamespace(id=answer_id, **fields), plan
 
 
