@@ -166,3 +166,27 @@ def test_another_learners_reopened_keep_out_exam_leaves_the_fast_path_alone(clie
     assert response.status_code == 200 and response.get_json()["correct"] is True
     refused = other.post(URL, json={"question_id": bank["s2"].id, "answer": "A"})  # the villager's is reopened
     assert refused.status_code == 404 and "key" not in refused.get_json()
+
+
+def test_on_postgresql_a_token_answer_runs_without_begin_or_commit(client, bank, bearer, monkeypatch):
+    """Its read and its single write are the request's first work: each runs on its own (autocommit), two round
+    trips instead of four (BEGIN and COMMIT)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite commits once for the answer's several writes")
+    served(client, bank["s1"], bearer)
+    autocommit: list[bool] = []
+    read = answering.answering_context
+
+    def noting(*args, **kwargs):
+        autocommit.append(db.session.connection().connection.driver_connection.autocommit)
+        return read(*args, **kwargs)
+
+    question_id = bank["s1"].id
+    db.session.commit()  # the request shares the test's session: nothing of the test's may be open
+    with monkeypatch.context() as patch:
+        no_view(patch)
+        patch.setattr(answering, "answering_context", noting)
+        response = client.post(URL, json={"question_id": question_id, "answer": WRONG["single"]}, headers=bearer)
+    assert response.status_code == 200 and response.get_json()["in_book"] is True
+    assert autocommit == [True]
+    assert client.get("/api/v1/practice/review", headers=bearer).get_json()["book"]["total"] == 1  # kept
