@@ -10,10 +10,8 @@ from flask import jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
 
-from ..auth.models import hash_token
-from ..auth.tokens import plain_bearer
+from ..auth.tokens import personal, token_request
 from ..db import commit_retrying, lock_for_writing, lost_race, retry_lost_races, utcnow
 from ..errors import Invalid, NotFound
 from ..exams import attempts as service
@@ -186,22 +184,17 @@ def save_by_token_first():
     would win), a body or question the quick path does not take, a save it does not store, a token or person
     it does not accept, a lost race — goes on through the hooks and the view exactly as before.
     """
-    if request.endpoint != "api.save_answer" or request.method != "PUT":
+    found = token_request("api.save_answer", "PUT")
+    if found is None:
         return None
-    token, question_id = plain_bearer(request), request.view_args["question_id"]
-    if (token is None or not plain_number(question_id, 9)
-            or request.view_args["attempt_id"] >= 2**31):
-        return None
-    try:
-        body = request.get_json(silent=True)
-    except HTTPException:  # too large: the view says so, after the person is known
-        return None
-    if not valid_save_body(body):
+    token_hash, body = found
+    question_id = request.view_args["question_id"]
+    if not (plain_number(question_id, 9) and request.view_args["attempt_id"] < 2**31 and valid_save_body(body)):
         return None
     now = utcnow()
     try:
         quick = quicksave.quick_save(None, request.view_args["attempt_id"], question_id, body["answer"], now,
-                                     seq=body.get("seq"), flagged=body.get("flagged"), token_hash=hash_token(token))
+                                     seq=body.get("seq"), flagged=body.get("flagged"), token_hash=token_hash)
         if quick is None:
             return None
         db.session.commit()
@@ -210,9 +203,7 @@ def save_by_token_first():
             raise
         db.session.rollback()  # the view runs it again with retry_lost_races
         return None
-    response = quick_reply(question_id, quick, now)
-    response.headers["Cache-Control"] = "no-store"  # personal (the security-headers hook need not ask who)
-    return response
+    return personal(quick_reply(question_id, quick, now))
 
 
 def valid_save_body(body) -> bool:

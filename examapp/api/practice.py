@@ -4,10 +4,8 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException
 
-from ..auth.models import hash_token
-from ..auth.tokens import plain_bearer
+from ..auth.tokens import personal, token_request
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Forbidden, Invalid
 from ..extensions import db
@@ -111,19 +109,14 @@ def practice_answer_by_token_first():
     longer practised, an open "keep out of practice" exam, a token or person not accepted, anything raising —
     is rolled back and goes on through the hooks and the view exactly as before.
     """
-    if request.endpoint != "api.practice_answer" or request.method != "POST":
+    found = token_request("api.practice_answer", "POST")
+    if found is None:
         return None
-    token = plain_bearer(request)
-    if token is None:
-        return None
-    try:
-        body = request.get_json(silent=True)
-    except HTTPException:  # too large: the view says so, after the person is known
-        return None
+    token_hash, body = found
     if not (valid_answer_body(body) and set(body) == {"question_id", "answer"} and 0 < body["question_id"] < 2**31):
         return None
     try:
-        outcome = answer_by_token(hash_token(token), body["question_id"], body["answer"], utcnow())
+        outcome = answer_by_token(token_hash, body["question_id"], body["answer"], utcnow())
         reply = feedback_json(outcome) if outcome is not None else None
         if reply is None:
             db.session.rollback()
@@ -132,9 +125,7 @@ def practice_answer_by_token_first():
     except (DomainError, SQLAlchemyError):
         db.session.rollback()
         return None
-    response = jsonify(reply)
-    response.headers["Cache-Control"] = "no-store"  # personal (the security-headers hook need not ask who)
-    return response
+    return personal(jsonify(reply))
 
 
 @bp.route("/practice/review")

@@ -7,12 +7,13 @@ and the view answer as before (401, 403, the token's use written).
 
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import bindparam, literal_column, select
+from werkzeug.exceptions import HTTPException
 
 from ..org.models import LOGIN_STATUSES, User
 from .loaders import TOKEN_TOUCH_INTERVAL, bearer_token
-from .models import ApiToken
+from .models import ApiToken, hash_token
 
 
 def plain_bearer(req) -> str | None:
@@ -24,6 +25,28 @@ def plain_bearer(req) -> str | None:
             or cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))):
         return None
     return token
+
+
+def token_request(endpoint: str, method: str) -> tuple[str, object] | None:
+    """For a request answered before the hooks: the token's hash and the JSON body (None when it is not JSON) of a
+    cookie-less bearer request to this endpoint and method; None for any other request, and when there is no
+    token, a cookie is sent or the body is too large (the view says so, after the person is known)."""
+    if request.endpoint != endpoint or request.method != method:
+        return None
+    token = plain_bearer(request)
+    if token is None:
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except HTTPException:
+        return None
+    return hash_token(token), body
+
+
+def personal(response):
+    """A reply made before the hooks: personal, never stored (the security-headers hook need not ask who)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def token_owner(by_token: bool):

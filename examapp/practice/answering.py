@@ -8,12 +8,11 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, exists, func, insert, literal_column, select, update
-from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.visitors import replacement_traverse
+from sqlalchemy.orm import aliased
 
 from ..auth.tokens import identity, token_owner
 from ..bank.models import Question, QuestionVersion
-from ..db import insert_rows, upsert
+from ..db import Prepared, insert_rows, upsert
 from ..errors import Invalid, NotFound
 from ..exams.draw import options_list
 from ..exams.scoring import score_item
@@ -148,6 +147,12 @@ def answer_by_token(token_hash: str, question_id: int, value, now: datetime) -> 
     request loader's checks: auth.tokens.token_owner); None, having written nothing, when it is not plain (no
     such serve or token, answered already, no longer in the bank, a "keep out of practice" exam open)."""
     day = local_day(now)
+    session = db.session()
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        # The request's first work: the read and the single write each run on their own (autocommit), two round
+        # trips instead of four. Under READ COMMITTED each statement of a transaction sees its own snapshot
+        # anyway, and the write is one statement whose answer INSERT is the claim.
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     found = answering_context(None, question_id, day, now, token_hash)
     if found is None or found.answered or not found.in_bank or found.embargo_open:
         return None
@@ -171,8 +176,10 @@ def answering_context(user_id: int | None, question_id: int, day: date, now: dat
     entry, today's earlier answers, the question's law, the desired retention, the credit rule and whether any exam
     that keeps its questions out of practice may be open to the learner: one statement.
     """
-    db.session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
-    found = db.session.connection().execute(context_statement(token_hash is not None), {
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the session's own execute would do first; the statements here skip its ORM work
+    found = context_read(token_hash is not None).execute(session.connection(), {
         **identity(user_id, token_hash, now), "user_id": user_id, "question_id": question_id, "day": day,
         "year": day.year, "now": now}).first()
     if found is None:
@@ -195,6 +202,11 @@ BOOK_COLUMNS = ("id", "status", "last_wrong_day", "right_days", "last_right_day"
 
 
 @cache
+def context_read(by_token: bool) -> Prepared:
+    return Prepared(context_statement(by_token))
+
+
+@cache
 def context_statement(by_token: bool = False) -> Select:
     """answering_context's statement, built once per process (it holds no values, only bound parameters).
 
@@ -205,9 +217,14 @@ def context_statement(by_token: bool = False) -> Select:
     user_id = PracticeServe.user_id if by_token else bindparam("user_id")
     owner = token_owner(True) if by_token else user_id
 
+    earlier_serve = aliased(PracticeServe)
+
     def earlier(correct: bool):
-        return exists().where(PracticeAnswer.user_id == user_id, PracticeAnswer.question_id == question_id,
-                              PracticeAnswer.day == day, PracticeAnswer.is_correct.is_(correct))
+        # Through the learner's serves of this question (indexed by person and question): the answers' own
+        # index by person and day would read every answer of the learner's day.
+        return exists().where(earlier_serve.user_id == user_id, earlier_serve.question_id == question_id,
+                              PracticeAnswer.serve_id == earlier_serve.id, PracticeAnswer.day == day,
+                              PracticeAnswer.is_correct.is_(correct))
 
     def mine(model):
         return and_(model.user_id == PracticeServe.user_id, model.question_id == PracticeServe.question_id)
@@ -216,9 +233,9 @@ def context_statement(by_token: bool = False) -> Select:
         Question.id == question_id).scalar_subquery()
     retention = select(PracticeSettings.desired_retention).where(PracticeSettings.id == 1).scalar_subquery()
     # Plain columns, no ORM objects: none to build, and nothing flushed behind our back.
-    return (select(PracticeServe.id, PracticeServe.user_id, PracticeServe.served_at, answered(),
-                   in_practice_bank(question_id), embargo_column(by_token), PracticeCard.id, PracticeCard.state,
-                   PracticeCard.reviews, PracticeCard.lapses,
+    stmt = (select(PracticeServe.id, PracticeServe.user_id, PracticeServe.served_at, answered(),
+                   in_practice_bank(question_id), any_embargo_exam(PracticeServe.user_id if by_token else None),
+                   PracticeCard.id, PracticeCard.state, PracticeCard.reviews, PracticeCard.lapses,
                    *(getattr(QuestionVersion, name) for name in VERSION_COLUMNS),
                    *(getattr(BookEntry, name) for name in BOOK_COLUMNS), earlier(False), earlier(True), law_id,
                    retention, *PracticeRule.columns(user_id, day, bindparam("year")), *library_columns())
@@ -227,15 +244,7 @@ def context_statement(by_token: bool = False) -> Select:
             .outerjoin(BookEntry, mine(BookEntry))
             .where(PracticeServe.user_id == owner, PracticeServe.question_id == question_id)
             .order_by(PracticeServe.id.desc()).limit(1))
-
-
-def embargo_column(by_token: bool):
-    """pool.any_embargo_exam for the learner bound as user_id, or (by token) for the serve's person."""
-    embargo = any_embargo_exam()
-    if not by_token:
-        return embargo
-    return replacement_traverse(embargo, {}, lambda element: PracticeServe.user_id if (
-        isinstance(element, BindParameter) and element.key == "user_id") else None)
+    return stmt
 
 
 @cache
@@ -284,7 +293,7 @@ def card_write(new: bool, per_row_of=None):
 
 
 @cache
-def single_write(new_card: bool, book_write: str | None, credited: bool) -> Select:
+def single_write(new_card: bool, book_write: str | None, credited: bool) -> Prepared:
     """PostgreSQL: the answer, the card, the book entry and the credit in one statement (data-modifying WITH).
 
     The answer's INSERT is the claim and every other write takes its rows from it, so when a concurrent request
@@ -296,7 +305,7 @@ def single_write(new_card: bool, book_write: str | None, credited: bool) -> Sele
         writes.append(book.statement(book_write, "postgresql", claim).cte("book"))
     if credited:
         writes.append(credit_upsert("postgresql", claim).cte("credit"))
-    return select(claim.c.id).add_cte(*writes)
+    return Prepared(select(claim.c.id).add_cte(*writes))
 
 
 def record(found: Context, value, correct: bool, now: datetime,
@@ -324,7 +333,7 @@ def record(found: Context, value, correct: bool, now: datetime,
     connection = db.session.connection()
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        answer_id = connection.execute(single_write(card.id is None, plan.write, credited), {
+        answer_id = single_write(card.id is None, plan.write, credited).execute(connection, {
             **bound, **values, "card_id": card.id, "at": now, "now": now, "law_id": found.law_id,
             **plan.values}).scalar()
         return (None if answer_id is None else SimpleNamespace(id=answer_id, **fields)), plan
@@ -333,9 +342,9 @@ def record(found: Context, value, correct: bool, now: datetime,
         return None, plan
     connection.execute(card_write(card.id is None), {"learner": serve.user_id, "question": card.question_id,
                                                       "card_id": card.id, **values})
-    book.after_answer(serve.user_id, serve.question_id, plan, now, day, dialect)
+    book.after_answer(serve.user_id, serve.question_id, plan, now, day, connection)
     if credited:
-        add_practice_credit(serve.user_id, found.law_id, day, found.rule, now)
+        add_practice_credit(serve.user_id, found.law_id, day, found.rule, now, connection)
     return SimpleNamespace(id=answer_id, **fields), plan
 
 

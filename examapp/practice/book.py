@@ -102,13 +102,13 @@ def statement(write: str, dialect: str, per_row_of=None):
     return wrong_upsert(dialect, "wrong_count", per_row_of) if write == "wrong" else right_update(per_row_of)
 
 
-def after_answer(user_id: int, question_id: int, plan: AfterAnswer, now: datetime, day: date, dialect: str) -> None:
+def after_answer(user_id: int, question_id: int, plan: AfterAnswer, now: datetime, day: date, connection) -> None:
     """Write what the plan says (a statement of its own: on PostgreSQL the answer's single statement carries it).
 
     Through the session's connection: a Core statement needs none of the session's ORM work per execution.
     """
     if plan.write is not None:
-        db.session.connection().execute(statement(plan.write, dialect),
+        connection.execute(statement(plan.write, connection.dialect.name),
                            {"learner": user_id, "question": question_id, "at": now, "day": day, **plan.values})
 
 

@@ -93,10 +93,14 @@ def is_practisable(user: User, question_id: int, now: datetime, in_bank: bool | 
     return in_bank and not (embargo_open and question_id in embargoed_ids(user, now))
 
 
-def any_embargo_exam() -> ColumnElement[bool]:
+def any_embargo_exam(user=None) -> ColumnElement[bool]:
     """EXISTS: a "keep out of practice" exam is open to this person now, before the audience check (a column for
-    a caller's own query, with the bound parameters user_id and now)."""
-    return embargo_statement().with_only_columns(Exam.id).exists()
+    a caller's own query, with the bound parameter now).
+
+    `user` names the person: the bound parameter user_id by default, or a column of the caller's query (the
+    practice answer by token names its serve's person), to which the subqueries are correlated.
+    """
+    return embargo_statement(user).with_only_columns(Exam.id).exists()
 
 
 def open_embargo_exams(user: User, now: datetime) -> list[Exam]:
@@ -108,15 +112,23 @@ def open_embargo_exams(user: User, now: datetime) -> list[Exam]:
 
 
 @cache
-def embargo_statement() -> Select:
-    """open_embargo_exams' statement, built once per process (it holds only bound parameters)."""
-    user_id, now = bindparam("user_id"), bindparam("now")
-    reopened = select(ExamOverride.exam_id).where(ExamOverride.user_id == user_id, ExamOverride.kind == "reopen",
-                                                  ExamOverride.until_at > now)
+def embargo_statement(user=None) -> Select:
+    """open_embargo_exams' statement for `user` (see any_embargo_exam), built once per process and person
+    expression (it holds only bound parameters)."""
+    person = bindparam("user_id") if user is None else user
+
+    def correlated(stmt: Select) -> Select:
+        # Nested two levels below the caller's query, a column of it is not correlated by itself: the subquery
+        # would join the column's whole table.
+        return stmt if user is None else stmt.correlate(user.table)
+
+    now = bindparam("now")
+    reopened = correlated(select(ExamOverride.exam_id).where(
+        ExamOverride.user_id == person, ExamOverride.kind == "reopen", ExamOverride.until_at > now))
     # The state is written into the SQL, not bound: with a bound value SQLite re-prepares the whole statement (it
     # may use the partial index uq_attempts_one_open) on every execution, a third of a practice answer's read.
-    in_progress = select(Attempt.exam_id).where(Attempt.user_id == user_id,
-                                                Attempt.state == literal_column(f"'{IN_PROGRESS}'"))
+    in_progress = correlated(select(Attempt.exam_id).where(
+        Attempt.user_id == person, Attempt.state == literal_column(f"'{IN_PROGRESS}'")))
     return select(Exam).where(
         Exam.is_kept_out_of_practice.is_(True), Exam.status == "published",
         or_((Exam.opens_at <= now) & (Exam.closes_at > now),

@@ -6,7 +6,7 @@ from functools import cache
 
 from sqlalchemy import Date, Integer, bindparam, func, select
 
-from ..db import UTCDateTime, dialect_name, insert_rows, upsert
+from ..db import UTCDateTime, insert_rows, upsert
 from ..extensions import db
 from ..localtime import local_date
 from ..org.models import User
@@ -153,23 +153,31 @@ class PracticeRule:
 
     def allows_one_more(self) -> bool:
         """The rule's figures (its defaults when no rule is set) allow one more counted answer today."""
-        columns = StudyRequirement.__table__.c
-        per_credit = self.answers_per_credit if self.answers_per_credit is not None else \
-            columns.practice_answers_per_credit.default.arg
-        daily_cap = self.daily_cap if self.daily_cap is not None else columns.practice_daily_cap.default.arg
+        default_per_credit, default_cap = practice_rule_defaults()
+        per_credit = self.answers_per_credit if self.answers_per_credit is not None else default_per_credit
+        daily_cap = self.daily_cap if self.daily_cap is not None else default_cap
         return per_credit > 0 and (self.counted_today or 0) < int(daily_cap * per_credit + 1e-9)
 
 
-def add_practice_credit(user_id: int, law_id: int, day: date, rule: PracticeRule, now: datetime) -> bool:
+@cache
+def practice_rule_defaults() -> tuple:
+    """The practice figures of the rule when no year's rule is set (the columns' defaults)."""
+    columns = StudyRequirement.__table__.c
+    return columns.practice_answers_per_credit.default.arg, columns.practice_daily_cap.default.arg
+
+
+def add_practice_credit(user_id: int, law_id: int, day: date, rule: PracticeRule, now: datetime,
+                        connection=None) -> bool:
     """Count one correct practice answer toward credits unless the day's cap is reached; return whether it counted.
 
     The caller decides which answers qualify (the first correct answer to a question on a day). One statement:
-    the day's row for the law is inserted or its count raised.
+    the day's row for the law is inserted or its count raised (through `connection`, the session's by default).
     """
     if not rule.allows_one_more():
         return False
-    db.session.connection().execute(credit_upsert(dialect_name()),  # Core: none of the session's ORM work
-                                    {"learner": user_id, "law_id": law_id, "day": day, "now": now})
+    connection = connection or db.session.connection()
+    connection.execute(credit_upsert(connection.dialect.name),  # Core: none of the session's ORM work
+                       {"learner": user_id, "law_id": law_id, "day": day, "now": now})
     return True
 
 

@@ -1,6 +1,8 @@
 """A cookie-less bearer practice answer is recorded before the hooks load the person (its token checked in the
 answer's own context read); whatever it does not take, the hooks and the view answer as before."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import update
 
@@ -44,7 +46,9 @@ def test_a_token_answer_is_the_context_read_and_the_writes(client, bank, bearer,
     statements = queries(statements)
     # No token and person load by the hooks: the token is checked in the context read, once.
     assert "api_tokens" in statements[0] and "must_change_password" in statements[0]
-    assert statements[0].count("FROM api_tokens") == 1 and statements[0].count("FROM practice_serves") == 1
+    # (today's earlier answers are found through the learner's serves of the question: an alias, correlated)
+    assert statements[0].count("FROM api_tokens") == 1 and statements[0].count("FROM practice_serves JOIN") == 1
+    assert statements[0].count("practice_serves_1.user_id = practice_serves.user_id") == 2
     assert not any(q.startswith("SELECT users.") or "FROM users WHERE" in q for q in statements)
     pg = db.engine.dialect.name == "postgresql"
     assert len(statements) == (2 if pg else 4), "\n".join(q[:160] for q in statements)
@@ -134,3 +138,55 @@ def test_an_open_keep_out_exam_falls_through_and_is_refused(client, org, bank, c
     db.session.commit()
     response = client.post(URL, json={"question_id": bank["s1"].id, "answer": "A"}, headers=headers)
     assert response.status_code == 404 and "key" not in response.get_json()
+
+
+def test_another_learners_reopened_keep_out_exam_leaves_the_fast_path_alone(client, app, org, bank, clock,
+                                                                            monkeypatch):
+    """The keep-out check names the serve's person in every subquery: another learner's reopened window (or
+    attempt in progress) is not this learner's, and does not send their answer the slow way."""
+    from examapp.exams.models import ExamOverride
+    from tests.practice.test_sets import embargo_exam
+
+    token = issue_token(org.learner, clock())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    served(client, bank["s1"], headers)
+    other = app.test_client()
+    assert other.post("/login", data={"username": org.villager.username, "password": PASSWORD}).status_code == 302
+    served(other, bank["s2"])  # the villager has a serve too
+    exam = embargo_exam(org, bank, clock)
+    exam.closes_at = clock.now - timedelta(minutes=1)  # closed, and reopened for the villager only
+    db.session.add(ExamOverride(exam_id=exam.id, user_id=org.villager.id, kind="reopen", reason="病假",
+                                until_at=clock.now + timedelta(days=1)))
+    db.session.execute(update(ApiToken).values(last_used_at=clock()))
+    db.session.commit()
+    with monkeypatch.context() as patch:
+        no_view(patch)
+        response = client.post(URL, json={"question_id": bank["s1"].id, "answer": "A"}, headers=headers)
+    assert response.status_code == 200 and response.get_json()["correct"] is True
+    refused = other.post(URL, json={"question_id": bank["s2"].id, "answer": "A"})  # the villager's is reopened
+    assert refused.status_code == 404 and "key" not in refused.get_json()
+
+
+def test_on_postgresql_a_token_answer_runs_without_begin_or_commit(client, bank, bearer, monkeypatch):
+    """Its read and its single write are the request's first work: each runs on its own (autocommit), two round
+    trips instead of four (BEGIN and COMMIT)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite commits once for the answer's several writes")
+    served(client, bank["s1"], bearer)
+    autocommit: list[bool] = []
+    read = answering.answering_context
+
+    def noting(*args, **kwargs):
+        autocommit.append(db.session.connection().connection.driver_connection.autocommit)
+        return read(*args, **kwargs)
+
+    question_id = bank["s1"].id
+    db.session.commit()  # the request shares the test's session: nothing of the test's may be open
+    with monkeypatch.context() as patch:
+        no_view(patch)
+        patch.setattr(answering, "answering_context", noting)
+        response = client.post(URL, json={"question_id": question_id, "answer": WRONG["single"]}, headers=bearer)
+    assert response.status_code == 200 and response.get_json()["in_book"] is True
+    assert autocommit == [True]
+    assert client.get("/api/v1/practice/review", headers=bearer).get_json()["book"]["total"] == 1  # kept
