@@ -116,4 +116,4 @@ def test_json_gives_times_as_iso_with_offset_and_chinese_as_characters(app):
     from flask import json
 
     text = json.dumps({"at": LATE_EVENING_UTC, "on": date(2026, 3, 6), "who": "李明华"})
-    assert '"at": "2026-03-05T22:30:15Z"' in text and '"on": "2026-03-06"' in text and "李明华" in text
+    assert '"at":"2026-03-05T22:30:15Z"' in text and '"on":"2026-03-06"' in text and "李明华" in text
