@@ -1,7 +1,9 @@
 """Database helpers: UTC-aware datetimes, timestamps, engine settings, retries of lost races."""
 
 import functools
+import json
 import random
+import re
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,8 +21,12 @@ def json_dumps(value, decimals: bool = False) -> str:
     writes 150 JSON values, a page reads as many). As with json.dumps, keys that are not strings become
     strings; unlike it, text is kept as UTF-8 rather than \\u escapes (the same value when read back).
     decimals: write Decimal values as strings (exact), for rows the database unpacks into NUMERIC columns."""
-    return orjson.dumps(value, default=_decimal_text if decimals else None,
-                        option=orjson.OPT_NON_STR_KEYS).decode()
+    try:
+        return orjson.dumps(value, default=_decimal_text if decimals else None,
+                            option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # what orjson refuses and the standard library writes (an integer beyond 64 bits)
+        return json.dumps(value, default=_decimal_text if decimals else None, ensure_ascii=False,
+                          separators=(",", ":"))
 
 
 def _decimal_text(value) -> str:
@@ -29,7 +35,16 @@ def _decimal_text(value) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-json_loads = orjson.loads  # and its reader
+_LONG_INTEGER, _LONG_INTEGER_BYTES = re.compile(r"\d{19}"), re.compile(rb"\d{19}")
+
+
+def json_loads(text):
+    """The JSON columns' reader: orjson, except for text holding a run of 19 digits or more, which orjson would
+    read as a float when it is an integer beyond 64 bits (the standard library keeps it exact)."""
+    if isinstance(text, str):
+        return json.loads(text) if _LONG_INTEGER.search(text) else orjson.loads(text)
+    text = bytes(text)
+    return json.loads(text) if _LONG_INTEGER_BYTES.search(text) else orjson.loads(text)
 
 
 def utcnow() -> datetime:

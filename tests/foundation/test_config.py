@@ -71,6 +71,8 @@ def test_json_columns_use_orjson_and_keep_the_standard_librarys_meaning(app):
     value = {1: ["甲", True, None, 2.5], "题干": {"2": "乙"}}
     assert json_loads(json_dumps(value)) == json.loads(json.dumps(value))
     assert json_dumps({"points": Decimal("2.50")}, decimals=True) == '{"points":"2.50"}'
+    for stored in (json_dumps([2**70 + 1, "甲"]), json_dumps([2**70 + 1, "甲"]).encode()):
+        assert json_loads(stored) == [2**70 + 1, "甲"]  # beyond orjson: the standard library writes and reads it
     with pytest.raises(TypeError):
         json_dumps({"points": Decimal("2.50")})  # not silently a float or a string
     own = {"SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": json.dumps}}
