@@ -121,13 +121,20 @@ def start_attempt(exam_id: int):
     if exam is None or not exam.is_published:
         raise NotFound(str(API_MESSAGES["not_found"]))
     now = utcnow()
+
+    def start_or_resume():
+        # A new paper is answered from the rows just inserted; a resumed one reads only what it shows, in the
+        # transaction that found it (a second transaction would cost the double tap a BEGIN, a ROLLBACK and the
+        # pool's ping).
+        attempt, fresh = service.start_or_resume(exam, current_user, now)
+        return attempt, fresh if fresh is not None else paper_items(attempt)
+
     try:
-        attempt, fresh = commit_retrying(lambda: service.start_or_resume(exam, current_user, now), keep_loaded=True)
+        attempt, items = commit_retrying(start_or_resume, keep_loaded=True)
     except service.KeptRefusal:
         db.session.commit()  # an attempt found overdue stays finished; still answer 409
         raise
-    # A new paper is answered from the rows just inserted; a resumed one reads only what it shows.
-    return jsonify(paper_json(attempt, now, fresh if fresh is not None else paper_items(attempt))), 201
+    return jsonify(paper_json(attempt, now, items)), 201
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<question_id>", methods=["PUT"])
