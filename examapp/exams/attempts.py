@@ -10,10 +10,10 @@ from types import SimpleNamespace
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..bank.generation import current_generation
-from ..db import json_dumps, lock_for_writing
+from ..db import json_dumps, lock_for_writing, upsert
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..org.models import User
@@ -52,9 +52,11 @@ def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, lis
         raise NotFound(_("The page or item was not found."))
     if not situation.can_start:  # the overdue attempt current_standing may just have finished is kept
         raise KeptRefusal(refusal_message(situation), code=situation.reason)
-    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=situation.next_number,
+    # Every column is given (none left to a default), so that the row inserted below is the object as it stands.
+    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=situation.next_number, state=IN_PROGRESS,
                       is_makeup=situation.is_makeup, started_at=now, seed=secrets.randbits(62),
-                      deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes))
+                      deadline_at=deadline_for(exam, now, situation.window_closes_at, situation.extra_minutes),
+                      finished_at=None, finish_reason="", score=None, passed=None, excellent=None, leave_count=0)
     attempt.variant = drawing.choose_variant(exam.blueprint or [], is_leader=user.is_leader,
                                              is_enforcement=user.is_enforcement, is_grid=user.is_grid_worker)
     items, record, pools, generation = build_paper(exam, attempt.variant, attempt.seed)
@@ -63,23 +65,47 @@ def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, lis
     # transaction would begin with the reads below and, when another start committed meanwhile, fail at its first
     # INSERT ("database is locked") and be run again from the start: half the presses of a synchronised start did.
     lock_for_writing(db.session)
-    try:
-        with db.session.begin_nested():
-            store_pools(pools, now, generation)
-            db.session.add(attempt)
-            db.session.flush()
-            # Plain rows through Core (insert_items) instead of 50 ORM objects flushed one INSERT at a time (the
-            # ORM's bulk path costs as much again per row); attempt.items loads them when read.
-            rows = [{**item, "attempt_id": attempt.id} for item in items]
-            insert_items(rows)
-    except IntegrityError:
-        # Another request for the same person started first; resume theirs.
+    attempt.id = claim(attempt)
+    if attempt.id is None:
+        # Another request for the same person started first: resume theirs.
         winner = open_attempt(exam, user)
         if winner is None:
             raise Conflict(_("Another attempt was started at the same moment. Reload the page."),
-                           code="start_conflict") from None
+                           code="start_conflict")
         return winner, None
+    store_pools(pools, now, generation)
+    # Plain rows through Core (insert_items) instead of 50 ORM objects flushed one INSERT at a time (the ORM's bulk
+    # path costs as much again per row); attempt.items loads them when read.
+    rows = [{**item, "attempt_id": attempt.id} for item in items]
+    insert_items(rows)
+    # The object becomes the session's persistent attempt as inserted (every column set), without a flush.
+    make_transient_to_detached(attempt)
+    db.session.add(attempt)
     return attempt, [SimpleNamespace(answer=None, **row) for row in rows]
+
+
+def claim(attempt: Attempt) -> int | None:
+    """INSERT the new attempt's row unless the person's one open attempt (or its number) is taken; its id, or None.
+
+    ON CONFLICT DO NOTHING instead of a savepoint around an INSERT that may fail: nothing is written when another
+    start for the same person won (PostgreSQL waits for that transaction first and, if it committed, skips the row;
+    SQLite holds the write lock), so the caller can read the winner in the same transaction, and a start costs no
+    SAVEPOINT and RELEASE. Core instead of the ORM's unit of work: one object's flush costs more than its INSERT.
+    """
+    connection = db.session.connection()
+    values = {name: getattr(attempt, name) for name in attempt_columns()}
+    return connection.execute(claim_statement(connection.dialect.name), values).scalar()
+
+
+@functools.cache
+def attempt_columns() -> tuple[str, ...]:
+    return tuple(column.key for column in Attempt.__table__.columns if column.key != "id")
+
+
+@functools.cache
+def claim_statement(dialect: str):
+    table = Attempt.__table__
+    return upsert(table, dialect).on_conflict_do_nothing().returning(table.c.id)
 
 
 def insert_items(rows: list[dict]) -> None:

@@ -4,7 +4,7 @@ tap, must stay cheap (issue 13's synchronised start), with the paper exactly wha
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from examapp.bank.generation import current_generation
 from examapp.exams.attempts import start_or_resume
@@ -146,3 +146,60 @@ def test_a_new_paper_is_stored_exactly_as_drawn(org, untangle):
     assert sum(item.points for item in stored.values()) == Decimal("112.50")
     case = next(item for item in stored.values() if item.type == "case")
     assert [sub["type"] for sub in case.key] == ["single", "true_false"] and case.key[1]["key"] is False
+
+
+
+def transactions_of(action) -> int:
+    begun: list[int] = []
+
+    def begin(conn):
+        begun.append(1)
+
+    event.listen(db.engine, "begin", begin)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "begin", begin)
+    return len(begun)
+
+
+def test_a_second_press_is_answered_in_the_transaction_that_found_the_attempt(client, exam, bearer):
+    """The double tap reads the paper before its commit: a second transaction cost a BEGIN, a ROLLBACK and the
+    pool's ping."""
+    assert client.get("/api/v1/exams", headers=bearer).status_code == 200  # the token's use is written now
+    started = press(client, exam, bearer)
+    again = {}
+    assert transactions_of(lambda: again.update(press(client, exam, bearer))) == 1
+    assert without_clock(again) == without_clock(started)
+
+
+def test_a_new_paper_is_written_without_a_savepoint(client, exam, bearer, statements):
+    """The attempt's INSERT writes nothing when another start won (ON CONFLICT DO NOTHING): no SAVEPOINT and
+    RELEASE around it, and the first write of the start."""
+    assert client.get("/api/v1/exams", headers=bearer).status_code == 200
+    statements.clear()
+    press(client, exam, bearer)
+    sent = [" ".join(s.split()) for s in statements]
+    assert not [s for s in sent if "SAVEPOINT" in s.upper()], sent
+    writes = [s.split()[2] for s in sent if s.startswith("INSERT")]
+    assert writes[0] == "attempts" and writes[-1] == "attempt_items", writes
+
+
+def test_a_start_that_lost_the_race_resumes_the_winner_and_writes_nothing(org, exam, monkeypatch):
+    """Another request for the same person inserted the open attempt after this one read the standing: the
+    INSERT writes nothing (no second attempt, no pool stored) and the winner's attempt is returned."""
+    from examapp.exams import attempts as service
+
+    winner, _ = start_or_resume(exam, org.learner, org.now)
+    db.session.commit()
+    pools_before = db.session.scalar(select(func.count()).select_from(DrawPool))
+    db.session.execute(text("DELETE FROM draw_pools"))
+    seen = service.standing(exam, org.learner, org.now)
+    seen.open_attempt, seen.reason, seen.attempts_left = None, "ok", 1  # as read before the winner committed
+    seen.window_closes_at = exam.closes_at
+    monkeypatch.setattr(service, "current_standing", lambda *args: seen)
+    attempt, fresh = start_or_resume(exam, org.learner, org.now)
+    assert attempt.id == winner.id and fresh is None
+    assert pools_before and db.session.scalar(select(func.count()).select_from(DrawPool)) == 0
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(service.Attempt)) == 1
