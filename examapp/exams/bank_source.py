@@ -7,7 +7,8 @@ import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
-from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
+from sqlalchemy import Integer, String, any_, bindparam, cast, func, literal, select, union_all
+from sqlalchemy.dialects import postgresql
 
 from ..bank.generation import current_generation
 from ..bank.models import CONFIDENTIAL, Question, QuestionVersion
@@ -176,7 +177,8 @@ def frozen_sources(question_ids: list[int], generation=UNREAD) -> dict[int, dict
         found = {qid: cache[qid] for qid in question_ids if qid in cache}
     missing = [qid for qid in question_ids if qid not in found]
     if missing:
-        rows = db.session.connection().execute(sources_statement(), {"ids": missing})
+        connection = db.session.connection()
+        rows = connection.execute(sources_statement(connection.dialect.name), {"ids": missing})
         read = {row.id: row._asdict() for row in rows}
         found.update(read)
         if generation is not None:
@@ -187,12 +189,19 @@ def frozen_sources(question_ids: list[int], generation=UNREAD) -> dict[int, dict
 
 
 @functools.cache
-def sources_statement():
-    """frozen_sources' read, built once (a statement costs more to build than this one costs to run)."""
+def sources_statement(dialect: str = ""):
+    """frozen_sources' read, built once (a statement costs more to build than this one costs to run).
+
+    PostgreSQL: the ids as one array parameter (= ANY), so the statement's text is the same however many are
+    missing and psycopg prepares it after a few runs; an IN list of 1 to 50 parameters is a new text, parsed and
+    planned by the server (and rendered by SQLAlchemy) on every start.
+    """
+    ids = bindparam("ids", type_=postgresql.ARRAY(Integer))
     return (select(Question.id, QuestionVersion.id.label("version_id"), QuestionVersion.type, QuestionVersion.stem,
                    QuestionVersion.options, QuestionVersion.answer, QuestionVersion.subquestions)
             .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-            .where(Question.id.in_(bindparam("ids", expanding=True))))
+            .where(Question.id == any_(ids) if dialect == "postgresql"
+                   else Question.id.in_(bindparam("ids", expanding=True))))
 
 
 @functools.cache
