@@ -1,5 +1,6 @@
 """An autosave is the exam day's hottest request: it must stay a few statements, with every check still made."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from examapp.db import utcnow
 from examapp.exams import paper_html
 from examapp.exams.models import Attempt
 from examapp.extensions import db
+from tests.conftest import IS_POSTGRES
 
 
 @pytest.fixture
@@ -256,9 +258,8 @@ def test_a_token_save_before_the_hooks_refuses_what_they_refuse(client, exam, be
     assert state.status_code == 404
 
 
-def test_a_tokens_use_is_committed_before_the_start_views_transaction(client, exam, bearer):
-    # Flushed by the start view's first query, the token's UPDATE held SQLite's write lock through the paper
-    # draw (database is locked in a synchronised start); it is now its own short transaction, committed first.
+def statements_and_commits(action) -> tuple[list[str], object]:
+    """The statements (their first 40 characters) and COMMITs an action sends, and what it returns."""
     seen: list[str] = []
 
     def statement(conn, cursor, sql, *args):
@@ -270,13 +271,50 @@ def test_a_tokens_use_is_committed_before_the_start_views_transaction(client, ex
     event.listen(db.engine, "before_cursor_execute", statement)
     event.listen(db.engine, "commit", commit)
     try:
-        data = paper(client, exam, bearer)
+        return seen, action()
     finally:
         event.remove(db.engine, "before_cursor_execute", statement)
         event.remove(db.engine, "commit", commit)
+
+
+@pytest.mark.skipif(IS_POSTGRES, reason="SQLite's write lock; PostgreSQL: the test below")
+def test_a_tokens_use_is_committed_before_the_start_views_transaction(client, exam, bearer):
+    # Flushed by the start view's first query, the token's UPDATE held SQLite's write lock through the paper
+    # draw (database is locked in a synchronised start); it is now its own short transaction, committed first.
+    seen, data = statements_and_commits(lambda: paper(client, exam, bearer))
     touch = next(n for n, s in enumerate(seen) if s.startswith("UPDATE api_tokens"))
     started = next(n for n, s in enumerate(seen) if s.startswith("INSERT INTO attempts"))
     assert "COMMIT" in seen[touch:started], seen
     assert seen[touch + 1] == "COMMIT", seen  # nothing else in the touch's transaction
     assert db.session.scalar(select(ApiToken.last_used_at)) is not None
     assert len(data["questions"]) == 9
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL: the token's use goes with the request's transaction")
+def test_a_first_use_of_a_token_adds_no_transaction_to_a_start(client, exam, bearer):
+    # A transaction of its own cost every first use a COMMIT, the pool's ping and a new BEGIN.
+    seen, data = statements_and_commits(lambda: paper(client, exam, bearer))
+    assert seen.count("COMMIT") == 1 and seen[-1] == "COMMIT", seen
+    assert len([s for s in seen if s.startswith("UPDATE api_tokens")]) == 1, seen
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+    assert len(data["questions"]) == 9
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="PostgreSQL's row locks")
+def test_a_token_whose_row_another_transaction_holds_does_not_wait_for_it(client, exam, bearer):
+    """Two first uses of one token at once (a double tap): the second does not wait for the first's transaction
+    to write the same use; it is written once, by the first."""
+    with db.engine.connect() as other:
+        other.execute(select(ApiToken.id).with_for_update())  # holds the token's row, as a request's touch would
+        started = time.monotonic()
+        data = paper(client, exam, bearer)
+        waited = time.monotonic() - started
+        other.rollback()
+    assert waited < 2, waited  # before: until the other transaction ended (here: never; statement timeout, 503)
+    assert len(data["questions"]) == 9
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is None  # the holder's (rolled back) use: next time
+    paper(client, exam, bearer)
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
