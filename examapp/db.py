@@ -16,17 +16,26 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
-def json_dumps(value, decimals: bool = False) -> str:
-    """The JSON columns' serializer: orjson, several times faster than the standard library's (a new paper
-    writes 150 JSON values, a page reads as many). As with json.dumps, keys that are not strings become
-    strings; unlike it, text is kept as UTF-8 rather than \\u escapes (the same value when read back).
-    decimals: write Decimal values as strings (exact), for rows the database unpacks into NUMERIC columns."""
+def json_text(value, default=None, *, sort_keys: bool = False, indent: int | None = None,
+              datetimes_by_default: bool = False) -> str:
+    """JSON text, compact, written by orjson (several times faster than the standard library's): text kept as
+    characters rather than \\u escapes, keys that are not strings made strings. What orjson refuses and the
+    standard library writes (an integer beyond 64 bits) goes to the standard library with the same settings.
+    default: as json.dumps's; datetimes_by_default: times go to `default` too (orjson writes them itself)."""
+    option = (orjson.OPT_NON_STR_KEYS | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+              | (orjson.OPT_INDENT_2 if indent else 0)
+              | (orjson.OPT_PASSTHROUGH_DATETIME if datetimes_by_default else 0))
     try:
-        return orjson.dumps(value, default=_decimal_text if decimals else None,
-                            option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:  # what orjson refuses and the standard library writes (an integer beyond 64 bits)
-        return json.dumps(value, default=_decimal_text if decimals else None, ensure_ascii=False,
-                          separators=(",", ":"))
+        return orjson.dumps(value, default=default, option=option).decode()
+    except TypeError:
+        return json.dumps(value, default=default, ensure_ascii=False, sort_keys=sort_keys, indent=indent,
+                          separators=(",", ": ") if indent else (",", ":"))
+
+
+def json_dumps(value, decimals: bool = False) -> str:
+    """The JSON columns' serializer (json_text): a new paper writes 150 JSON values, a page reads as many.
+    decimals: write Decimal values as strings (exact), for rows the database unpacks into NUMERIC columns."""
+    return json_text(value, _decimal_text if decimals else None)
 
 
 def _decimal_text(value) -> str:
@@ -266,7 +275,6 @@ def insert_rows(stmt, values: dict, per_row_of=None):
     return stmt.from_select(list(values), select(*row).select_from(per_row_of))
 
 
-
 class _OneStatementCache(dict):
     """The compiled cache of a single statement object: its entries are keyed without the statement's own cache key
     (see Prepared)."""
@@ -289,6 +297,11 @@ class Prepared:
     execution: thousands of elements for the practice answer's one-statement read. An unchanging statement object
     compiles the same for the same dialect, parameter names and options, so its own cache is keyed by those alone
     (the rest of SQLAlchemy's key).
+
+    When to use which: a statement run on every request is built once either way (a functools.cache'd function
+    returning it, with bound parameters only). That is enough for a small statement, whose cache key SQLAlchemy
+    memoises on the object. Wrap it in Prepared as well when the statement is large (dozens of subqueries or
+    columns, as the practice answer's read and write): measure with benchmarks/practice_vs_save.py.
     """
 
     __slots__ = ("statement", "options")

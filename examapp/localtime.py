@@ -5,15 +5,15 @@ zone (the `SITE_TIMEZONE` setting, Asia/Shanghai by default); the API gives ISO 
 the offset. Pages use Babel's `datetimeformat` filter, which reads the same setting.
 """
 
-import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import orjson
 from flask import current_app, has_app_context
 from flask.json.provider import DefaultJSONProvider
+
+from .db import json_text
 
 DEFAULT_ZONE = "Asia/Shanghai"
 MINUTES = "%Y-%m-%d %H:%M"
@@ -130,15 +130,9 @@ class SiteJSONProvider(DefaultJSONProvider):
 
     ensure_ascii = False
     default = staticmethod(json_default)
-    OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-
     def dumps(self, obj, **kwargs) -> str:
-        options = self.OPTIONS | (orjson.OPT_INDENT_2 if kwargs.get("indent") else 0)
-        try:
-            return orjson.dumps(obj, default=json_default, option=options).decode()
-        except TypeError:  # what orjson refuses and the standard library writes (an integer beyond 64 bits)
-            return json.dumps(obj, default=json_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                              indent=kwargs.get("indent"))
+        return json_text(obj, json_default, sort_keys=True, indent=2 if kwargs.get("indent") else None,
+                         datetimes_by_default=True)
 
 
 def register(app) -> None:

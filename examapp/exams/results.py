@@ -1,10 +1,11 @@
 """The exam_results summary: each person's counted result per exam, kept in step with the attempts.
 
-Attempt.record_result (finish and regrade alike) calls refresh(); a change of the counted rule rebuilds the
-exam; `flask exams rebuild-results` rebuilds everything from the attempts in one set-based statement.
+Attempt.record_result (finish and regrade alike) calls refresh(); a change of the counted rule recounts the
+people of the exam who finished more than one attempt; `flask exams rebuild-results` rebuilds everything from the
+attempts in one set-based statement.
 """
 
-from sqlalchemy import case, delete, func, insert, literal_column, select
+from sqlalchemy import case, delete, func, insert, literal_column, select, update
 
 from ..extensions import db
 from .models import FINISHED, Attempt, Exam, ExamResult
@@ -51,6 +52,30 @@ def direct_stmt(exam_id: int | None = None):
                   ranked.c.max_score, func.coalesce(ranked.c.passed, literal_column("false")),
                   func.coalesce(ranked.c.excellent, literal_column("false")),
                   ranked.c.finished_at).where(ranked.c.rank == 1)
+
+
+def recount(exam_id: int) -> int:
+    """After the exam's counted rule changed: point the rows of people with more than one finished attempt at the
+    attempt the rule now counts; return the rows rewritten (flushes).
+
+    Only they can change: with one finished attempt every rule counts it, with none there is no row. A province's
+    exam holds a million rows, nearly all of one attempt, which the full rebuild would delete and write again in
+    the examiner's request.
+    """
+    db.session.flush()
+    several = select(ExamResult.user_id).where(ExamResult.exam_id == exam_id, ExamResult.attempts > 1)
+    ranked = ranked_stmt(exam_id).where(Attempt.user_id.in_(several)).subquery()
+    counted = select(ranked).where(ranked.c.rank == 1).subquery()
+    result = db.session.execute(
+        update(ExamResult)
+        .where(ExamResult.exam_id == counted.c.exam_id, ExamResult.user_id == counted.c.user_id)
+        .values(attempt_id=counted.c.id, attempts=counted.c.finished, score=counted.c.score,
+                max_score=counted.c.max_score, passed=func.coalesce(counted.c.passed, literal_column("false")),
+                excellent=func.coalesce(counted.c.excellent, literal_column("false")),
+                finished_at=counted.c.finished_at)
+        .execution_options(synchronize_session=False))
+    db.session.expire_all()
+    return result.rowcount
 
 
 def rebuild(exam_id: int | None = None) -> int:

@@ -62,9 +62,9 @@ def update_exam(exam: Exam, data: dict, actor: User, now: datetime) -> Exam:
     before, after = setting_changes(exam, data)
     apply_settings(exam, data, now)
     if "counted_rule" in after:
-        from .results import rebuild
+        from .results import recount
 
-        rebuild(exam.id)  # another attempt may count now
+        recount(exam.id)  # another attempt may count now
     if after:
         record("exam.update", actor=actor, target=f"exam:{exam.id}", now=now,
                detail={"published": exam.is_published, "before": before, "after": after})

@@ -118,3 +118,18 @@ def test_rebuild_command_is_not_cut_short_by_the_request_statement_timeout(org, 
     result = runner.invoke(args=["exams", "rebuild-results"])
     assert result.exit_code == 0, result.output
     assert seen == ["0"]
+
+
+def test_a_changed_counted_rule_rewrites_only_the_people_with_several_attempts(org, exam):
+    """A province's exam has a million rows of one attempt each: a rule change must not rewrite them."""
+    from examapp.exams.results import recount
+
+    sit(exam, org.villager, org.now, right=True)  # one attempt: counted under every rule
+    sit(exam, org.learner, org.now, right=True)
+    latest = sit(exam, org.learner, org.now + timedelta(minutes=10), right=False)
+    exam.counted_rule = "latest"
+    assert recount(exam.id) == 1
+    db.session.commit()
+    rows = {r[1]: r for r in stored()}
+    assert rows[org.learner.id][2] == latest.id and rows[org.learner.id][3] == 2
+    assert stored() == direct() and len(rows) == 2
