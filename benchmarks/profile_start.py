@@ -7,8 +7,8 @@ with a bearer token (a new attempt: draw and freeze 50 questions), then again (t
 tap: the open attempt is found and returned). Prints the median and p95 CPU milliseconds of this process
 (time.process_time), the statements and round trips (with BEGIN, COMMIT and the pool's pre-ping) per press and, on
 PostgreSQL running on this machine, the mean CPU its server processes spent per press (from /proc); --profile prints
-cProfile's top functions of the first presses. CPU time is the stable figure on a shared machine: with hundreds of presses at once on 2 cores, the
-synchronised start's p95 is about CPU per press × presses / cores.
+cProfile's top functions of the first presses. CPU time is the stable figure on a shared machine: with hundreds of
+presses at once on 2 cores, the synchronised start's p95 is about CPU per press × presses / cores.
 """
 
 import cProfile
