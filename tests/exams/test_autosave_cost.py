@@ -208,7 +208,8 @@ def test_the_exam_page_reads_each_thing_once(client, exam, bearer, statements, o
     assert "exams" in queries[1] and "attempt_events" in queries[1] and "attempt_items" in queries[-1]
 
 
-def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer, monkeypatch):
+def test_the_exam_page_translates_its_labels_once_not_per_question(app, client, exam, bearer, monkeypatch, clock):
+    # The clock is frozen: two renders a second apart would differ in the remaining time, not in what is tested.
     attempt_id = paper(client, exam, bearer)["attempt_id"]
     translate = app.jinja_env.globals["gettext"]
     looked_up: list[str] = []
