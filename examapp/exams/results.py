@@ -45,12 +45,20 @@ def ranked_stmt(exam_id: int | None = None):
     return stmt.where(Attempt.exam_id == exam_id) if exam_id is not None else stmt
 
 
-def direct_stmt(exam_id: int | None = None):
-    """What exam_results should hold, computed from the attempts (the rebuild and its tests use this)."""
-    ranked = ranked_stmt(exam_id).subquery()
-    return select(ranked.c.exam_id, ranked.c.user_id, ranked.c.id, ranked.c.finished, ranked.c.score,
-                  ranked.c.max_score, func.coalesce(ranked.c.passed, literal_column("false")),
-                  func.coalesce(ranked.c.excellent, literal_column("false")),
+RESULT_COLUMNS = ("exam_id", "user_id", "attempt_id", "attempts", "score", "max_score", "passed", "excellent",
+                  "finished_at")
+
+
+def direct_stmt(exam_id: int | None = None, users=None):
+    """What exam_results should hold, computed from the attempts, its columns named as exam_results' (the rebuild,
+    the recount and their tests use this); users, a select of user ids, keeps only their rows."""
+    ranking = ranked_stmt(exam_id)
+    ranked = (ranking.where(Attempt.user_id.in_(users)) if users is not None else ranking).subquery()
+    false = literal_column("false")
+    return select(ranked.c.exam_id, ranked.c.user_id, ranked.c.id.label("attempt_id"),
+                  ranked.c.finished.label("attempts"), ranked.c.score, ranked.c.max_score,
+                  func.coalesce(ranked.c.passed, false).label("passed"),
+                  func.coalesce(ranked.c.excellent, false).label("excellent"),
                   ranked.c.finished_at).where(ranked.c.rank == 1)
 
 
@@ -64,15 +72,11 @@ def recount(exam_id: int) -> int:
     """
     db.session.flush()
     several = select(ExamResult.user_id).where(ExamResult.exam_id == exam_id, ExamResult.attempts > 1)
-    ranked = ranked_stmt(exam_id).where(Attempt.user_id.in_(several)).subquery()
-    counted = select(ranked).where(ranked.c.rank == 1).subquery()
+    counted = direct_stmt(exam_id, users=several).subquery()
     result = db.session.execute(
         update(ExamResult)
         .where(ExamResult.exam_id == counted.c.exam_id, ExamResult.user_id == counted.c.user_id)
-        .values(attempt_id=counted.c.id, attempts=counted.c.finished, score=counted.c.score,
-                max_score=counted.c.max_score, passed=func.coalesce(counted.c.passed, literal_column("false")),
-                excellent=func.coalesce(counted.c.excellent, literal_column("false")),
-                finished_at=counted.c.finished_at)
+        .values({name: counted.c[name] for name in RESULT_COLUMNS[2:]})
         .execution_options(synchronize_session=False))
     db.session.expire_all()
     return result.rowcount
@@ -83,9 +87,7 @@ def rebuild(exam_id: int | None = None) -> int:
     db.session.flush()
     gone = delete(ExamResult)
     db.session.execute(gone.where(ExamResult.exam_id == exam_id) if exam_id is not None else gone)
-    columns = ["exam_id", "user_id", "attempt_id", "attempts", "score", "max_score", "passed", "excellent",
-               "finished_at"]
-    db.session.execute(insert(ExamResult.__table__).from_select(columns, direct_stmt(exam_id)))
+    db.session.execute(insert(ExamResult.__table__).from_select(list(RESULT_COLUMNS), direct_stmt(exam_id)))
     db.session.expire_all()
     written = select(func.count()).select_from(ExamResult)  # rowcount is not reported for INSERT … SELECT
     return db.session.scalar(written.where(ExamResult.exam_id == exam_id) if exam_id is not None else written)
