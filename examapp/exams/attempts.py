@@ -67,12 +67,7 @@ def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, lis
     lock_for_writing(db.session)
     attempt.id = claim(attempt)
     if attempt.id is None:
-        # Another request for the same person started first: resume theirs.
-        winner = open_attempt(exam, user)
-        if winner is None:
-            raise Conflict(_("Another attempt was started at the same moment. Reload the page."),
-                           code="start_conflict")
-        return winner, None
+        return resume_winner(exam, user), None
     store_pools(pools, now, generation)
     # Plain rows through Core (insert_items) instead of 50 ORM objects flushed one INSERT at a time (the ORM's bulk
     # path costs as much again per row); attempt.items loads them when read.
@@ -82,6 +77,14 @@ def start_or_resume(exam: Exam, user: User, now: datetime) -> tuple[Attempt, lis
     make_transient_to_detached(attempt)
     db.session.add(attempt)
     return attempt, [SimpleNamespace(answer=None, **row) for row in rows]
+
+
+def resume_winner(exam: Exam, user: User) -> Attempt:
+    """Another request for the same person claimed the open attempt first: theirs, read in this transaction."""
+    winner = open_attempt(exam, user)
+    if winner is None:
+        raise Conflict(_("Another attempt was started at the same moment. Reload the page."), code="start_conflict")
+    return winner
 
 
 def claim(attempt: Attempt) -> int | None:
