@@ -7,6 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..choices import options
+
 TYPE_CHOICES = [("single", _l("Single choice")), ("multiple", _l("Multiple choice")),
                 ("true_false", _l("True/false")), ("blank", _l("Fill in the blank")), ("case", _l("Case analysis"))]
 STATUS_CHOICES = [("active", lazy_pgettext("question status", "Active")), ("draft", _l("Draft")),
@@ -17,7 +19,7 @@ AUDIENCE_CHOICES = [("all", _l("Everyone")), ("leaders", _l("Leading cadres")),
 
 
 class QuestionForm(FlaskForm):
-    type = SelectField(_l("Type"), choices=TYPE_CHOICES)
+    type = SelectField(_l("Type"), choices=options(TYPE_CHOICES))
     stem = TextAreaField(_l("Stem (for a case: the scenario)"), validators=[DataRequired(), Length(max=5000)])
     option_a = StringField(_l("Option A"), validators=[Optional(), Length(max=1000)])
     option_b = StringField(_l("Option B"), validators=[Optional(), Length(max=1000)])
@@ -32,8 +34,8 @@ class QuestionForm(FlaskForm):
     basis = StringField(_l("Legal basis"), validators=[Optional(), Length(max=1000)])
     difficulty = IntegerField(_l("Difficulty (1–5)"), default=3, validators=[NumberRange(1, 5)])
     tags = StringField(_l("Tags"), validators=[Optional(), Length(max=500)])
-    audience = SelectField(_l("Audience"), choices=AUDIENCE_CHOICES)
-    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
+    audience = SelectField(_l("Audience"), choices=options(AUDIENCE_CHOICES))
+    status = SelectField(_l("Status"), choices=options(STATUS_CHOICES))
     subquestions = TextAreaField(_l("Sub-questions (case only, YAML)"), validators=[Optional(), Length(max=20000)])
 
 
@@ -45,13 +47,13 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
-    visibility = RadioField(_l("New questions are"), choices=VISIBILITY_CHOICES, default="confidential")
+    visibility = RadioField(_l("New questions are"), choices=options(VISIBILITY_CHOICES), default="confidential")
     skip_unsupported = HiddenField()
     skip_duplicates = HiddenField()
 
 
 class VisibilityForm(FlaskForm):
-    visibility = SelectField(_l("Visibility"), choices=VISIBILITY_CHOICES)
+    visibility = SelectField(_l("Visibility"), choices=options(VISIBILITY_CHOICES))
 
 
 class ConfirmForm(FlaskForm):

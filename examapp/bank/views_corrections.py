@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..choices import options
 from ..core.nav import register_nav
 from ..db import utcnow
 from ..extensions import db
@@ -35,7 +36,7 @@ def report_new():
     now = utcnow()
     version = corrections.shown_version(current_user, question_id, source, attempt_id, now)
     form = ReportForm()
-    form.reason.choices = [(key, corrections.REASON_LABELS[key]) for key in REPORT_REASONS]
+    form.reason.choices = options([(key, corrections.REASON_LABELS[key]) for key in REPORT_REASONS])
     existing = corrections.open_report(current_user.id, question_id)
     status = 200
     if form.validate_on_submit():

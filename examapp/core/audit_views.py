@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from .. import permissions as perm
 from ..audit import AuditEvent, verify_chain
+from ..choices import options
 from ..extensions import db
 from ..localtime import from_local
 from ..org.models import User
@@ -49,10 +50,10 @@ def filtered_events(form: AuditFilterForm):
 @perm.roles_required(perm.ADMIN)
 def events():
     form = AuditFilterForm(request.args)
-    form.action.choices = action_choices()
+    form.action.choices = options(action_choices())
     if not form.validate():
         form = AuditFilterForm(formdata=None)
-        form.action.choices = action_choices()
+        form.action.choices = options(action_choices())
     page = db.paginate(filtered_events(form), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
                        error_out=False)
     broken = verify_chain() if request.args.get("verify") else None

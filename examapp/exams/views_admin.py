@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..bank.library import manifest
+from ..choices import options
 from ..core.nav import register_nav
 from ..db import utcnow
 from ..errors import DomainError, NotFound
@@ -48,8 +49,8 @@ def load_exam(exam_id: int) -> Exam:
 
 def exam_form(exam: Exam | None = None) -> ExamForm:
     form = ExamForm(obj=exam)
-    form.audience_units.choices = [(u.id, u.full_name) for u in db.session.scalars(
-        select(Unit).where(Unit.is_archived.is_(False)).order_by(Unit.path))]
+    form.audience_units.choices = options([(u.id, u.full_name) for u in db.session.scalars(
+        select(Unit).where(Unit.is_archived.is_(False)).order_by(Unit.path))])
     if exam is not None and not form.is_submitted():
         for name in ("opens_at", "closes_at", "makeup_opens_at", "makeup_closes_at"):
             getattr(form, name).data = to_local(getattr(exam, name))
@@ -120,7 +121,8 @@ def edit(exam_id: int):
 
 def rule_form() -> RuleForm:
     form = RuleForm()
-    form.law.choices = [("", _("Any law"))] + [(row["slug"], row.get("title") or row["slug"]) for row in manifest()]
+    laws = [(row["slug"], row.get("title") or row["slug"]) for row in manifest()]
+    form.law.choices = options([("", _("Any law")), *laws])
     return form
 
 

@@ -4,6 +4,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..choices import options
+
 ACCOUNT_PATTERN = r"^[A-Za-z0-9_.\-]{2,64}$"
 
 
@@ -40,5 +42,5 @@ class ImportForm(FlaskForm):
 class IssuePasswordsForm(FlaskForm):
     """Issue one-time passwords for an import, as a slip sheet to print or a spreadsheet."""
 
-    format = SelectField(_l("Give me"), default="pdf", choices=[
-        ("pdf", _l("Slips to print and cut (PDF, eight per A4 page)")), ("xlsx", _l("A spreadsheet (.xlsx)"))])
+    format = SelectField(_l("Give me"), default="pdf", choices=options([
+        ("pdf", _l("Slips to print and cut (PDF, eight per A4 page)")), ("xlsx", _l("A spreadsheet (.xlsx)"))]))

@@ -11,6 +11,7 @@ from .. import checked
 from .. import permissions as perm
 from ..auth.services import reset_password
 from ..auth.sessions import end_all_access
+from ..choices import options
 from ..core.describe import describe_roster, roster_kind_label
 from ..core.nav import ROLE_LABELS, STATUS_LABELS, register_nav
 from ..db import utcnow
@@ -37,10 +38,10 @@ def load_person(user_id: int, *, manage: bool = False) -> User:
 
 
 def fill_choices(form: PersonForm) -> None:
-    form.unit_id.choices = [(u.id, u.full_name) for u in units_in_scope(current_user)]
-    form.role.choices = [(r, ROLE_LABELS[r]) for r in ROLES if perm.can_assign_role(current_user, r)]
+    form.unit_id.choices = options([(u.id, u.full_name) for u in units_in_scope(current_user)])
+    form.role.choices = options([(r, ROLE_LABELS[r]) for r in ROLES if perm.can_assign_role(current_user, r)])
     if perm.can_set_scope(current_user):
-        form.scope_unit_id.choices = [(0, _("Its own unit and the units under it")), *form.unit_id.choices]
+        form.scope_unit_id.choices = options([(0, _("Its own unit and the units under it")), *form.unit_id.choices])
         form.scope_unit_id.data = form.scope_unit_id.data or 0  # no recorded scope: the default choice
     else:
         del form.scope_unit_id
@@ -70,7 +71,7 @@ def person(user_id: int):
 
 def status_form(person: User) -> StatusForm:
     form = StatusForm(status=person.status)
-    form.status.choices = [(s, STATUS_LABELS[s]) for s in STATUSES]
+    form.status.choices = options([(s, STATUS_LABELS[s]) for s in STATUSES])
     return form
 
 

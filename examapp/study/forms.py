@@ -16,6 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..choices import options
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -43,8 +45,8 @@ class RequirementForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[("organised", _l("Organised study (集中学法)")),
-                                            ("lecture", _l("Lecture"))])
+    kind = SelectField(_l("Kind"), choices=options([
+        ("organised", _l("Organised study (集中学法)")), ("lecture", _l("Lecture"))]))
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     topic = StringField(_l("Topic"), validators=[DataRequired(), Length(max=200)])
     speaker = StringField(_l("Speaker"), validators=[Optional(), Length(max=80)])

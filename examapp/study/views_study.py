@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..choices import options
 from ..core.nav import register_nav
 from ..db import utcnow
 from ..errors import DomainError
@@ -80,10 +81,10 @@ def sessions_list():
 
 def session_form() -> SessionForm:
     form = SessionForm()
-    form.unit_id.choices = [(u.id, u.full_name) for u in sessions.units_in_scope(current_user)]
-    form.laws.choices = [(law.id, f"{law.short_title}（{law.version_date.year}）") for law in all_laws()]
+    form.unit_id.choices = options([(u.id, u.full_name) for u in sessions.units_in_scope(current_user)])
+    form.laws.choices = options([(law.id, f"{law.short_title}（{law.version_date.year}）") for law in all_laws()])
     people = sessions.people_in_scope(current_user)
-    form.attendees.choices = [(p.id, p.name + (" ★" if p.is_leader else "")) for p in people]
+    form.attendees.choices = options([(p.id, p.name + (" ★" if p.is_leader else "")) for p in people])
     form.unit_of = {p.id: p.unit.full_name for p in people}  # the picker groups people by unit
     if request.method == "GET":
         form.hours.data = credits.requirement(this_year()).session_hours
