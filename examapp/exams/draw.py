@@ -1,6 +1,7 @@
 """Drawing a person's paper from the blueprint: pure, seeded and reproducible."""
 
 import random
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -8,6 +9,8 @@ VARIANTS = ("default", "leaders", "enforcement", "grid")
 RULE_FILTERS = ("law", "chapter", "tag", "type", "difficulty", "audience")
 LETTERS = "ABCDEFGH"
 _NO_SHUFFLE_WORDS = ("以上", "上述", "都不", "均不", "都对", "均对")
+# One search per option instead of one `in` per option and word (a start freezes 50 questions).
+_REFERS_TO_OTHERS = re.compile("|".join(map(re.escape, _NO_SHUFFLE_WORDS)))
 
 
 class DrawError(ValueError):
@@ -95,7 +98,7 @@ def options_list(raw) -> list[dict]:
 def shuffle_options(options: list[dict], rng: random.Random) -> tuple[list[dict], list[str]]:
     """Shuffle and relabel A, B, C...; keep the order when an option refers to the others."""
     order = list(options)
-    if not any(word in o["text"] for o in options for word in _NO_SHUFFLE_WORDS):
+    if not any(_REFERS_TO_OTHERS.search(o["text"]) for o in options):
         rng.shuffle(order)
     shown = [{"key": LETTERS[i], "text": o["text"]} for i, o in enumerate(order)]
     return shown, [o["key"] for o in order]
