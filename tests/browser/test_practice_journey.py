@@ -33,7 +33,8 @@ def wrong_value(qtype: str, key, options: list):
     if qtype == "single":
         return next(k for k in letters if k != key)
     if qtype == "multiple":
-        return [next(k for k in letters if k not in key)]
+        # A letter outside the key; when every option is right (the bank has such questions), one of them alone.
+        return [next((k for k in letters if k not in key), letters[0])]
     if qtype == "true_false":
         return not key
     return ["（不会）"] * len(key)
