@@ -50,7 +50,7 @@ class QuestionVersion(db.Model):
     __table_args__ = (UniqueConstraint("question_id", "number", name="uq_question_versions_question_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     number: Mapped[int] = mapped_column(Integer, default=1)
     type: Mapped[str] = mapped_column(String(20))
     stem: Mapped[str] = mapped_column(Text)

@@ -108,7 +108,7 @@ class Attempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), index=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20), default=IN_PROGRESS, index=True)
@@ -179,7 +179,7 @@ class AttemptItem(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     section: Mapped[str] = mapped_column(String(120), default="")
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)

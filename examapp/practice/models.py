@@ -42,7 +42,7 @@ class PracticeServe(db.Model):
     __table_args__ = (Index("ix_practice_serves_user_question", "user_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"))
     mode: Mapped[str] = mapped_column(String(20), default="filter")
@@ -117,7 +117,7 @@ class PracticeSet(db.Model):
                             sqlite_where=db.text("kind = 'daily'"), postgresql_where=db.text("kind = 'daily'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))  # daily | random
     day: Mapped[date] = mapped_column(Date)
     question_ids: Mapped[list] = mapped_column(JSON, default=list)

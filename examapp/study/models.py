@@ -51,7 +51,7 @@ class Article(db.Model):
     __table_args__ = (UniqueConstraint("law_id", "number", "suffix"), REFERENCE)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    law_id: Mapped[int] = mapped_column(ForeignKey("laws.id", ondelete="CASCADE"), index=True)
+    law_id: Mapped[int] = mapped_column(ForeignKey("laws.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     suffix: Mapped[int] = mapped_column(Integer, default=0)
     ordinal: Mapped[int] = mapped_column(Integer)
@@ -95,7 +95,7 @@ class StudyCredit(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "law_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     law_id: Mapped[int] = mapped_column(ForeignKey("laws.id"), index=True)
     day: Mapped[date] = mapped_column(Date, index=True)
     seconds: Mapped[int] = mapped_column(Integer, default=0)
@@ -152,7 +152,7 @@ class StudyAttendance(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_sessions.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
     session: Mapped[StudySession] = relationship(back_populates="attendances")
@@ -200,7 +200,7 @@ class CaseCompletion(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     case_id: Mapped[int] = mapped_column(ForeignKey("case_studies.id", ondelete="CASCADE"), index=True)
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -212,7 +212,7 @@ class OfflineStudyBatch(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "batch_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     batch_key: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seconds_claimed: Mapped[int] = mapped_column(Integer, default=0)
