@@ -64,12 +64,12 @@ def person_patch(user_id: int):
     if "unit" in payload:
         unit = services.find_unit(str(payload["unit"]))
         if unit is None:
-            raise Invalid(f"unknown unit: {payload['unit']}")
+            raise Invalid(_("No unit is called %(name)s.", name=payload["unit"]))
         changes["unit"] = unit
     if "scope" in payload:
         scope = services.find_unit(str(payload["scope"]))
         if scope is None:
-            raise Invalid(f"unknown unit: {payload['scope']}")
+            raise Invalid(_("No unit is called %(name)s.", name=payload["scope"]))
         changes["scope_unit"] = scope
     services.update_person(current_user, person, utcnow(), **changes)
     db.session.commit()

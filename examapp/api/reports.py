@@ -1,6 +1,7 @@
 """Exam reports over the API: the same scoped, audited, streamed files as the pages."""
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import Forbidden, Invalid, NotFound
@@ -24,10 +25,10 @@ def api_unit() -> Unit | None:
         return None
     unit = db.session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound("unit not found")
+        raise NotFound(_("This unit was not found."))
     root = scope_unit(current_user)
     if root is not None and not root.contains(unit):
-        raise Forbidden("unit outside your scope")
+        raise Forbidden(_("This unit is outside your scope."))
     return unit
 
 
@@ -49,17 +50,17 @@ def tally_json(t) -> dict:
                 "units": array(obj({"rank": INT, "id": INT, "name": STR, **TALLY}))}))
 def exam_report_api(exam_id: int):
     if not can_read_reports(current_user):
-        raise Forbidden("reports are for HR and administrators")
+        raise Forbidden(_("Reports are for HR and administrators."))
     exam = db.session.get(Exam, exam_id)
     if exam is None:
-        raise NotFound("exam not found")
+        raise NotFound(_("This exam was not found."))
     unit = api_unit()
     fmt = (request.args.get("format") or "json").lower()
     if fmt in ("xlsx", "csv", "pdf"):
         return exam_download(exam, fmt, unit, per_unit=request.args.get("per_unit") == "1",
                              only_absent=request.args.get("only") == "absent")
     if fmt != "json":
-        raise Invalid("format must be xlsx, csv, pdf or json")
+        raise Invalid(_("The format must be xlsx, csv, pdf or json."))
     summary = build_summary(exam, current_user, unit)
     return jsonify({
         "exam": {"id": exam.id, "title": exam.title, "year": exam.year},

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 import pypdf
@@ -180,3 +181,20 @@ def test_rank_by_pass_rate(results, login):
     assert ranking.index("党政综合办公室") < ranking.index("东山村民委员会") < ranking.index("西岭村民委员会")
     assert '<option value="pass" selected>' in body
     assert login(results.org.hr).get("/reports/?by=nonsense").status_code == 200
+
+
+def test_api_refusals_are_written_in_chinese(results, login):
+    """Each refusal of the report API says what is wrong in Chinese (they were English phrases)."""
+    exam = results.exam.id
+    learner, unitadmin = results.org.learner, results.org.unitadmin
+    asked = [(learner, f"/api/v1/reports/exams/{exam}?format=csv", 403, "人事"),
+             (unitadmin, "/api/v1/reports/exams/999999?format=csv", 404, "考试"),
+             (unitadmin, f"/api/v1/reports/exams/{exam}?format=doc", 422, "xlsx"),
+             (unitadmin, f"/api/v1/reports/exams/{exam}?unit_id=999999", 404, "单位"),
+             (unitadmin, f"/api/v1/reports/exams/{exam}?unit_id={results.org.town.id}", 403, "范围")]
+    for person, path, status, word in asked:
+        response = login(person).get(path)
+        message = response.get_json()["error"]["message"]
+        assert response.status_code == status and word in message, (path, message)
+        assert not re.search(r"[a-z]{3,}", message.replace("xlsx", "").replace("csv", "").replace("pdf", "")
+                             .replace("json", "")), message
