@@ -118,30 +118,31 @@ def synchronised_start(port: int, exam_id: int, learners: list[dict], double_eve
             "client_cpu_s": round(time.process_time() - cpu, 2)}
 
 
-def practice_round_trips(port: int, learner: dict, paper: dict, count: int) -> dict[str, Timings]:
-    """Alternate an exam answer save with a practice round trip (serve the next question, answer it)."""
+def practice_round_trips(port: int, learner: dict, paper: dict, count: int, warmup: int = 0) -> dict:
+    """Alternate an exam answer save with a practice round trip (serve the next question, answer it): `warmup`
+    rounds whose figures are dropped (errors still count), then `count` measured ones."""
     client = Client(port, learner["token"])
-    out = {"save": Timings(), "practice_answer": Timings(), "practice_next": Timings()}
-    for i in range(count):
+    out = {"save": Timings(), "practice_answer": Timings(), "practice_next": Timings(), "warmup": warmup}
+    for i in range(warmup + count):
         qid, kind = paper["items"][i % len(paper["items"])]
         status, _, ms = client.call("PUT", f"/api/v1/attempts/{paper['attempt_id']}/answers/{qid}",
                                     {"answer": ANSWERS[kind]})
-        record(out["save"], status, ms)
+        record(out["save"], status, ms, i >= warmup)
         status, data, ms = client.call("GET", "/api/v1/practice/next")
-        record(out["practice_next"], status, ms)
+        record(out["practice_next"], status, ms, i >= warmup)
         question = (data or {}).get("question")
         if not question:
             out["practice_answer"].errors += 1
             continue
         status, _, ms = client.call("POST", "/api/v1/practice/answers",
                                     {"question_id": question["id"], "answer": ANSWERS.get(question["type"], "A")})
-        record(out["practice_answer"], status, ms)
+        record(out["practice_answer"], status, ms, i >= warmup)
     client.close()
     return out
 
 
-def record(timings: Timings, status: int, ms: float) -> None:
-    if status == 200:
-        timings.values.append(ms)
-    else:
+def record(timings: Timings, status: int, ms: float, measured: bool = True) -> None:
+    if status != 200:
         timings.errors += 1
+    elif measured:
+        timings.values.append(ms)

@@ -112,6 +112,12 @@ def wrk(port: int, script: str, settings: dict, env: dict | None = None, base: s
             "p99_ms": data["p99_us"] / 1000, "max_ms": data["max_us"] / 1000}
 
 
+def mean_ceiling_p99(before: dict | None, after: dict | None) -> float | None:
+    """The ceiling upsert's own p99 (ms), the mean of its runs: how low the save's p99 can be on this machine."""
+    runs = [run["save"]["p99_ms"] for run in (before, after) if run and "save" in run]
+    return round(sum(runs) / len(runs), 1) if runs else None
+
+
 def mean_ceiling(before: dict, after: dict | None) -> dict:
     """The ceiling's throughput: the mean of the runs before and after the app's."""
     if after is None:

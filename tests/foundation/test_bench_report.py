@@ -118,3 +118,32 @@ def test_imports_summary_gives_one_row_per_path_and_file():
 def test_figures_in_a_shape_make_bench_does_not_know_fail_the_part_instead_of_the_run():
     rows = parts.read("province", report.province_rows, {"dashboard": {"median": 1.0}})
     assert len(rows) == 8 and all(r["ok"] is False and "could not be read (KeyError" in r["detail"] for r in rows)
+
+
+def test_the_save_p99_row_says_what_bounds_it_the_queue_and_the_ceilings_own_p99():
+    save = {"rps": 423.0, "p50_ms": 148.0, "p95_ms": 176.0, "p99_ms": 225.6, "errors": 0, "requests": 4258}
+    p99 = {r["key"]: r for r in report.save_rows(save, 667.0, 64, ceiling_p99=148.7)}["save_p99"]
+    assert p99["ok"] is False
+    # 64 requests always in flight at 423 req/s wait 151 ms on average (Little's law).
+    assert "mean wait ≥ 151 ms at this rate (64 ÷ req/s)" in p99["detail"]
+    assert "ceiling upsert's own p99 149 ms" in p99["detail"]
+    from benchmarks.serve import mean_ceiling_p99
+
+    runs = {"save": {"p99_ms": 140.0}, "page": {"p99_ms": 300.0}}
+    assert mean_ceiling_p99(runs, {"save": {"p99_ms": 160.0}}) == 150.0
+    assert mean_ceiling_p99(runs, None) == 140.0 and mean_ceiling_p99(None, None) is None
+
+
+def test_the_practice_row_names_its_unmeasured_warm_up_rounds():
+    from benchmarks.client import Timings
+
+    def timings(*values):
+        t = Timings()
+        t.values.extend(values)
+        return t
+
+    figures = {"practice": {"save": timings(3.0, 3.4, 3.8), "practice_answer": timings(4.0, 5.7, 6.0),
+                            "practice_next": timings(18.9), "warmup": 40}, "start": timings(11.0)}
+    practice = {r["key"]: r for r in report.rows(figures, {}, {"connections": 64})}["practice"]
+    assert practice["key"] == "practice" and practice["ok"] is False
+    assert practice["detail"] == "5.7 vs 3.4 ms, next 18.9 ms, 0 errors, after 40 unmeasured rounds"
