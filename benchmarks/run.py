@@ -145,9 +145,9 @@ def main() -> int:
     began = time.monotonic()
     engine_name = url.split(":", 1)[0].split("+", 1)[0]
     reasons = {part: "未测" if wanted(part) else "未测：BENCH_ONLY 未选" for _, part, _, _ in report.FIGURES}
-    sections = {"save": f" ({engine_name}, gunicorn -w {serve.WORKERS}, wrk {SETTINGS['connections']} connections)"
-                if http else "", "certificates": " (child processes, SQLite; the imports on DATABASE_URL's database "
-                                                 "when set)"}
+    served = f"gunicorn --preload -w {serve.WORKERS}, wrk {SETTINGS['connections']} connections"
+    sections = {"save": f" ({engine_name}, {served})" if http else "",
+                "certificates": " (child processes, SQLite; the imports on DATABASE_URL's database when set)"}
     rows, ceiling_before, ceiling_after = [], None, None
     if http:
         from examapp import create_app

@@ -76,8 +76,10 @@ def gunicorn_app(app: str, url: str, ready_path: str):
            "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"), "PYTHONPATH": str(ROOT),
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     log = open(ROOT / "benchmarks" / ".run" / f"gunicorn-{app.split('.')[0].split(':')[0]}.log", "w")  # noqa: SIM115
-    process = subprocess.Popen([gunicorn(), "-w", WORKERS, "-b", f"127.0.0.1:{port}", app], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
+    # As README's deployment section starts it: --preload imports the app once in the master (wsgi.py freezes
+    # its heap there), and the workers are forked from it.
+    process = subprocess.Popen([gunicorn(), "--preload", "-w", WORKERS, "-b", f"127.0.0.1:{port}", app], cwd=ROOT,
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
     running.append(process.pid)
     try:
         wait_ready(port, ready_path, process)
