@@ -159,7 +159,7 @@ def main() -> int:
         ratios = wanted("save") or wanted("page")  # the ceiling is their denominator
         ceiling_before = measure_ceiling(url) if ratios else None
         figures = measure_app(url, fixtures)
-        ceiling_after = measure_ceiling(url) if ratios and not QUICK else None
+        ceiling_after = measure_ceiling(url) if ratios else None  # minutes apart: the mean is the denominator
         ceiling = serve.mean_ceiling(ceiling_before, ceiling_after) if ratios else {}
         rows = report.rows(figures, ceiling, SETTINGS, serve.mean_ceiling_p99(ceiling_before, ceiling_after))
     rows += other_parts(reasons, sections)
