@@ -165,6 +165,13 @@ def test_r07_answers_given_offline_before_the_deadline_are_sent_on_reconnection_
         answer(phone, position)
     offline = question_ids(phone, range(1, 11))
     assert all(stored(live_server, aid)[q][0] is None for q in offline)
+    # answer() picks the first option, right or wrong as the paper's shuffle has it (all ten were wrong in one
+    # run): one of them is changed, offline too, to its key, so that "they count" cannot pass or fail by chance.
+    with server(live_server) as session:
+        keys = {i.question_id: i.key for i in session.scalars(select(AttemptItem).where(
+            AttemptItem.attempt_id == aid, AttemptItem.question_id.in_(offline), AttemptItem.type == "single"))}
+    right = next(q for q in offline if q in keys)
+    phone.locator(f"input[name='q-{right}'][value='{keys[right]}']").check()
     try:
         phone.reload(timeout=5000)
     except Exception:  # noqa: BLE001 (offline: the reload is expected to fail)
@@ -184,7 +191,8 @@ def test_r07_answers_given_offline_before_the_deadline_are_sent_on_reconnection_
         items = {i.question_id: i for i in attempt.items}
         assert all(items[q].awarded is not None for q in offline)
         assert attempt.score == sum(i.awarded for i in items.values())
-        assert sum(items[q].awarded for q in offline) > 0  # they count
+        assert items[right].awarded == items[right].points  # they count
+        assert sum(items[q].awarded for q in offline) > 0
     print(f"\nR-07: warning after {warned:.1f} s; 10 of 10 offline answers on the server "
           f"{synced:.1f} s after reconnecting")
 
